@@ -1,0 +1,96 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { Construct } from 'constructs';
+import { validateAgentAccessProps } from './validate-agent-access-props';
+
+/** Props of what a host's Datadog Agent needs in AWS. */
+export interface AgentAccessProps {
+  /** Stage name; part of every resource name.
+   * @default - none, required */
+  readonly stage: string;
+  /** VPC of the stage's hosts, where the agent security group is created.
+   * @default - none, required */
+  readonly vpcId: string;
+  /** Datadog site the agent sends to (documentation of the egress rule).
+   * @default - none, required */
+  readonly datadogSite: string;
+  /** Destinations the agent may reach on TCP 443.
+   * @default - none, required */
+  readonly egressCidrs: readonly string[];
+  /** KMS key for the API key secret.
+   * @default - the AWS-managed `aws/secretsmanager` key */
+  readonly secretKmsKeyId?: string;
+}
+
+/**
+ * The Datadog API key secret (its value is set out of band, never in code),
+ * an instance role and profile that may read it, and a security group that
+ * lets the agent reach Datadog on 443.
+ */
+export class AgentAccess extends Construct {
+  /** Secret holding the Datadog API key (no value is managed here). */
+  public readonly apiKeySecret: SecretsmanagerSecret;
+  /** Role the hosts' instance profile assumes. */
+  public readonly role: IamRole;
+  /** Instance profile for managed hosts. */
+  public readonly instanceProfile: IamInstanceProfile;
+  /** Security group allowing agent egress to Datadog. */
+  public readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AgentAccessProps) {
+    super(scope, id);
+    validateAgentAccessProps(id, props);
+    const name = `observability-rollout-${props.stage}`;
+
+    this.apiKeySecret = new SecretsmanagerSecret(this, 'api-key', {
+      name: `observability-rollout/${props.stage}/datadog-api-key`,
+      description: `Datadog API key used by the agents of stage ${props.stage}; value set out of band.`,
+      recoveryWindowInDays: 30,
+      ...(props.secretKmsKeyId !== undefined ? { kmsKeyId: props.secretKmsKeyId } : {}),
+    });
+
+    const assume = new DataAwsIamPolicyDocument(this, 'assume', {
+      statement: [
+        { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] },
+      ],
+    });
+    this.role = new IamRole(this, 'role', {
+      name: `${name}-agent`,
+      description: `Hosts of stage ${props.stage}: read the Datadog API key.`,
+      assumeRolePolicy: assume.json,
+    });
+    const readSecret = new DataAwsIamPolicyDocument(this, 'read-secret', {
+      statement: [
+        {
+          sid: 'ReadDatadogApiKey',
+          effect: 'Allow',
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [this.apiKeySecret.arn],
+        },
+      ],
+    });
+    new IamRolePolicy(this, 'read-secret-policy', { name: 'read-datadog-api-key', role: this.role.id, policy: readSecret.json });
+    this.instanceProfile = new IamInstanceProfile(this, 'profile', { name: `${name}-agent`, role: this.role.name });
+
+    this.securityGroup = new SecurityGroup(this, 'egress', {
+      name: `${name}-datadog-egress`,
+      description: `Datadog Agent egress to ${props.datadogSite} on 443`,
+      vpcId: props.vpcId,
+    });
+    [...props.egressCidrs].sort().forEach((cidr) => {
+      new VpcSecurityGroupEgressRule(this, `egress-443-${cidr.replace(/[./]/g, '-')}`, {
+        securityGroupId: this.securityGroup.id,
+        description: `HTTPS to Datadog (${props.datadogSite})`,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+      });
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import { AWS_REGION, PropsProblems } from '../core/props-validation';
+
+/** Props of the AWS provider every AWS stack uses. */
+export interface StageAwsProviderProps {
+  /** AWS region.
+   * @default - none, required */
+  readonly region: string;
+  /** Default tags applied to every taggable resource (stage, owner, managed-by, ...).
+   * @default - none, required */
+  readonly defaultTags: Readonly<Record<string, string>>;
+}
+
+/** The AWS provider with default tags; keys are sorted so the output is stable. */
+export function addAwsProvider(scope: Construct, props: StageAwsProviderProps): AwsProvider {
+  const p = new PropsProblems('AwsProvider');
+  p.check(AWS_REGION.test(props.region), 'region', props.region, 'an AWS region such as us-east-1');
+  for (const k of ['stage', 'owner', 'managed-by']) {
+    p.check(typeof props.defaultTags[k] === 'string' && props.defaultTags[k] !== '', `defaultTags.${k}`, props.defaultTags[k], 'a non-empty tag value');
+  }
+  p.throwIfAny();
+  const tags = Object.fromEntries(Object.entries(props.defaultTags).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new AwsProvider(scope, 'aws', { region: props.region, defaultTags: [{ tags }] });
+}

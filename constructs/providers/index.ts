@@ -1,0 +1,2 @@
+export * from './aws-provider';
+export * from './datadog-provider';

@@ -1,0 +1,2 @@
+export * from './s3-backend';
+export * from './state-storage';

@@ -1,0 +1,36 @@
+import { S3Backend, TerraformStack } from 'cdktf';
+
+/** Props of a stack's S3 backend with DynamoDB locking. */
+export interface StageBackendProps {
+  /** State bucket.
+   * @default - none, required */
+  readonly bucket: string;
+  /** State object key, unique per stack.
+   * @default - none, required */
+  readonly key: string;
+  /** Region of the bucket and the lock table.
+   * @default - none, required */
+  readonly region: string;
+  /** DynamoDB lock table.
+   * @default - none, required */
+  readonly lockTable: string;
+  /** KMS key for the state object.
+   * @default - the bucket's default encryption */
+  readonly kmsKeyId?: string;
+}
+
+/**
+ * Give `stack` an explicit S3 backend (encrypted, DynamoDB-locked). Every
+ * stack needs one: without it cdktf writes a local backend with an absolute
+ * path, and the synth would depend on where the repo is checked out.
+ */
+export function useS3Backend(stack: TerraformStack, props: StageBackendProps): S3Backend {
+  return new S3Backend(stack, {
+    bucket: props.bucket,
+    key: props.key,
+    region: props.region,
+    encrypt: true,
+    dynamodbTable: props.lockTable,
+    ...(props.kmsKeyId !== undefined ? { kmsKeyId: props.kmsKeyId } : {}),
+  });
+}

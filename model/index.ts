@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './hash';
+export * from './load';
+export * from './stage';
+export * from './stage-schema';

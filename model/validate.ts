@@ -1,0 +1,93 @@
+/**
+ * Turn zod issues into located problems (`file:line path: got X, expected Y`).
+ */
+import { z } from 'zod';
+import { describeValue, Problem } from './errors';
+import { valueAt, YamlSource } from './yaml-source';
+
+/** Validate the data of `source` against `schema`; every issue becomes a problem. */
+export function validateSource<S extends z.ZodType>(
+  schema: S,
+  source: YamlSource,
+): { value?: z.output<S>; problems: Problem[] } {
+  const result = schema.safeParse(source.data);
+  if (result.success) return { value: result.data, problems: [] };
+  return { problems: result.error.issues.flatMap((issue) => toProblems(schema, source, issue)) };
+}
+
+function toProblems(root: z.ZodType, source: YamlSource, issue: z.core.$ZodIssue): Problem[] {
+  const path = issue.path as PropertyKey[];
+  const dotted = (p: readonly PropertyKey[]): string => p.map(String).join('.');
+  const got = describeValue(valueAt(source.data, path));
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = objectKeysAt(root, path);
+      return issue.keys.map((key) => ({
+        file: source.file,
+        line: source.lineOfKey(path, key),
+        path: dotted([...path, key]),
+        got: `unknown key ${JSON.stringify(key)}`,
+        expected: allowed.length > 0 ? `one of the known keys: ${allowed.join(', ')}` : 'no other keys here',
+      }));
+    }
+    case 'invalid_union':
+      return [{ file: source.file, line: source.lineOf(path), path: dotted(path), got, expected: issue.message }];
+    default:
+      return [{ file: source.file, line: source.lineOf(path), path: dotted(path), got, expected: expectedOf(issue) }];
+  }
+}
+
+/** What the schema allows, in words, for one issue. */
+export function expectedOf(issue: z.core.$ZodIssue): string {
+  const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `a ${issue.expected}`;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small': {
+      const op = issue.inclusive === false ? 'more than' : 'at least';
+      if (issue.origin === 'array') return `${op} ${plural(issue.minimum, 'item')}`;
+      if (issue.origin === 'string') return `${op} ${plural(issue.minimum, 'character')}`;
+      return `a number ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}`;
+    }
+    case 'too_big': {
+      const op = issue.inclusive === false ? 'fewer than' : 'at most';
+      if (issue.origin === 'array') return `${op} ${plural(issue.maximum, 'item')}`;
+      if (issue.origin === 'string') return `${op} ${plural(issue.maximum, 'character')}`;
+      return `a number ${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}`;
+    }
+    case 'not_multiple_of':
+      return `a multiple of ${String(issue.divisor)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Known keys of the object schema found at `path` (through defaults, optionals, arrays). */
+function objectKeysAt(root: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType | undefined = unwrap(root);
+  for (const seg of path) {
+    if (!schema) return [];
+    const def = schema._zod.def as unknown as Record<string, unknown>;
+    if (def.type === 'object') schema = unwrap((def.shape as Record<string, z.core.$ZodType>)[String(seg)]);
+    else if (def.type === 'array') schema = unwrap(def.element as z.core.$ZodType);
+    else if (def.type === 'record') schema = unwrap(def.valueType as z.core.$ZodType);
+    else return [];
+  }
+  const def = schema?._zod.def as unknown as Record<string, unknown> | undefined;
+  return def?.type === 'object' ? Object.keys(def.shape as object).sort() : [];
+}
+
+function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  let s = schema;
+  for (let i = 0; s && i < 10; i++) {
+    const def = s._zod.def as unknown as Record<string, unknown>;
+    if (['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'].includes(def.type as string)) {
+      s = def.innerType as z.core.$ZodType;
+    } else if (def.type === 'pipe') {
+      s = def.in as z.core.$ZodType;
+    } else break;
+  }
+  return s;
+}

@@ -1,0 +1,48 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AgentAccess } from '../constructs/agent-access/agent-access';
+import { Fleet } from '../constructs/fleet/fleet';
+import { addAwsProvider } from '../constructs/providers/aws-provider';
+import { useS3Backend } from '../constructs/state-backend/s3-backend';
+import { Stage, stateKey } from '../model/stage';
+import { stageTags } from './tags';
+
+/** Props of a stage's AWS stack. */
+export interface InfraStackProps {
+  /** The stage this stack provisions.
+   * @default - none, required */
+  readonly stage: Stage;
+}
+
+/** `<stage>-infra`: what the rollout needs in AWS (API key secret, agent role, egress, managed hosts). */
+export class InfraStack extends TerraformStack {
+  /** The agent's AWS access (secret, role, security group). */
+  public readonly access: AgentAccess;
+
+  constructor(scope: Construct, id: string, props: InfraStackProps) {
+    super(scope, id);
+    const { stage } = props;
+    useS3Backend(this, {
+      bucket: stage.state.bucket,
+      key: stateKey(stage, 'infra'),
+      region: stage.region,
+      lockTable: stage.state.lockTable,
+      ...(stage.state.kmsKeyId !== undefined ? { kmsKeyId: stage.state.kmsKeyId } : {}),
+    });
+    addAwsProvider(this, { region: stage.region, defaultTags: stageTags(stage) });
+    this.access = new AgentAccess(this, 'agent-access', {
+      stage: stage.name,
+      vpcId: stage.network.vpcId,
+      datadogSite: stage.datadog.site,
+      egressCidrs: stage.network.datadogEgressCidrs,
+    });
+    new Fleet(this, 'fleet', {
+      stage: stage.name,
+      hosts: stage.hosts,
+      amiSsmParameter: stage.fleet.amiSsmParameter,
+      rootVolumeGb: stage.fleet.rootVolumeGb,
+      instanceProfileName: this.access.instanceProfile.name,
+      securityGroupIds: [this.access.securityGroup.id],
+    });
+  }
+}

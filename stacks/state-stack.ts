@@ -1,0 +1,64 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { addAwsProvider } from '../constructs/providers/aws-provider';
+import { useS3Backend } from '../constructs/state-backend/s3-backend';
+import { StateStorage } from '../constructs/state-backend/state-storage';
+import type { Stage } from '../model/stage';
+import { MANAGED_BY } from './tags';
+
+/** State key of the bootstrap stack itself, inside the bucket it creates. */
+export const BOOTSTRAP_STATE_KEY = 'bootstrap/state.tfstate';
+
+/** Props of the bootstrap stack. */
+export interface StateStackProps {
+  /** Every stage; the stack creates each distinct state bucket and lock table they name.
+   * @default - none, required */
+  readonly stages: readonly Stage[];
+}
+
+/**
+ * Bootstrap stack: the S3 bucket and DynamoDB table that hold every stage's
+ * state. Its own state lives in the bucket it creates (see README.md,
+ * "Bootstrapping state", for the one-time local-state first apply).
+ */
+export class StateStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: StateStackProps) {
+    super(scope, id);
+    const stages = props.stages;
+    if (stages.length === 0) throw new Error(`StateStack ${id}: stages: got [], expected at least one stage`);
+    const regions = [...new Set(stages.map((s) => s.region))].sort();
+    if (regions.length !== 1) {
+      throw new Error(`StateStack ${id}: stages[].region: got ${JSON.stringify(regions)}, expected one region for all state buckets`);
+    }
+    const owners = [...new Set(stages.map((s) => s.owner))].sort();
+    addAwsProvider(this, { region: regions[0], defaultTags: { 'managed-by': MANAGED_BY, owner: owners.join('+'), stage: 'shared' } });
+
+    const stores = new Map<string, { bucket: string; lockTable: string; kmsKeyId?: string }>();
+    for (const s of stages) {
+      const prev = stores.get(s.state.bucket);
+      if (prev && (prev.lockTable !== s.state.lockTable || prev.kmsKeyId !== s.state.kmsKeyId)) {
+        throw new Error(
+          `StateStack ${id}: stage ${s.name} state: got lockTable ${s.state.lockTable} / kmsKeyId ${String(s.state.kmsKeyId)}, ` +
+            `expected ${prev.lockTable} / ${String(prev.kmsKeyId)} like the other stages using bucket ${s.state.bucket}`,
+        );
+      }
+      stores.set(s.state.bucket, { bucket: s.state.bucket, lockTable: s.state.lockTable, kmsKeyId: s.state.kmsKeyId });
+    }
+    const sorted = [...stores.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : 1));
+    for (const st of sorted) {
+      new StateStorage(this, sorted.length === 1 ? 'storage' : `storage-${st.bucket}`, {
+        bucketName: st.bucket,
+        lockTableName: st.lockTable,
+        ...(st.kmsKeyId !== undefined ? { kmsKeyId: st.kmsKeyId } : {}),
+      });
+    }
+    const home = sorted[0];
+    useS3Backend(this, {
+      bucket: home.bucket,
+      key: BOOTSTRAP_STATE_KEY,
+      region: regions[0],
+      lockTable: home.lockTable,
+      ...(home.kmsKeyId !== undefined ? { kmsKeyId: home.kmsKeyId } : {}),
+    });
+  }
+}
