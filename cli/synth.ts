@@ -39,6 +39,7 @@ export function synthesize(opts: SynthOptions): SynthResult {
   const outdir = path.resolve(opts.outdir);
   const tmp = `${outdir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
   try {
     const stacks = synthApp(config, tmp);
     replaceDir(tmp, outdir);

@@ -1,0 +1,121 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { run } from '../../cli/main';
+import { synthesize } from '../../cli/synth';
+import { minimalStageYaml, readTree, REPO, tempConfig, tempDir } from '../support/fixtures';
+
+function capture(): { io: { out(t: string): void; err(t: string): void }; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, out, err };
+}
+
+const SENTINELS = {
+  DD_API_KEY: '0123456789abcdef0123456789abcdef',
+  DD_APP_KEY: 'fedcba9876543210fedcba9876543210fedcba98',
+  TF_VAR_datadog_api_key: 'sentinel-tfvar-api-key-value',
+  AWS_SECRET_ACCESS_KEY: 'sentinel-aws-secret-access-key',
+};
+
+describe('synthesis', () => {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const [k, v] of Object.entries(SENTINELS)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+  });
+  afterAll(() => {
+    for (const k of Object.keys(SENTINELS)) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+
+  test('writes every stack of the example configuration', () => {
+    const out = path.join(tempDir(), 'cdktf.out');
+    const res = synthesize({ configDir: REPO, outdir: out });
+    expect(res.stacks).toEqual(['dev-infra', 'dev-observability', 'prod-infra', 'prod-observability', 'state', 'test-infra', 'test-observability']);
+    for (const s of res.stacks) expect(fs.existsSync(path.join(out, 'stacks', s, 'cdk.tf.json'))).toBe(true);
+  });
+
+  test('is deterministic: two syntheses in different directories are byte-identical', () => {
+    const a = path.join(tempDir('rollout-a-'), 'out');
+    const b = path.join(tempDir('rollout-b-'), 'nested', 'other');
+    synthesize({ configDir: REPO, outdir: a });
+    synthesize({ configDir: REPO, outdir: b });
+    const ta = readTree(a);
+    const tb = readTree(b);
+    expect(Object.keys(ta).length).toBeGreaterThan(7);
+    expect(tb).toEqual(ta);
+    const all = Object.values(ta).join('\n');
+    expect(all).not.toContain(REPO);
+    expect(all).not.toContain(a);
+    expect(all).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
+  });
+
+  test('no secret from the environment reaches the output', () => {
+    const out = path.join(tempDir(), 'cdktf.out');
+    synthesize({ configDir: REPO, outdir: out });
+    const all = Object.values(readTree(out)).join('\n');
+    for (const v of Object.values(SENTINELS)) expect(all).not.toContain(v);
+    expect(all).not.toMatch(/secret_string|"api_key": "(?!\$\{var\.)/);
+  });
+
+  test('fails when the configuration is invalid, and leaves the previous output untouched', () => {
+    const out = path.join(tempDir(), 'cdktf.out');
+    synthesize({ configDir: REPO, outdir: out });
+    const before = readTree(out);
+    const bad = tempConfig({ 'dev.yaml': minimalStageYaml().replace('criticality: low', 'criticality: urgent').replace('region: us-east-1', 'region: nowhere') });
+    const c = capture();
+    const code = run(['synth', '--config', bad, '--out', out], c.io);
+    expect(code).toBe(1);
+    expect(c.err.join('\n')).toBe(
+      [
+        'invalid stage configuration: 2 problems',
+        '  stacks/stages/dev.yaml:2 region: got "nowhere", expected an AWS region such as us-east-1',
+        '  stacks/stages/dev.yaml:10 hosts.0.criticality: got "urgent", expected one of "low", "medium", "high", "critical"',
+      ].join('\n'),
+    );
+    expect(readTree(out)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['cdktf.out']);
+  });
+
+  test('fails when the configuration is invalid, and writes nothing where there was nothing', () => {
+    const dir = tempDir();
+    const bad = tempConfig({ 'dev.yaml': 'stage: dev\n' });
+    expect(run(['synth', '--config', bad, '--out', path.join(dir, 'cdktf.out')], capture().io)).toBe(1);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('rollout CLI', () => {
+  test('validate summarizes each stage', () => {
+    const c = capture();
+    expect(run(['validate', '--config', REPO], c.io)).toBe(0);
+    expect(c.out).toEqual([
+      'dev: 3 hosts (3 managed), agent 7.72.0, site us5.datadoghq.com, batches 33/33/34%, stacks dev-infra dev-observability',
+      'prod: 38 hosts (0 managed), agent 7.72.0, site us5.datadoghq.com, batches 33/33/34%, stacks prod-infra prod-observability',
+      'test: 6 hosts (0 managed), agent 7.72.0, site us5.datadoghq.com, batches 33/33/34%, stacks test-infra test-observability',
+      'ok: 3 stages valid',
+    ]);
+  });
+
+  test('fails when an option is unknown, with exit status 2 and the allowed options', () => {
+    const c = capture();
+    expect(run(['synth', '--conifg', 'x'], c.io)).toBe(2);
+    expect(c.err[0]).toMatch(/^rollout synth: Unknown option '--conifg'.*; allowed options: --config VALUE, --out VALUE$/);
+  });
+
+  test('fails when the command is unknown', () => {
+    const c = capture();
+    expect(run(['deploy'], c.io)).toBe(2);
+    expect(c.err[0]).toBe('rollout: unknown command "deploy"; commands: synth, validate, help');
+  });
+
+  test('fails when the configuration directory does not exist', () => {
+    const c = capture();
+    expect(run(['validate', '--config', path.join(tempDir(), 'missing')], c.io)).toBe(1);
+    expect(c.err[0]).toMatch(/stacks\/stages:1: got no such directory, expected a directory of stage files in /);
+  });
+});

@@ -1,0 +1,56 @@
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { Testing } from 'cdktf';
+import { AgentAccess, AgentAccessProps } from '../../../constructs/agent-access/agent-access';
+
+const props: AgentAccessProps = { stage: 'dev', vpcId: 'vpc-0123abcd', datadogSite: 'us5.datadoghq.com', egressCidrs: ['0.0.0.0/0'] };
+const synth = (p: AgentAccessProps = props): string => Testing.synthScope((scope) => new AgentAccess(scope, 'access', p));
+
+describe('AgentAccess', () => {
+  test('creates the API key secret without any value', () => {
+    const out = synth();
+    expect(out).toHaveResourceWithProperties(SecretsmanagerSecret, { name: 'observability-rollout/dev/datadog-api-key', recovery_window_in_days: 30 });
+    const json = JSON.parse(out);
+    expect(json.resource.aws_secretsmanager_secret_version).toBeUndefined();
+    expect(out).not.toMatch(/secret_string/);
+  });
+
+  test('the instance role may read only that secret, and only EC2 may assume it', () => {
+    const out = synth();
+    const json = JSON.parse(out);
+    const docs = Object.values(json.data.aws_iam_policy_document) as Array<{ statement: Array<Record<string, unknown>> }>;
+    const read = docs.find((d) => d.statement[0].sid === 'ReadDatadogApiKey')!;
+    expect(read.statement).toEqual([
+      expect.objectContaining({
+        effect: 'Allow',
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [expect.stringMatching(/^\$\{aws_secretsmanager_secret\.access_api-key_[0-9A-F]+\.arn\}$/)],
+      }),
+    ]);
+    const assume = docs.find((d) => (d.statement[0].actions as string[]).includes('sts:AssumeRole'))!;
+    expect(assume.statement[0].principals).toEqual([{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }]);
+    expect(out).toHaveResourceWithProperties(IamRole, { name: 'observability-rollout-dev-agent' });
+    expect(out).toHaveResourceWithProperties(IamInstanceProfile, { name: 'observability-rollout-dev-agent' });
+  });
+
+  test('the security group allows only TCP 443 egress to the configured destinations', () => {
+    const out = synth({ ...props, egressCidrs: ['198.51.100.0/24', '203.0.113.0/24'] });
+    expect(out).toHaveResourceWithProperties(SecurityGroup, { vpc_id: 'vpc-0123abcd' });
+    const rules = Object.values(JSON.parse(out).resource.aws_vpc_security_group_egress_rule) as Array<Record<string, unknown>>;
+    expect(rules.map((r) => [r.ip_protocol, r.from_port, r.to_port, r.cidr_ipv4])).toEqual([
+      ['tcp', 443, 443, '198.51.100.0/24'],
+      ['tcp', 443, 443, '203.0.113.0/24'],
+    ]);
+    expect(out).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { description: 'HTTPS to Datadog (us5.datadoghq.com)' });
+    expect(JSON.parse(out).resource.aws_vpc_security_group_ingress_rule).toBeUndefined();
+  });
+
+  test('fails when props are invalid, listing every problem at once', () => {
+    expect(() => synth({ ...props, stage: 'Dev', vpcId: 'vpc-x', egressCidrs: ['10.0.0.0', '10.0.0.0'] })).toThrow(
+      /AgentAccess access: 5 invalid props\n {2}stage: got "Dev".*\n {2}vpcId: got "vpc-x".*\n {2}egressCidrs.0: got "10.0.0.0", expected an IPv4 CIDR\n {2}egressCidrs.1: .*\n {2}egressCidrs: got \["10.0.0.0","10.0.0.0"\], expected no duplicates/,
+    );
+  });
+});

@@ -1,0 +1,177 @@
+import { ConfigError } from '../../model/errors';
+import { loadConfig, parseStage } from '../../model/load';
+import { exampleConfig, minimalStageYaml, tempConfig } from '../support/fixtures';
+
+/** Parse `text` as stacks/stages/<stage>.yaml and return the problem lines. */
+function problemsOf(text: string, stage = 'dev'): string[] {
+  const res = parseStage(`stacks/stages/${stage}.yaml`, text);
+  return res.problems.map((p) => `${p.file}:${p.line} ${p.path}: got ${p.got}, expected ${p.expected}`);
+}
+
+describe('stage model', () => {
+  test('the example configuration has dev (3 hosts), prod (a few dozen) and test (6 hosts) in us-east-1', () => {
+    const cfg = exampleConfig();
+    expect(cfg.stages.map((s) => [s.name, s.region, s.hosts.length])).toEqual([
+      ['dev', 'us-east-1', 3],
+      ['prod', 'us-east-1', 38],
+      ['test', 'us-east-1', 6],
+    ]);
+  });
+
+  test('the schema applies every default', () => {
+    const { stage } = parseStage('stacks/stages/dev.yaml', minimalStageYaml());
+    expect(stage).toBeDefined();
+    expect(stage!.datadog).toEqual({ site: 'us5.datadoghq.com', apiUrl: 'https://api.us5.datadoghq.com/' });
+    expect(stage!.agent).toEqual({ version: '7.72.0', logsEnabled: true, apmEnabled: true, processEnabled: true });
+    expect(stage!.rollout).toEqual({
+      batchPercentages: [33, 33, 34],
+      soakHours: [48, 48, 72],
+      maxFailedHostsPercent: 1,
+      degradationThresholdPercent: 5,
+    });
+    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', lockTable: 'acme-tflock', keyPrefix: 'stages/dev' });
+    expect(stage!.network.datadogEgressCidrs).toEqual(['0.0.0.0/0']);
+    expect(stage!.hosts[0]).toEqual({
+      name: 'dev-web-01',
+      service: 'web',
+      team: 'storefront',
+      criticality: 'low',
+      address: '10.0.0.1',
+      managed: false,
+      tags: {},
+    });
+  });
+
+  test('the API URL follows the site unless given', () => {
+    const text = minimalStageYaml().replace('network:', 'datadog:\n  site: datadoghq.eu\nnetwork:');
+    expect(parseStage('stacks/stages/dev.yaml', text).stage!.datadog.apiUrl).toBe('https://api.datadoghq.eu/');
+  });
+
+  test('hosts are sorted by name whatever the file order, and managed hosts get a stable subnet', () => {
+    const hosts = [
+      '  - { name: b-02, service: web, team: t1, criticality: low, managed: true }',
+      '  - { name: a-01, service: web, team: t1, criticality: low, managed: true }',
+      '  - { name: c-03, service: web, team: t1, criticality: low, managed: true, subnetId: subnet-0000000c }',
+    ];
+    const base = minimalStageYaml().replace(/hosts:\n.*\n/, '').replace('  vpcId: vpc-0123abcd', '  vpcId: vpc-0123abcd\n  subnetIds: [subnet-0000000a, subnet-0000000b]');
+    const one = parseStage('stacks/stages/dev.yaml', `${base}hosts:\n${hosts.join('\n')}\n`).stage!;
+    const two = parseStage('stacks/stages/dev.yaml', `${base}hosts:\n${[...hosts].reverse().join('\n')}\n`).stage!;
+    expect(one.hosts.map((h) => h.name)).toEqual(['a-01', 'b-02', 'c-03']);
+    expect(two).toEqual(one);
+    expect(one.hosts[2].subnetId).toBe('subnet-0000000c');
+    expect(one.hosts[0].instanceType).toBe('t3.medium');
+  });
+
+  test('fails when a value has the wrong type, naming file, line, path, value and what is allowed', () => {
+    const text = minimalStageYaml().replace('criticality: low', 'criticality: urgent');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:10 hosts.0.criticality: got "urgent", expected one of "low", "medium", "high", "critical"',
+    ]);
+  });
+
+  test('fails when a required field is missing, pointing at the parent', () => {
+    const text = minimalStageYaml().replace('  lockTable: acme-tflock\n', '');
+    expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:5 state.lockTable: got missing, expected a string']);
+  });
+
+  test('fails when a key is unknown, listing the known keys', () => {
+    const text = minimalStageYaml().replace('owner: platform-team', 'owner: platform-team\nregoin: us-west-2');
+    const [p] = problemsOf(text);
+    expect(p).toMatch(/^stacks\/stages\/dev\.yaml:4 regoin: got unknown key "regoin", expected one of the known keys: agent, datadog, fleet, hosts, network, owner, region, rollout, stage, state$/);
+  });
+
+  test('fails when several fields are wrong, reporting every problem at once', () => {
+    const text = minimalStageYaml()
+      .replace('region: us-east-1', 'region: useast1')
+      .replace('bucket: acme-tfstate', 'bucket: Acme_State')
+      .replace('address: 10.0.0.1', 'address: 10.0.0.300');
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(3);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'stacks/stages/dev.yaml:2 region: got "useast1", expected an AWS region such as us-east-1',
+        expect.stringContaining('stacks/stages/dev.yaml:5 state.bucket: got "Acme_State", expected an S3 bucket name'),
+        'stacks/stages/dev.yaml:10 hosts.0.address: got "10.0.0.300", expected an IPv4 address or a DNS name',
+      ]),
+    );
+  });
+
+  test('fails when the YAML is malformed', () => {
+    const problems = problemsOf('stage: dev\nhosts: [\n  - a\n');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatch(/^stacks\/stages\/dev\.yaml:\d+ : got invalid YAML/);
+  });
+
+  test('fails when a key is duplicated', () => {
+    expect(problemsOf(minimalStageYaml().replace('owner: platform-team', 'owner: a-team\nowner: b-team'))[0]).toMatch(/DUPLICATE_KEY/);
+  });
+
+  test('fails when batch percentages do not sum to 100 and soak hours do not match', () => {
+    const text = minimalStageYaml().replace('network:', 'rollout:\n  batchPercentages: [30, 30, 30]\n  soakHours: [48, 48]\nnetwork:');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:8 rollout.batchPercentages: got [30,30,30] (sum 90), expected percentages that sum to 100',
+      'stacks/stages/dev.yaml:9 rollout.soakHours: got [48,48], expected one soak time per batch (3 values)',
+    ]);
+  });
+
+  test('fails when a threshold is outside (0, 100)', () => {
+    const text = minimalStageYaml().replace('network:', 'rollout:\n  maxFailedHostsPercent: 0\n  degradationThresholdPercent: 150\nnetwork:');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:8 rollout.maxFailedHostsPercent: got 0, expected a number > 0',
+      'stacks/stages/dev.yaml:9 rollout.degradationThresholdPercent: got 150, expected a number < 100',
+    ]);
+  });
+
+  test('fails when host names repeat, a pin is out of range, or addresses are inconsistent', () => {
+    const text = minimalStageYaml().replace(
+      /hosts:\n.*\n/,
+      [
+        'hosts:',
+        '  - { name: web-01, service: web, team: t1, criticality: low, address: 10.0.0.1 }',
+        '  - { name: web-01, service: web, team: t1, criticality: low, address: 10.0.0.2, batch: 4 }',
+        '  - { name: web-03, service: web, team: t1, criticality: low }',
+        '  - { name: web-04, service: web, team: t1, criticality: low, managed: true, address: 10.0.0.4 }',
+        '',
+      ].join('\n'),
+    );
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:11 hosts.1.name: got "web-01", expected a host name not used before (hosts.0 has it)',
+      'stacks/stages/dev.yaml:11 hosts.1.batch: got 4, expected a batch from 1 to 3',
+      'stacks/stages/dev.yaml:12 hosts.2.address: got missing, expected an address for an existing host (or managed: true)',
+      'stacks/stages/dev.yaml:13 hosts.3.address: got "10.0.0.4", expected no address on a managed host (it comes from Terraform outputs)',
+      'stacks/stages/dev.yaml:13 hosts.3.subnetId: got missing, expected a subnet id, here or in network.subnetIds',
+    ]);
+  });
+
+  test('fails when the stage name differs from the file name', () => {
+    expect(problemsOf(minimalStageYaml('qa'), 'dev')).toEqual(['stacks/stages/dev.yaml:1 stage: got "qa", expected "dev" (the file name)']);
+  });
+
+  test('fails when the agent version is not an Agent 7 version', () => {
+    const text = minimalStageYaml().replace('network:', 'agent:\n  version: 6.53.0\nnetwork:');
+    expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:8 agent.version: got "6.53.0", expected an Agent 7 version such as 7.72.0']);
+  });
+
+  test('fails when two stages share a state key, and the error lists problems of every file at once', () => {
+    const dir = tempConfig({
+      'dev.yaml': minimalStageYaml('dev').replace('lockTable: acme-tflock', 'lockTable: acme-tflock\n  keyPrefix: shared'),
+      'test.yaml': minimalStageYaml('test').replace('lockTable: acme-tflock', 'lockTable: acme-tflock\n  keyPrefix: shared'),
+      'prod.yaml': minimalStageYaml('prod').replace('owner: platform-team', 'owner: Platform Team'),
+    });
+    let err: unknown;
+    try {
+      loadConfig(dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as ConfigError).message;
+    expect(msg).toMatch(/^invalid stage configuration: 2 problems\n/);
+    expect(msg).toContain('stacks/stages/prod.yaml:3 owner: got "Platform Team", expected a lowercase name');
+    expect(msg).toContain('stacks/stages/test.yaml:7 state.keyPrefix: got "shared", expected a key prefix not used by stage dev');
+  });
+
+  test('fails when the configuration directory has no stage files', () => {
+    expect(() => loadConfig(tempConfig({}))).toThrow(/stacks\/stages:1: got no stage files, expected at least one <stage>.yaml/);
+  });
+});

@@ -1,0 +1,118 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { InfraStack } from '../../stacks/infra-stack';
+import { ObservabilityStack } from '../../stacks/observability-stack';
+import { StateStack } from '../../stacks/state-stack';
+import { exampleConfig, exampleStage } from '../support/fixtures';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function synthJson(make: (app: App) => TerraformStack): { text: string; json: Json } {
+  const app = Testing.app();
+  const text = Testing.synth(make(app));
+  return { text, json: JSON.parse(text) as Json };
+}
+
+const stateStack = (): ReturnType<typeof synthJson> => synthJson((app) => new StateStack(app, 'state', { stages: exampleConfig().stages }));
+const infraStack = (stage = 'dev'): ReturnType<typeof synthJson> => synthJson((app) => new InfraStack(app, `${stage}-infra`, { stage: exampleStage(stage) }));
+const obsStack = (stage = 'dev'): ReturnType<typeof synthJson> =>
+  synthJson((app) => new ObservabilityStack(app, `${stage}-observability`, { stage: exampleStage(stage) }));
+
+describe('state stack', () => {
+  test('creates the one shared bucket and lock table, and keeps its own state in that bucket', () => {
+    const { json } = stateStack();
+    expect(Object.values(json.resource.aws_s3_bucket).map((b: Json) => b.bucket)).toEqual(['acme-observability-rollout-tfstate']);
+    expect(Object.values(json.resource.aws_dynamodb_table).map((t: Json) => t.name)).toEqual(['acme-observability-rollout-tflock']);
+    expect(json.terraform.backend).toEqual({
+      s3: {
+        bucket: 'acme-observability-rollout-tfstate',
+        key: 'bootstrap/state.tfstate',
+        region: 'us-east-1',
+        encrypt: true,
+        dynamodb_table: 'acme-observability-rollout-tflock',
+      },
+    });
+  });
+
+  test('tags everything as shared and managed by observability-rollout', () => {
+    expect(stateStack().text).toHaveProviderWithProperties(AwsProvider, {
+      region: 'us-east-1',
+      default_tags: [{ tags: { 'managed-by': 'observability-rollout', owner: 'platform-team', stage: 'shared' } }],
+    });
+  });
+
+  test('fails when stages sharing a bucket disagree on the lock table', () => {
+    const [a, b] = exampleConfig().stages;
+    const odd = { ...b, state: { ...b.state, lockTable: 'other-lock' } };
+    expect(() => synthJson((app) => new StateStack(app, 'state', { stages: [a, odd] }))).toThrow(
+      /StateStack state: stage prod state: got lockTable other-lock .* expected acme-observability-rollout-tflock/,
+    );
+  });
+
+  test('whole stack', () => {
+    expect(stateStack().text).toMatchSnapshot();
+  });
+});
+
+describe.each(['dev', 'test', 'prod'])('%s-infra stack', (stage) => {
+  test('has its own encrypted, DynamoDB-locked S3 backend key', () => {
+    expect(infraStack(stage).json.terraform.backend).toEqual({
+      s3: {
+        bucket: 'acme-observability-rollout-tfstate',
+        key: `stages/${stage}/infra.tfstate`,
+        region: 'us-east-1',
+        encrypt: true,
+        dynamodb_table: 'acme-observability-rollout-tflock',
+      },
+    });
+  });
+
+  test('tags every resource with stage, owner and managed-by', () => {
+    expect(infraStack(stage).text).toHaveProviderWithProperties(AwsProvider, {
+      region: 'us-east-1',
+      default_tags: [{ tags: { 'managed-by': 'observability-rollout', owner: 'platform-team', stage } }],
+    });
+  });
+
+  test('creates instances exactly for the managed hosts of the stage', () => {
+    const managed = exampleStage(stage).hosts.filter((h) => h.managed).map((h) => h.name);
+    const instances = Object.values(infraStack(stage).json.resource.aws_instance ?? {}).map((i: Json) => i.tags.Name);
+    expect(instances).toEqual(managed);
+  });
+});
+
+describe('dev-infra stack', () => {
+  test('creates the three dev hosts with the agent profile and egress group', () => {
+    const { json } = infraStack('dev');
+    const instances = Object.values(json.resource.aws_instance) as Json[];
+    expect(instances).toHaveLength(3);
+    for (const i of instances) {
+      expect(i.iam_instance_profile).toMatch(/^\$\{aws_iam_instance_profile\.agent-access_profile_[0-9A-F]+\.name\}$/);
+      expect(i.vpc_security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.agent-access_egress_[0-9A-F]+\.id\}$/)]);
+    }
+  });
+
+  test('whole stack', () => {
+    expect(infraStack('dev').text).toMatchSnapshot();
+  });
+});
+
+describe.each(['dev', 'test', 'prod'])('%s-observability stack', (stage) => {
+  test('has its own backend key and a Datadog provider on US5 with keys from variables', () => {
+    const { json, text } = obsStack(stage);
+    expect(json.terraform.backend.s3).toEqual(expect.objectContaining({ key: `stages/${stage}/observability.tfstate`, dynamodb_table: 'acme-observability-rollout-tflock', encrypt: true }));
+    expect(text).toHaveProviderWithProperties(DatadogProvider, {
+      api_url: 'https://api.us5.datadoghq.com/',
+      api_key: '${var.datadog_api_key}',
+      app_key: '${var.datadog_app_key}',
+    });
+    expect(json.variable.datadog_api_key.sensitive).toBe(true);
+  });
+});
+
+describe('observability stack', () => {
+  test('whole stack', () => {
+    expect(obsStack('dev').text).toMatchSnapshot();
+  });
+});
