@@ -2,12 +2,15 @@
  * `rollout`: one binary, one subcommand per job. Each subcommand parses its
  * arguments, calls one function, prints, and sets the exit status.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../model/errors';
 import { loadConfig } from '../model/load';
+import { renderInventory } from '../rollout/inventory';
+import { addressesFromOutputs } from '../rollout/outputs';
 import { stageStackNames } from '../stacks/app';
 import { parseOptions, UsageError } from './args';
-import { synthesize } from './synth';
+import { synthesize, writeFilesAtomically } from './synth';
 
 /** Where a subcommand writes (injected for tests). */
 export interface Io {
@@ -25,6 +28,9 @@ const USAGE = `usage: rollout <command> [options]
 commands:
   synth      validate the configuration and synthesize every stack into cdktf.out/
   validate   validate the configuration; print a summary of each stage
+  inventory  print (or --out FILE) a stage's Ansible inventory; --outputs FILE fills in the
+             addresses of managed hosts from Terraform outputs (terraform output -json, or
+             cdktf deploy --outputs-file)
   help       this text
 
 common options:
@@ -40,6 +46,7 @@ const commands: Record<string, Command> = {
     const outdir = (o.out as string | undefined) ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
     const res = synthesize({ configDir, outdir });
     io.out(`synthesized ${res.stacks.length} stacks into ${path.relative(process.cwd(), path.resolve(outdir)) || '.'}: ${res.stacks.join(', ')}`);
+    io.out(`wrote ${res.inventories.length} inventories: ${res.inventories.join(', ')}`);
     return 0;
   },
   validate(argv, io) {
@@ -53,6 +60,29 @@ const commands: Record<string, Command> = {
       );
     }
     io.out(`ok: ${config.stages.length} stages valid`);
+    return 0;
+  },
+  inventory(argv, io) {
+    const o = parseOptions('inventory', argv, {
+      config: { type: 'string' },
+      stage: { type: 'string' },
+      outputs: { type: 'string' },
+      out: { type: 'string' },
+    });
+    const config = loadConfig(configDirOf(o.config));
+    const names = config.stages.map((s) => s.name);
+    const stage = config.stages.find((s) => s.name === o.stage);
+    if (!stage) throw new UsageError(`rollout inventory: --stage: got ${JSON.stringify(o.stage ?? null)}, expected one of ${names.join(', ')}`);
+    let addresses: Record<string, string> = {};
+    if (typeof o.outputs === 'string') {
+      if (!fs.existsSync(o.outputs)) throw new UsageError(`rollout inventory: --outputs: got ${JSON.stringify(o.outputs)}, expected an existing file`);
+      addresses = addressesFromOutputs(stage, o.outputs, fs.readFileSync(o.outputs, 'utf8'));
+    }
+    const text = renderInventory(stage, addresses);
+    if (typeof o.out === 'string') {
+      writeFilesAtomically(path.dirname(path.resolve(o.out)), [{ rel: path.basename(o.out), text }]);
+      io.out(`wrote ${o.out} (${stage.hosts.length} hosts)`);
+    } else io.out(text);
     return 0;
   },
   help(_argv, io) {

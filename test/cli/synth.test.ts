@@ -34,7 +34,7 @@ describe('synthesis', () => {
 
   test('writes every stack of the example configuration', () => {
     const out = path.join(tempDir(), 'cdktf.out');
-    const res = synthesize({ configDir: REPO, outdir: out });
+    const res = synthesize({ configDir: REPO, outdir: out, inventoryRoot: path.dirname(out) });
     expect(res.stacks).toEqual(['dev-infra', 'dev-observability', 'prod-infra', 'prod-observability', 'state', 'test-infra', 'test-observability']);
     for (const s of res.stacks) expect(fs.existsSync(path.join(out, 'stacks', s, 'cdk.tf.json'))).toBe(true);
   });
@@ -42,12 +42,15 @@ describe('synthesis', () => {
   test('is deterministic: two syntheses in different directories are byte-identical', () => {
     const a = path.join(tempDir('rollout-a-'), 'out');
     const b = path.join(tempDir('rollout-b-'), 'nested', 'other');
-    synthesize({ configDir: REPO, outdir: a });
-    synthesize({ configDir: REPO, outdir: b });
+    synthesize({ configDir: REPO, outdir: a, inventoryRoot: path.dirname(a) });
+    synthesize({ configDir: REPO, outdir: b, inventoryRoot: path.dirname(b) });
     const ta = readTree(a);
     const tb = readTree(b);
     expect(Object.keys(ta).length).toBeGreaterThan(7);
     expect(tb).toEqual(ta);
+    const inv = (d: string): Record<string, string> => readTree(path.join(path.dirname(d), 'ansible'));
+    expect(Object.keys(inv(a))).toEqual(['inventories/dev/hosts.yml', 'inventories/prod/hosts.yml', 'inventories/test/hosts.yml']);
+    expect(inv(b)).toEqual(inv(a));
     const all = Object.values(ta).join('\n');
     expect(all).not.toContain(REPO);
     expect(all).not.toContain(a);
@@ -56,7 +59,7 @@ describe('synthesis', () => {
 
   test('no secret from the environment reaches the output', () => {
     const out = path.join(tempDir(), 'cdktf.out');
-    synthesize({ configDir: REPO, outdir: out });
+    synthesize({ configDir: REPO, outdir: out, inventoryRoot: path.dirname(out) });
     const all = Object.values(readTree(out)).join('\n');
     for (const v of Object.values(SENTINELS)) expect(all).not.toContain(v);
     expect(all).not.toMatch(/secret_string|"api_key": "(?!\$\{var\.)/);
@@ -64,7 +67,7 @@ describe('synthesis', () => {
 
   test('fails when the configuration is invalid, and leaves the previous output untouched', () => {
     const out = path.join(tempDir(), 'cdktf.out');
-    synthesize({ configDir: REPO, outdir: out });
+    synthesize({ configDir: REPO, outdir: out, inventoryRoot: path.dirname(out) });
     const before = readTree(out);
     const bad = tempConfig({ 'dev.yaml': minimalStageYaml().replace('criticality: low', 'criticality: urgent').replace('region: us-east-1', 'region: nowhere') });
     const c = capture();
@@ -78,7 +81,7 @@ describe('synthesis', () => {
       ].join('\n'),
     );
     expect(readTree(out)).toEqual(before);
-    expect(fs.readdirSync(path.dirname(out))).toEqual(['cdktf.out']);
+    expect(fs.readdirSync(path.dirname(out)).sort()).toEqual(['ansible', 'cdktf.out']);
   });
 
   test('fails when the configuration is invalid, and writes nothing where there was nothing', () => {
@@ -110,12 +113,44 @@ describe('rollout CLI', () => {
   test('fails when the command is unknown', () => {
     const c = capture();
     expect(run(['deploy'], c.io)).toBe(2);
-    expect(c.err[0]).toBe('rollout: unknown command "deploy"; commands: synth, validate, help');
+    expect(c.err[0]).toBe('rollout: unknown command "deploy"; commands: synth, validate, inventory, help');
   });
 
   test('fails when the configuration directory does not exist', () => {
     const c = capture();
     expect(run(['validate', '--config', path.join(tempDir(), 'missing')], c.io)).toBe(1);
     expect(c.err[0]).toMatch(/stacks\/stages:1: got no such directory, expected a directory of stage files in /);
+  });
+});
+
+describe('rollout inventory', () => {
+  test('prints a stage inventory, filling managed hosts from Terraform outputs', () => {
+    const dir = tempDir();
+    const outputs = path.join(dir, 'outputs.json');
+    fs.writeFileSync(outputs, JSON.stringify({ host_addresses: { value: { 'dev-api-01': '10.1.0.1', 'dev-web-01': '10.1.0.2', 'dev-worker-01': '10.1.0.3' } } }));
+    const c = capture();
+    expect(run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs], c.io)).toBe(0);
+    expect(c.out.join('\n')).toContain('ansible_host: 10.1.0.2');
+    expect(c.out.join('\n')).not.toContain('fills them in');
+    const out = path.join(dir, 'inv', 'hosts.yml');
+    fs.mkdirSync(path.dirname(out));
+    expect(run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs, '--out', out], capture().io)).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toBe(`${c.out.join('\n')}`);
+  });
+
+  test('fails when the stage is unknown', () => {
+    const c = capture();
+    expect(run(['inventory', '--config', REPO, '--stage', 'qa'], c.io)).toBe(2);
+    expect(c.err[0]).toBe('rollout inventory: --stage: got "qa", expected one of dev, prod, test');
+  });
+
+  test('fails when the outputs are incomplete, writing nothing', () => {
+    const dir = tempDir();
+    const outputs = path.join(dir, 'outputs.json');
+    fs.writeFileSync(outputs, JSON.stringify({ host_addresses: { value: {} } }));
+    const c = capture();
+    expect(run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs, '--out', path.join(dir, 'hosts.yml')], c.io)).toBe(1);
+    expect(c.err[0]).toMatch(/^invalid Terraform outputs: 3 problems/);
+    expect(fs.readdirSync(dir)).toEqual(['outputs.json']);
   });
 });

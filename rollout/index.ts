@@ -1,0 +1,3 @@
+export * from './batches';
+export * from './inventory';
+export * from './outputs';
