@@ -22,8 +22,8 @@ const obsStack = (stage = 'dev'): ReturnType<typeof synthJson> =>
 describe('state stack', () => {
   test('creates the one shared bucket and lock table, and keeps its own state in that bucket', () => {
     const { json } = stateStack();
-    expect(Object.values(json.resource.aws_s3_bucket).map((b: Json) => b.bucket)).toEqual(['acme-observability-rollout-tfstate']);
-    expect(Object.values(json.resource.aws_dynamodb_table).map((t: Json) => t.name)).toEqual(['acme-observability-rollout-tflock']);
+    expect((Object.values(json.resource.aws_s3_bucket) as Json[]).map((b) => b.bucket)).toEqual(['acme-observability-rollout-tfstate']);
+    expect((Object.values(json.resource.aws_dynamodb_table) as Json[]).map((t) => t.name)).toEqual(['acme-observability-rollout-tflock']);
     expect(json.terraform.backend).toEqual({
       s3: {
         bucket: 'acme-observability-rollout-tfstate',
@@ -77,7 +77,7 @@ describe.each(['dev', 'test', 'prod'])('%s-infra stack', (stage) => {
 
   test('creates instances exactly for the managed hosts of the stage', () => {
     const managed = exampleStage(stage).hosts.filter((h) => h.managed).map((h) => h.name);
-    const instances = Object.values(infraStack(stage).json.resource.aws_instance ?? {}).map((i: Json) => i.tags.Name);
+    const instances = (Object.values(infraStack(stage).json.resource.aws_instance ?? {}) as Json[]).map((i) => i.tags.Name);
     expect(instances).toEqual(managed);
   });
 });
