@@ -6,4 +6,6 @@
  */
 import { run } from './cli/main';
 
-process.exitCode = run(['synth', ...process.argv.slice(2)]);
+void run(['synth', ...process.argv.slice(2)]).then((code) => {
+  process.exitCode = code;
+});

@@ -8,4 +8,8 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('rollout: not built yet; run `npm run build` first\n');
   process.exit(2);
 }
-process.exitCode = require(entry).run(process.argv.slice(2));
+require(entry)
+  .run(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -32,14 +32,14 @@ describe('synthesis', () => {
     }
   });
 
-  test('writes every stack of the example configuration', () => {
+  test('writes every stack of the example configuration', async () => {
     const out = path.join(tempDir(), 'cdktf.out');
     const res = synthesize({ configDir: REPO, outdir: out, inventoryRoot: path.dirname(out) });
     expect(res.stacks).toEqual(['dev-infra', 'dev-observability', 'prod-infra', 'prod-observability', 'state', 'test-infra', 'test-observability']);
     for (const s of res.stacks) expect(fs.existsSync(path.join(out, 'stacks', s, 'cdk.tf.json'))).toBe(true);
   });
 
-  test('is deterministic: two syntheses in different directories are byte-identical', () => {
+  test('is deterministic: two syntheses in different directories are byte-identical', async () => {
     const a = path.join(tempDir('rollout-a-'), 'out');
     const b = path.join(tempDir('rollout-b-'), 'nested', 'other');
     synthesize({ configDir: REPO, outdir: a, inventoryRoot: path.dirname(a) });
@@ -57,7 +57,7 @@ describe('synthesis', () => {
     expect(all).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
   });
 
-  test('no secret from the environment reaches the output', () => {
+  test('no secret from the environment reaches the output', async () => {
     const out = path.join(tempDir(), 'cdktf.out');
     synthesize({ configDir: REPO, outdir: out, inventoryRoot: path.dirname(out) });
     const all = Object.values(readTree(out)).join('\n');
@@ -65,13 +65,13 @@ describe('synthesis', () => {
     expect(all).not.toMatch(/secret_string|"api_key": "(?!\$\{var\.)/);
   });
 
-  test('fails when the configuration is invalid, and leaves the previous output untouched', () => {
+  test('fails when the configuration is invalid, and leaves the previous output untouched', async () => {
     const out = path.join(tempDir(), 'cdktf.out');
     synthesize({ configDir: REPO, outdir: out, inventoryRoot: path.dirname(out) });
     const before = readTree(out);
     const bad = tempConfig({ 'dev.yaml': minimalStageYaml().replace('criticality: low', 'criticality: urgent').replace('region: us-east-1', 'region: nowhere') });
     const c = capture();
-    const code = run(['synth', '--config', bad, '--out', out], c.io);
+    const code = await run(['synth', '--config', bad, '--out', out], c.io);
     expect(code).toBe(1);
     expect(c.err.join('\n')).toBe(
       [
@@ -84,18 +84,18 @@ describe('synthesis', () => {
     expect(fs.readdirSync(path.dirname(out)).sort()).toEqual(['ansible', 'cdktf.out']);
   });
 
-  test('fails when the configuration is invalid, and writes nothing where there was nothing', () => {
+  test('fails when the configuration is invalid, and writes nothing where there was nothing', async () => {
     const dir = tempDir();
     const bad = tempConfig({ 'dev.yaml': 'stage: dev\n' });
-    expect(run(['synth', '--config', bad, '--out', path.join(dir, 'cdktf.out')], capture().io)).toBe(1);
+    expect(await run(['synth', '--config', bad, '--out', path.join(dir, 'cdktf.out')], capture().io)).toBe(1);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
 
 describe('rollout CLI', () => {
-  test('validate summarizes each stage', () => {
+  test('validate summarizes each stage', async () => {
     const c = capture();
-    expect(run(['validate', '--config', REPO], c.io)).toBe(0);
+    expect(await run(['validate', '--config', REPO], c.io)).toBe(0);
     expect(c.out).toEqual([
       'dev: 3 hosts (3 managed), agent 7.72.0, site us5.datadoghq.com, batches 33/33/34%, stacks dev-infra dev-observability',
       'prod: 38 hosts (0 managed), agent 7.72.0, site us5.datadoghq.com, batches 33/33/34%, stacks prod-infra prod-observability',
@@ -104,52 +104,52 @@ describe('rollout CLI', () => {
     ]);
   });
 
-  test('fails when an option is unknown, with exit status 2 and the allowed options', () => {
+  test('fails when an option is unknown, with exit status 2 and the allowed options', async () => {
     const c = capture();
-    expect(run(['synth', '--conifg', 'x'], c.io)).toBe(2);
+    expect(await run(['synth', '--conifg', 'x'], c.io)).toBe(2);
     expect(c.err[0]).toMatch(/^rollout synth: Unknown option '--conifg'.*; allowed options: --config VALUE, --out VALUE$/);
   });
 
-  test('fails when the command is unknown', () => {
+  test('fails when the command is unknown', async () => {
     const c = capture();
-    expect(run(['deploy'], c.io)).toBe(2);
+    expect(await run(['deploy'], c.io)).toBe(2);
     expect(c.err[0]).toBe('rollout: unknown command "deploy"; commands: synth, validate, inventory, help');
   });
 
-  test('fails when the configuration directory does not exist', () => {
+  test('fails when the configuration directory does not exist', async () => {
     const c = capture();
-    expect(run(['validate', '--config', path.join(tempDir(), 'missing')], c.io)).toBe(1);
+    expect(await run(['validate', '--config', path.join(tempDir(), 'missing')], c.io)).toBe(1);
     expect(c.err[0]).toMatch(/stacks\/stages:1: got no such directory, expected a directory of stage files in /);
   });
 });
 
 describe('rollout inventory', () => {
-  test('prints a stage inventory, filling managed hosts from Terraform outputs', () => {
+  test('prints a stage inventory, filling managed hosts from Terraform outputs', async () => {
     const dir = tempDir();
     const outputs = path.join(dir, 'outputs.json');
     fs.writeFileSync(outputs, JSON.stringify({ host_addresses: { value: { 'dev-api-01': '10.1.0.1', 'dev-web-01': '10.1.0.2', 'dev-worker-01': '10.1.0.3' } } }));
     const c = capture();
-    expect(run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs], c.io)).toBe(0);
+    expect(await run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs], c.io)).toBe(0);
     expect(c.out.join('\n')).toContain('ansible_host: 10.1.0.2');
     expect(c.out.join('\n')).not.toContain('fills them in');
     const out = path.join(dir, 'inv', 'hosts.yml');
     fs.mkdirSync(path.dirname(out));
-    expect(run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs, '--out', out], capture().io)).toBe(0);
+    expect(await run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs, '--out', out], capture().io)).toBe(0);
     expect(fs.readFileSync(out, 'utf8')).toBe(`${c.out.join('\n')}`);
   });
 
-  test('fails when the stage is unknown', () => {
+  test('fails when the stage is unknown', async () => {
     const c = capture();
-    expect(run(['inventory', '--config', REPO, '--stage', 'qa'], c.io)).toBe(2);
+    expect(await run(['inventory', '--config', REPO, '--stage', 'qa'], c.io)).toBe(2);
     expect(c.err[0]).toBe('rollout inventory: --stage: got "qa", expected one of dev, prod, test');
   });
 
-  test('fails when the outputs are incomplete, writing nothing', () => {
+  test('fails when the outputs are incomplete, writing nothing', async () => {
     const dir = tempDir();
     const outputs = path.join(dir, 'outputs.json');
     fs.writeFileSync(outputs, JSON.stringify({ host_addresses: { value: {} } }));
     const c = capture();
-    expect(run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs, '--out', path.join(dir, 'hosts.yml')], c.io)).toBe(1);
+    expect(await run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs, '--out', path.join(dir, 'hosts.yml')], c.io)).toBe(1);
     expect(c.err[0]).toMatch(/^invalid Terraform outputs: 3 problems/);
     expect(fs.readdirSync(dir)).toEqual(['outputs.json']);
   });

@@ -1,0 +1,38 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadConfig } from '../../model/load';
+import { renderInventory } from '../../rollout/inventory';
+import { addressesFromOutputs } from '../../rollout/outputs';
+import { parseOptions, UsageError } from '../args';
+import { Command, configDirOf } from '../command';
+import { writeFilesAtomically } from '../synth';
+
+export const inventoryCommand: Command = {
+  name: 'inventory',
+  usage: `inventory --stage S [--outputs FILE] [--out FILE] [--config DIR]
+      print (or write to --out) a stage's Ansible inventory; --outputs fills in the addresses
+      of managed hosts from Terraform outputs (terraform output -json, or cdktf --outputs-file)`,
+  run(argv, io) {
+    const o = parseOptions('inventory', argv, {
+      config: { type: 'string' },
+      stage: { type: 'string' },
+      outputs: { type: 'string' },
+      out: { type: 'string' },
+    });
+    const config = loadConfig(configDirOf(o.config));
+    const names = config.stages.map((s) => s.name);
+    const stage = config.stages.find((s) => s.name === o.stage);
+    if (!stage) throw new UsageError(`rollout inventory: --stage: got ${JSON.stringify(o.stage ?? null)}, expected one of ${names.join(', ')}`);
+    let addresses: Record<string, string> = {};
+    if (typeof o.outputs === 'string') {
+      if (!fs.existsSync(o.outputs)) throw new UsageError(`rollout inventory: --outputs: got ${JSON.stringify(o.outputs)}, expected an existing file`);
+      addresses = addressesFromOutputs(stage, o.outputs, fs.readFileSync(o.outputs, 'utf8'));
+    }
+    const text = renderInventory(stage, addresses);
+    if (typeof o.out === 'string') {
+      writeFilesAtomically(path.dirname(path.resolve(o.out)), [{ rel: path.basename(o.out), text }]);
+      io.out(`wrote ${o.out} (${stage.hosts.length} hosts)`);
+    } else io.out(text);
+    return 0;
+  },
+};
