@@ -153,6 +153,7 @@ function toModel(s: StageFile, file: string): Stage {
     },
     network: { vpcId: s.network.vpcId, subnetIds: [...s.network.subnetIds], datadogEgressCidrs: [...s.network.datadogEgressCidrs] },
     fleet: { ...s.fleet },
+    ...(s.ci !== undefined ? { ci: { githubRepository: s.ci.githubRepository, environment: s.ci.environment ?? s.stage } } : {}),
     hosts,
   };
 }

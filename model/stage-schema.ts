@@ -131,6 +131,13 @@ const FleetSchema = z.strictObject({
   rootVolumeGb: z.number().int().min(8).max(16384).default(20),
 });
 
+const CiSchema = z.strictObject({
+  /** GitHub repository (`owner/name`) whose workflows may deploy this stage through OIDC. */
+  githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'a GitHub repository such as acme/observability-rollout' }),
+  /** GitHub environment that gates deploys of this stage (the OIDC `sub` claim is pinned to it). */
+  environment: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, { error: 'a GitHub environment name' }).optional(),
+});
+
 /** The raw stage file shape (before cross-field checks). */
 export const StageFileSchema = z.strictObject({
   /** Stage name; must equal the file name (`dev.yaml` holds `stage: dev`). */
@@ -145,6 +152,8 @@ export const StageFileSchema = z.strictObject({
   rollout: RolloutSchema.prefault({}),
   network: NetworkSchema,
   fleet: FleetSchema.prefault({}),
+  /** CI/CD access (GitHub Actions OIDC); absent: no CI roles for this stage. */
+  ci: CiSchema.optional(),
   /** The stage's hosts. */
   hosts: z.array(HostSchema).min(1),
 });

@@ -65,6 +65,8 @@ export interface Stage {
     readonly datadogEgressCidrs: readonly string[];
   };
   readonly fleet: { readonly instanceType: string; readonly amiSsmParameter: string; readonly rootVolumeGb: number };
+  /** GitHub Actions OIDC access; environment resolved (default: the stage name). */
+  readonly ci?: { readonly githubRepository: string; readonly environment: string };
   /** Hosts sorted by name. */
   readonly hosts: readonly Host[];
 }

@@ -77,7 +77,7 @@ describe('stage model', () => {
   test('fails when a key is unknown, listing the known keys', () => {
     const text = minimalStageYaml().replace('owner: platform-team', 'owner: platform-team\nregoin: us-west-2');
     const [p] = problemsOf(text);
-    expect(p).toMatch(/^stacks\/stages\/dev\.yaml:4 regoin: got unknown key "regoin", expected one of the known keys: agent, datadog, fleet, hosts, network, owner, region, rollout, stage, state$/);
+    expect(p).toMatch(/^stacks\/stages\/dev\.yaml:4 regoin: got unknown key "regoin", expected one of the known keys: agent, ci, datadog, fleet, hosts, network, owner, region, rollout, stage, state$/);
   });
 
   test('fails when several fields are wrong, reporting every problem at once', () => {

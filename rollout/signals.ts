@@ -1,0 +1,65 @@
+/**
+ * The rollout's contract with Datadog: the tags that identify a stage and a
+ * batch, and the metric queries the rollout monitors, the rollout dashboard
+ * and the go/no-go gate all use. One definition, so a monitor and the gate
+ * never disagree about what "batch 2 of prod" means.
+ */
+
+/** Tag key of the rollout batch (also an agent tag set by the inventory). */
+export const BATCH_TAG = 'rollout_batch';
+/** Tag key marking what a generated monitor checks (the gate finds monitors by it). */
+export const CHECK_TAG = 'rollout_check';
+/** Tag on every resource this tool creates in Datadog. */
+export const MANAGED_BY_TAG = 'managed-by:observability-rollout';
+
+/** Kinds of rollout check; generated monitors carry `rollout_check:<kind>`. */
+export const CHECK_KINDS = ['agent-running', 'coverage', 'agent-overhead', 'error-rate', 'latency', 'security', 'app-errors'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+/** Default APM operation whose hits, errors and latency are compared per batch. */
+export const DEFAULT_APM_OPERATION = 'http.request';
+
+/** `env:<stage>` */
+export function envTag(stage: string): string {
+  return `env:${stage}`;
+}
+
+/** `rollout_batch:<n>` */
+export function batchTag(batch: number): string {
+  return `${BATCH_TAG}:${batch}`;
+}
+
+/** `rollout_check:<kind>` */
+export function checkTag(kind: CheckKind): string {
+  return `${CHECK_TAG}:${kind}`;
+}
+
+/** Metric scope of one batch: `env:prod AND rollout_batch:2`. */
+export function batchScope(stage: string, batch: number): string {
+  return `${envTag(stage)} AND ${batchTag(batch)}`;
+}
+
+/**
+ * Metric scope of the hosts not yet upgraded when `batch` is: the later
+ * batches (`env:prod AND (rollout_batch:3)`); undefined for the last batch,
+ * which has no later hosts to compare with.
+ */
+export function baselineScope(stage: string, batch: number, batchCount: number): string | undefined {
+  const later = Array.from({ length: batchCount - batch }, (_, i) => batchTag(batch + 1 + i));
+  return later.length === 0 ? undefined : `${envTag(stage)} AND (${later.join(' OR ')})`;
+}
+
+/** Metric queries over a scope (a `{...}` filter body). */
+export const QUERIES = {
+  /** Hosts whose agent reports running, by host and agent version. */
+  agentRunning: (scope: string): string => `sum:datadog.agent.running{${scope}} by {host,version}`,
+  /** APM error ratio of an operation (errors / hits). */
+  errorRatio: (scope: string, op = DEFAULT_APM_OPERATION): string =>
+    `sum:trace.${op}.errors{${scope}}.as_count() / sum:trace.${op}.hits{${scope}}.as_count()`,
+  /** APM p95 latency of an operation, in seconds. */
+  latencyP95: (scope: string, op = DEFAULT_APM_OPERATION): string => `p95:trace.${op}{${scope}}`,
+  /** Agent CPU use, percent of one core, per host. */
+  agentCpu: (scope: string): string => `avg:process.stat.cpu.total_pct{${scope} AND process_name:agent} by {host}`,
+  /** Agent resident memory, bytes, per host. */
+  agentMemory: (scope: string): string => `avg:process.stat.mem.rss{${scope} AND process_name:agent} by {host}`,
+} as const;
