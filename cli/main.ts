@@ -7,6 +7,8 @@
 import { ConfigError } from '../model/errors';
 import { UsageError } from './args';
 import { Command, Io } from './command';
+import { eventCommand } from './commands/event';
+import { gateCommand } from './commands/gate';
 import { inventoryCommand } from './commands/inventory';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
@@ -19,7 +21,7 @@ const processIo: Io = {
 };
 
 /** Every subcommand, in the order `rollout help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, inventoryCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, inventoryCommand, gateCommand, eventCommand];
 
 function usage(): string {
   const lines = ['usage: rollout <command> [options]', '', 'commands:'];

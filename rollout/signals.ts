@@ -16,6 +16,15 @@ export const MANAGED_BY_TAG = 'managed-by:observability-rollout';
 export const CHECK_KINDS = ['agent-running', 'coverage', 'agent-overhead', 'error-rate', 'latency', 'security', 'app-errors'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
+/** `service` tag of the monitors generated for the rollout (the service being rolled out). */
+export const ROLLOUT_SERVICE = 'datadog-agent';
+
+/**
+ * An error-rate increase smaller than this (as a ratio: 0.0001 = 0.01
+ * percentage points) is never a regression, however large in relative terms.
+ */
+export const ERROR_RATE_FLOOR = 0.0001;
+
 /** Default APM operation whose hits, errors and latency are compared per batch. */
 export const DEFAULT_APM_OPERATION = 'http.request';
 
@@ -32,6 +41,15 @@ export function batchTag(batch: number): string {
 /** `rollout_check:<kind>` */
 export function checkTag(kind: CheckKind): string {
   return `${CHECK_TAG}:${kind}`;
+}
+
+/**
+ * Log-based metric counting a stage's failed logins, tagged by env and
+ * rollout_batch (created by the stage's observability stack; log-based
+ * metric names are global to the Datadog organization, hence the stage).
+ */
+export function failedLoginsMetric(stage: string): string {
+  return `rollout.security.failed_logins.${stage}`;
 }
 
 /** Metric scope of one batch: `env:prod AND rollout_batch:2`. */
@@ -62,4 +80,29 @@ export const QUERIES = {
   agentCpu: (scope: string): string => `avg:process.stat.cpu.total_pct{${scope} AND process_name:agent} by {host}`,
   /** Agent resident memory, bytes, per host. */
   agentMemory: (scope: string): string => `avg:process.stat.mem.rss{${scope} AND process_name:agent} by {host}`,
+  /** Number of hosts whose agent reports running (one series, no grouping). */
+  agentCount: (scope: string): string => `sum:datadog.agent.running{${scope}}`,
+  /** Failed logins per batch, counted by the stage's log-based metric. */
+  failedLogins: (stage: string, scope: string): string => `sum:${failedLoginsMetric(stage)}{${scope}} by {${BATCH_TAG}}.as_count()`,
 } as const;
+
+/** Tag key of a deployment event's phase (`rollout_phase:start` / `rollout_phase:end`). */
+export const PHASE_TAG = 'rollout_phase';
+/** Tag key of the agent version a deployment event is about. */
+export const AGENT_VERSION_TAG = 'agent_version';
+/** Tag key of the deployed commit (Datadog's source-code integration name). */
+export const COMMIT_TAG = 'git.commit.sha';
+
+/** Phases of a batch deployment; the deploy playbook posts one event per phase. */
+export const ROLLOUT_PHASES = ['start', 'end'] as const;
+export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
+
+/**
+ * Tags of a batch's deployment event (posted by `rollout event`, read back by
+ * the gate for soak time, overlaid on dashboards):
+ * `env:prod, rollout_batch:2, rollout_phase:start, agent_version:7.72.0,
+ * git.commit.sha:<sha>, managed-by:observability-rollout`.
+ */
+export function deploymentEventTags(stage: string, batch: number, phase: RolloutPhase, version: string, commit: string): string[] {
+  return [envTag(stage), batchTag(batch), `${PHASE_TAG}:${phase}`, `${AGENT_VERSION_TAG}:${version}`, `${COMMIT_TAG}:${commit}`, MANAGED_BY_TAG];
+}

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { run } from '../../cli/main';
+import { COMMANDS, run } from '../../cli/main';
 import { synthesize } from '../../cli/synth';
 import { minimalStageYaml, readTree, REPO, tempConfig, tempDir } from '../support/fixtures';
 
@@ -113,7 +113,7 @@ describe('rollout CLI', () => {
   test('fails when the command is unknown', async () => {
     const c = capture();
     expect(await run(['deploy'], c.io)).toBe(2);
-    expect(c.err[0]).toBe('rollout: unknown command "deploy"; commands: synth, validate, inventory, help');
+    expect(c.err[0]).toBe(`rollout: unknown command "deploy"; commands: ${[...COMMANDS.map((x) => x.name), 'help'].join(', ')}`);
   });
 
   test('fails when the configuration directory does not exist', async () => {

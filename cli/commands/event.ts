@@ -1,0 +1,105 @@
+/**
+ * `rollout event`: post a batch's deployment start or end event to Datadog
+ * (stage, batch, agent version, commit), for dashboards, DORA metrics, and
+ * the gate's soak clock. Called by the deploy playbook's event hook, which
+ * passes ROLLOUT_STAGE, ROLLOUT_BATCH and ROLLOUT_EVENT_PHASE in the
+ * environment; options win over them.
+ * Exit status: 0 posted, 1 Datadog did not take it (after retries), 2 bad usage.
+ */
+import { ConfigError } from '../../model/errors';
+import { loadConfig } from '../../model/load';
+import { datadogApi, Deadline, redact } from '../../rollout/gate/datadog';
+import { deploymentEvent } from '../../rollout/gate/events';
+import { ROLLOUT_PHASES, RolloutPhase } from '../../rollout/signals';
+import { parseOptions, UsageError } from '../args';
+import { Command, configDirOf } from '../command';
+import { batchHostCount, batchOf, deadlineOf, defaultDeps, GateDeps, requireKey, resolveApiUrl, stageOf } from './gate';
+
+export const DEFAULT_EVENT_DEADLINE_SECONDS = 30;
+
+export function makeEventCommand(overrides: Partial<GateDeps> = {}): Command {
+  return {
+    name: 'event',
+    usage: `event --phase start|end --stage S --batch N [--commit SHA] [--version V] [--config DIR] [--api-url URL] [--deadline SECONDS]
+      post a deployment event of batch N of stage S to Datadog (tags env, rollout_batch, rollout_phase,
+      agent_version, git.commit.sha); the gate's soak time starts at the latest start event.
+      Defaults: --phase $ROLLOUT_EVENT_PHASE, --stage $ROLLOUT_STAGE, --batch $ROLLOUT_BATCH (set by the
+      deploy playbook's event hook), --commit $ROLLOUT_COMMIT or $GITHUB_SHA, --version the stage's agent
+      version; key from DD_API_KEY. Exit 0 posted, 1 not posted, 2 bad usage`,
+    async run(argv, io) {
+      const deps: GateDeps = { ...defaultDeps(), ...overrides };
+      const env = deps.env;
+      const o = parseOptions('event', argv, {
+        phase: { type: 'string' },
+        stage: { type: 'string' },
+        batch: { type: 'string' },
+        commit: { type: 'string' },
+        version: { type: 'string' },
+        config: { type: 'string' },
+        'api-url': { type: 'string' },
+        deadline: { type: 'string' },
+      });
+      const pick = (flag: string, opt: unknown, envName: string): { value: string | undefined; from: string } =>
+        typeof opt === 'string' ? { value: opt, from: flag } : { value: env[envName], from: env[envName] !== undefined ? envName : flag };
+
+      const phaseIn = pick('--phase', o.phase, 'ROLLOUT_EVENT_PHASE');
+      if (!ROLLOUT_PHASES.includes(phaseIn.value as RolloutPhase)) {
+        throw new UsageError(`rollout event: ${phaseIn.from}: got ${JSON.stringify(phaseIn.value ?? null)}, expected one of ${ROLLOUT_PHASES.join(', ')}`);
+      }
+      const phase = phaseIn.value as RolloutPhase;
+      const commitIn = typeof o.commit === 'string' ? { value: o.commit, from: '--commit' } : env.ROLLOUT_COMMIT !== undefined ? { value: env.ROLLOUT_COMMIT, from: 'ROLLOUT_COMMIT' } : { value: env.GITHUB_SHA, from: env.GITHUB_SHA !== undefined ? 'GITHUB_SHA' : '--commit' };
+      if (commitIn.value === undefined || !/^[0-9a-f]{7,40}$/.test(commitIn.value)) {
+        throw new UsageError(`rollout event: ${commitIn.from}: got ${JSON.stringify(commitIn.value ?? null)}, expected a git commit id (7 to 40 lowercase hex digits), from --commit, ROLLOUT_COMMIT or GITHUB_SHA`);
+      }
+      let stages;
+      try {
+        stages = loadConfig(configDirOf(o.config)).stages;
+      } catch (e) {
+        if (e instanceof ConfigError) {
+          io.err(e.message);
+          return 2;
+        }
+        throw e;
+      }
+      const stageIn = pick('--stage', o.stage, 'ROLLOUT_STAGE');
+      const stage = stageOf('event', stages, stageIn.value, stageIn.from);
+      const batchIn = pick('--batch', o.batch, 'ROLLOUT_BATCH');
+      const batch = batchOf('event', stage, batchIn.value, batchIn.from);
+      const version = typeof o.version === 'string' ? o.version : stage.agent.version;
+      if (!/^\d+\.\d+\.\d+$/.test(version)) throw new UsageError(`rollout event: --version: got ${JSON.stringify(version)}, expected an agent version such as 7.72.0`);
+      const deadlineSeconds = deadlineOf('event', o.deadline as string | undefined, DEFAULT_EVENT_DEADLINE_SECONDS);
+      const api = resolveApiUrl('event', o['api-url'] as string | undefined, env, stage);
+      const apiKey = requireKey('event', env, 'DD_API_KEY');
+      const err = (line: string): void => io.err(redact(line, [apiKey, env.DD_APP_KEY]));
+
+      const event = deploymentEvent({
+        stage: stage.name,
+        batch,
+        batchCount: stage.rollout.batchPercentages.length,
+        hostCount: batchHostCount(stage, batch),
+        phase,
+        version,
+        commit: commitIn.value,
+        nowMs: deps.now(),
+      });
+      const deadline = new Deadline(deadlineSeconds * 1000);
+      try {
+        err(`event: posting the ${phase} event of stage ${stage.name}, batch ${batch} to ${api.url} (from ${api.source})`);
+        const client = datadogApi(
+          { apiUrl: api.url, apiKey },
+          { requestTimeoutMs: deps.requestTimeoutMs, deadline, retry: deps.retry, random: deps.random, now: deps.now, progress: (l) => err(`event: ${l}`) },
+        );
+        const posted = await client.postEvent(event);
+        io.out(`posted ${phase} event ${posted.id || '(no id)'}: ${event.title} (commit ${commitIn.value})`);
+        return 0;
+      } catch (e) {
+        err(`rollout event: the ${phase} event was not posted: ${(e as Error).message}`);
+        return 1;
+      } finally {
+        deadline.dispose();
+      }
+    },
+  };
+}
+
+export const eventCommand: Command = makeEventCommand();

@@ -1,0 +1,228 @@
+/**
+ * `rollout gate`: the go/no-go decision after a batch, from Datadog.
+ * Exit status: 0 GO, 1 NO-GO, 2 INCONCLUSIVE, or the gate could not run (bad
+ * command line, invalid configuration, missing keys). `--soft` exits 0 on
+ * any verdict.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError } from '../../model/errors';
+import { loadConfig } from '../../model/load';
+import type { Stage } from '../../model/stage';
+import { splitIntoBatches } from '../../rollout/batches';
+import { datadogApi, Deadline, redact } from '../../rollout/gate/datadog';
+import { renderJson, renderMarkdown, renderText } from '../../rollout/gate/report';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../rollout/gate/retry';
+import { runGate } from '../../rollout/gate/run';
+import { parseOptions, UsageError } from '../args';
+import { Command, configDirOf, Io } from '../command';
+import { writeFilesAtomically } from '../synth';
+
+/** What a run depends on besides its arguments (injected by tests). */
+export interface GateDeps {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Wall clock, ms since the epoch: the gate evaluates at its value when it starts. */
+  readonly now: () => number;
+  /** Jitter source for backoff, in [0, 1). */
+  readonly random: () => number;
+  readonly retry: RetryPolicy;
+  /** Timeout of each request (also bounded by what is left of the deadline). */
+  readonly requestTimeoutMs: number;
+}
+
+export const DEFAULT_GATE_DEADLINE_SECONDS = 300;
+export const MAX_DEADLINE_SECONDS = 3600;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export const defaultDeps = (): GateDeps => ({
+  env: process.env,
+  now: () => Date.now(),
+  random: Math.random,
+  retry: DEFAULT_RETRY_POLICY,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+});
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The API URL: --api-url, else https://api.$DD_SITE/, else the stage's (US5 by default). Throws UsageError. */
+export function resolveApiUrl(command: string, flag: string | undefined, env: GateDeps['env'], stage: Stage): { url: string; source: string } {
+  if (flag !== undefined) {
+    const expected = 'an https URL such as https://api.us5.datadoghq.com/ (plain http only for 127.0.0.1 or localhost), without credentials, query or fragment';
+    let u: URL;
+    try {
+      u = new URL(flag);
+    } catch {
+      throw new UsageError(`rollout ${command}: --api-url: got ${JSON.stringify(flag)}, expected ${expected}`);
+    }
+    const okScheme = u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
+    if (!okScheme || u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
+      throw new UsageError(`rollout ${command}: --api-url: got ${JSON.stringify(redactUrl(flag))}, expected ${expected}`);
+    }
+    return { url: u.href.endsWith('/') ? u.href : `${u.href}/`, source: '--api-url' };
+  }
+  const site = env.DD_SITE?.trim();
+  if (site !== undefined && site !== '') {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(site)) {
+      throw new UsageError(`rollout ${command}: DD_SITE: got ${JSON.stringify(site)}, expected a Datadog site such as us5.datadoghq.com`);
+    }
+    return { url: `https://api.${site}/`, source: 'DD_SITE' };
+  }
+  return { url: stage.datadog.apiUrl, source: `stage ${stage.name}` };
+}
+
+/** A key from the environment; throws UsageError naming the variable (never a value). */
+export function requireKey(command: string, env: GateDeps['env'], name: 'DD_API_KEY' | 'DD_APP_KEY'): string {
+  const v = env[name]?.trim();
+  if (v === undefined || v === '') {
+    const what = name === 'DD_API_KEY' ? 'a Datadog API key' : 'a Datadog application key';
+    throw new UsageError(`rollout ${command}: ${name}: got nothing, expected ${what} in the environment (keys are never taken from the command line)`);
+  }
+  return v;
+}
+
+/** The stage named by --stage. */
+export function stageOf(command: string, stages: readonly Stage[], value: string | undefined, from = '--stage'): Stage {
+  const s = stages.find((st) => st.name === value);
+  if (!s) throw new UsageError(`rollout ${command}: ${from}: got ${JSON.stringify(value ?? null)}, expected one of ${stages.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+/** The batch number named by --batch, within the stage's batches. */
+export function batchOf(command: string, stage: Stage, value: string | undefined, from = '--batch'): number {
+  const count = stage.rollout.batchPercentages.length;
+  const n = value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > count) {
+    throw new UsageError(`rollout ${command}: ${from}: got ${JSON.stringify(value ?? null)}, expected a batch number from 1 to ${count} (stage ${stage.name} has ${count} batches)`);
+  }
+  return n;
+}
+
+/** --deadline in seconds: a number > 0 and <= 3600. */
+export function deadlineOf(command: string, value: string | undefined, dflt: number): number {
+  if (value === undefined) return dflt;
+  const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!(n > 0 && n <= MAX_DEADLINE_SECONDS)) {
+    throw new UsageError(`rollout ${command}: --deadline: got ${JSON.stringify(value)}, expected a number of seconds greater than 0 and at most ${MAX_DEADLINE_SECONDS}`);
+  }
+  return n;
+}
+
+/** Load the configuration; a ConfigError is printed and becomes exit status 2 for the gate. */
+function loadStages(configDir: string): readonly Stage[] {
+  return loadConfig(configDir).stages;
+}
+
+/** `--report FILE`: FILE without a .json/.md extension; the report goes to FILE.json and FILE.md. */
+export function reportPaths(value: string): { base: string; json: string; md: string } {
+  const base = value.replace(/\.(json|md)$/i, '');
+  return { base, json: `${base}.json`, md: `${base}.md` };
+}
+
+export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
+  return {
+    name: 'gate',
+    usage: `gate --stage S --batch N [--config DIR] [--api-url URL] [--soft] [--report FILE] [--deadline SECONDS]
+      go/no-go decision after batch N of stage S, from Datadog (keys from DD_API_KEY / DD_APP_KEY;
+      API: --api-url, else https://api.$DD_SITE/, else the stage's, https://api.us5.datadoghq.com/ by default).
+      Checks soak time, coverage, rollout and security monitors, degradation against the hosts not yet
+      upgraded, application error monitors. Exit 0 GO, 1 NO-GO, 2 INCONCLUSIVE (missing data, API failure)
+      or bad usage; --soft prints the verdict and exits 0; --report FILE writes FILE.json and FILE.md;
+      --deadline bounds the whole run (default ${DEFAULT_GATE_DEADLINE_SECONDS} s)`,
+    async run(argv, io) {
+      const deps: GateDeps = { ...defaultDeps(), ...overrides };
+      const o = parseOptions('gate', argv, {
+        config: { type: 'string' },
+        stage: { type: 'string' },
+        batch: { type: 'string' },
+        'api-url': { type: 'string' },
+        soft: { type: 'boolean' },
+        report: { type: 'string' },
+        deadline: { type: 'string' },
+      });
+      let stages: readonly Stage[];
+      try {
+        stages = loadStages(configDirOf(o.config));
+      } catch (e) {
+        if (e instanceof ConfigError) {
+          io.err(e.message);
+          io.err('rollout gate: INCONCLUSIVE: the configuration is invalid');
+          return 2;
+        }
+        throw e;
+      }
+      const stage = stageOf('gate', stages, o.stage as string | undefined);
+      const batch = batchOf('gate', stage, o.batch as string | undefined);
+      const deadlineSeconds = deadlineOf('gate', o.deadline as string | undefined, DEFAULT_GATE_DEADLINE_SECONDS);
+      if (o.report === '') throw new UsageError('rollout gate: --report: got "", expected a file path (the report goes to FILE.json and FILE.md)');
+      const report = typeof o.report === 'string' ? reportPaths(o.report) : undefined;
+      const api = resolveApiUrl('gate', o['api-url'] as string | undefined, deps.env, stage);
+      const apiKey = requireKey('gate', deps.env, 'DD_API_KEY');
+      const appKey = requireKey('gate', deps.env, 'DD_APP_KEY');
+      const secrets = [apiKey, appKey];
+      const soft = o.soft === true;
+      const err = (line: string): void => io.err(redact(line, secrets));
+
+      if (report) {
+        try {
+          fs.mkdirSync(path.dirname(path.resolve(report.base)), { recursive: true });
+        } catch (e) {
+          throw new UsageError(`rollout gate: --report: got ${JSON.stringify(o.report)}, expected a path whose directory can be created (${(e as Error).message})`);
+        }
+      }
+
+      const started = performance.now();
+      const deadline = new Deadline(deadlineSeconds * 1000);
+      let result;
+      try {
+        err(`gate: API ${api.url} (from ${api.source}), deadline ${deadlineSeconds} s`);
+        const client = datadogApi(
+          { apiUrl: api.url, apiKey, appKey },
+          { requestTimeoutMs: deps.requestTimeoutMs, deadline, retry: deps.retry, random: deps.random, now: deps.now, progress: (l) => err(`gate: ${l}`) },
+        );
+        result = await runGate(stage, batch, { api: client, nowMs: deps.now(), progress: err, apiUrl: api.url, soft });
+      } catch (e) {
+        err(`rollout gate: INCONCLUSIVE: the gate could not run: ${(e as Error).message}`);
+        return 2;
+      } finally {
+        deadline.dispose();
+      }
+      err(`gate: evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+      if (report) {
+        try {
+          const dir = path.dirname(path.resolve(report.base));
+          writeFilesAtomically(dir, [
+            { rel: path.basename(report.json), text: redact(renderJson(result), secrets) },
+            { rel: path.basename(report.md), text: redact(renderMarkdown(result), secrets) },
+          ]);
+          err(`gate: wrote ${report.json} and ${report.md}`);
+        } catch (e) {
+          printVerdict(io, result, secrets);
+          err(`rollout gate: INCONCLUSIVE: could not write the report ${report.base}.{json,md}: ${(e as Error).message}`);
+          return 2;
+        }
+      }
+      printVerdict(io, result, secrets);
+      if (soft && result.verdict !== 'GO') {
+        err(`gate: soft mode: the verdict is ${result.verdict} (exit status ${result.exitCode}), exiting 0`);
+        return 0;
+      }
+      return soft ? 0 : result.exitCode;
+    },
+  };
+}
+
+function printVerdict(io: Io, r: Parameters<typeof renderText>[0], secrets: readonly string[]): void {
+  io.out(redact(renderText(r), secrets));
+}
+
+function redactUrl(u: string): string {
+  return u.replace(/\/\/[^/@]*@/, '//[redacted]@');
+}
+
+/** Number of hosts in a batch of a stage (for messages). */
+export function batchHostCount(stage: Stage, batch: number): number {
+  return splitIntoBatches(stage.hosts, stage.rollout.batchPercentages)[batch - 1]?.hosts.length ?? 0;
+}
+
+export const gateCommand: Command = makeGateCommand();

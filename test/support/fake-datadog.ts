@@ -1,0 +1,344 @@
+/**
+ * A local fake of the Datadog HTTP API, on 127.0.0.1 and an ephemeral port,
+ * with only the endpoints the gate and the event command call, following the
+ * public API's request and response shapes:
+ *
+ *   GET  /api/v1/query     ?from&to&query            timeseries points (v1)
+ *   GET  /api/v1/monitor   ?monitor_tags&page&page_size   monitors with overall_state
+ *   GET  /api/v1/events    ?start&end&tags&unaggregated&page   events (v1)
+ *   POST /api/v1/events    {title, text, tags, date_happened, alert_type, ...}   202
+ *
+ * Keys are checked (DD-API-KEY on every request, DD-APPLICATION-KEY on reads;
+ * 403 otherwise) and never recorded. Behaviour is scriptable per route: a
+ * queue of answers consumed one per request (429 with rate-limit headers, 500,
+ * a response that never comes), then a standing answer (default: normal).
+ */
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+
+export type Route = 'query' | 'monitors' | 'events:list' | 'events:post';
+
+/** How the fake answers one request. */
+export type Behaviour =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown }
+  | { readonly kind: 'hang' };
+
+export const OK: Behaviour = { kind: 'ok' };
+export const HANG: Behaviour = { kind: 'hang' };
+/** 429 as Datadog sends it: the rate-limit headers, `X-RateLimit-Reset` seconds until the reset. */
+export function rateLimited(resetSeconds = 1): Behaviour {
+  return {
+    kind: 'status',
+    status: 429,
+    headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Period': '60', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetSeconds), 'X-RateLimit-Name': 'query' },
+    body: { errors: ['Rate limit of 100 requests in 60 seconds reached. Please try again later.'] },
+  };
+}
+export function serverError(status = 500): Behaviour {
+  return { kind: 'status', status, body: { errors: ['Internal Server Error'] } };
+}
+
+/** A metric series the fake serves: its tags and a value per timestamp (seconds), null for a gap. */
+export interface FakeSeries {
+  readonly tags: readonly string[];
+  readonly value: number | null | ((tSeconds: number) => number | null);
+}
+
+export interface FakeMonitor {
+  readonly id: number;
+  readonly name: string;
+  readonly tags: readonly string[];
+  /** Alert, Warn, No Data, OK, Ignored, Skipped, Unknown */
+  readonly overall_state: string;
+  readonly query?: string;
+}
+
+export interface FakeEvent {
+  readonly id: number;
+  readonly title: string;
+  readonly text: string;
+  /** Seconds since the epoch. */
+  readonly date_happened: number;
+  readonly tags: readonly string[];
+  readonly alert_type?: string;
+  readonly aggregation_key?: string;
+  readonly source_type_name?: string;
+}
+
+/** A request as the fake saw it (keys reduced to whether they were right). */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly route: Route | 'unknown';
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  readonly apiKeyOk: boolean;
+  readonly appKeyOk: boolean;
+  readonly answered: number | 'hang';
+}
+
+export interface FakeDatadogOptions {
+  readonly apiKey: string;
+  readonly appKey: string;
+}
+
+export class FakeDatadog {
+  /** Base URL, `http://127.0.0.1:<port>/`. */
+  url = '';
+  monitors: FakeMonitor[] = [];
+  events: FakeEvent[] = [];
+  /** Series by exact query string; a query not here returns no series (an empty result, status ok). */
+  metrics = new Map<string, FakeSeries[]>();
+  readonly requests: RecordedRequest[] = [];
+  private readonly queues = new Map<Route, Behaviour[]>();
+  private readonly standing = new Map<Route, Behaviour>();
+  private readonly server: http.Server;
+  private nextEventId = 5_100_000_001;
+
+  constructor(private readonly opts: FakeDatadogOptions) {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) this.json(res, 500, { errors: [`fake: ${(e as Error).message}`] });
+      });
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** Answer the next requests on `route` with these behaviours, in order. */
+  script(route: Route, ...behaviours: Behaviour[]): void {
+    this.queues.set(route, [...(this.queues.get(route) ?? []), ...behaviours]);
+  }
+
+  /** Answer every request on `route` (after the scripted ones) this way. */
+  always(route: Route, behaviour: Behaviour): void {
+    this.standing.set(route, behaviour);
+  }
+
+  /** Forget data, scripts and recorded requests. */
+  reset(): void {
+    this.monitors = [];
+    this.events = [];
+    this.metrics = new Map();
+    this.requests.length = 0;
+    this.queues.clear();
+    this.standing.clear();
+  }
+
+  requestsTo(route: Route): RecordedRequest[] {
+    return this.requests.filter((r) => r.route === route);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const params = Object.fromEntries(u.searchParams.entries());
+    const raw = await readBody(req);
+    const route = routeOf(method, u.pathname);
+    const apiKeyOk = req.headers['dd-api-key'] === this.opts.apiKey;
+    const appKeyOk = req.headers['dd-application-key'] === this.opts.appKey;
+    let body: unknown;
+    if (raw !== '') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const record = (answered: number | 'hang'): void => {
+      this.requests.push({ method, route, path: u.pathname, params, ...(body !== undefined ? { body } : {}), apiKeyOk, appKeyOk, answered });
+    };
+    if (route === 'unknown') {
+      record(404);
+      return this.json(res, 404, { errors: ['Not found'] });
+    }
+    if (!apiKeyOk || (method === 'GET' && !appKeyOk)) {
+      record(403);
+      return this.json(res, 403, { errors: ['Forbidden'] });
+    }
+    const behaviour = this.queues.get(route)?.shift() ?? this.standing.get(route) ?? OK;
+    if (behaviour.kind === 'hang') {
+      record('hang');
+      return; // never answered; close() drops the connection
+    }
+    if (behaviour.kind === 'status') {
+      record(behaviour.status);
+      return this.json(res, behaviour.status, behaviour.body ?? { errors: ['error'] }, behaviour.headers);
+    }
+    const [status, payload] = this.answer(route, params, body);
+    record(status);
+    this.json(res, status, payload, rateLimitHeaders());
+  }
+
+  private answer(route: Route, p: Record<string, string>, body: unknown): [number, unknown] {
+    switch (route) {
+      case 'query':
+        return this.query(p);
+      case 'monitors':
+        return this.listMonitors(p);
+      case 'events:list':
+        return this.listEvents(p);
+      case 'events:post':
+        return this.postEvent(body);
+    }
+  }
+
+  private query(p: Record<string, string>): [number, unknown] {
+    const missing = ['from', 'to', 'query'].filter((k) => p[k] === undefined);
+    if (missing.length > 0) return [400, { errors: [`Missing required parameter(s): ${missing.join(', ')}`] }];
+    const from = Number(p.from);
+    const to = Number(p.to);
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from > to) return [400, { errors: ['from and to must be POSIX seconds with from <= to'] }];
+    const interval = Math.max(20, Math.ceil((to - from) / 200));
+    const first = Math.ceil(from / interval) * interval;
+    const metric = /(?:^|[:(])([a-z_][\w.]*)\{/.exec(p.query)?.[1] ?? p.query;
+    const groupBy = /\bby \{([^}]*)\}/.exec(p.query)?.[1]?.split(',').map((s) => s.trim()) ?? [];
+    const series = (this.metrics.get(p.query) ?? []).map((s) => {
+      const pointlist: Array<[number, number | null]> = [];
+      for (let t = first; t <= to; t += interval) {
+        const v = typeof s.value === 'function' ? s.value(t) : s.value;
+        pointlist.push([t * 1000, v]);
+      }
+      return {
+        metric,
+        display_name: metric,
+        expression: p.query,
+        scope: s.tags.length > 0 ? s.tags.join(',') : '*',
+        tag_set: [...s.tags],
+        pointlist,
+        start: pointlist.length > 0 ? pointlist[0][0] : from * 1000,
+        end: pointlist.length > 0 ? pointlist[pointlist.length - 1][0] : to * 1000,
+        interval,
+        length: pointlist.length,
+        aggr: /^(\w+):/.exec(p.query)?.[1] ?? null,
+        unit: null,
+        query_index: 0,
+      };
+    });
+    return [
+      200,
+      { status: 'ok', res_type: 'time_series', resp_version: 1, query: p.query, from_date: from * 1000, to_date: to * 1000, group_by: groupBy, series, message: '' },
+    ];
+  }
+
+  private listMonitors(p: Record<string, string>): [number, unknown] {
+    // monitor_tags: treated as all-of (the gate filters again either way).
+    const want = (p.monitor_tags ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const all = this.monitors.filter((m) => want.every((t) => m.tags.includes(t))).sort((a, b) => a.id - b.id);
+    const size = p.page_size !== undefined ? Number(p.page_size) : p.page !== undefined ? 100 : all.length;
+    const page = p.page !== undefined ? Number(p.page) : 0;
+    const slice = all.slice(page * size, page * size + size);
+    return [
+      200,
+      slice.map((m) => ({
+        id: m.id,
+        name: m.name,
+        type: 'query alert',
+        query: m.query ?? 'avg(last_5m):avg:system.load.1{*} > 100',
+        message: '',
+        tags: [...m.tags],
+        options: { notify_no_data: false, thresholds: { critical: 100 } },
+        overall_state: m.overall_state,
+        overall_state_modified: '2025-01-01T00:00:00+00:00',
+        created: '2025-01-01T00:00:00.000000+00:00',
+        modified: '2025-01-01T00:00:00.000000+00:00',
+        multi: false,
+        priority: null,
+        restricted_roles: null,
+        creator: { email: 'rollout@example.com', handle: 'rollout@example.com', name: 'Rollout' },
+      })),
+    ];
+  }
+
+  private listEvents(p: Record<string, string>): [number, unknown] {
+    if (p.start === undefined || p.end === undefined) return [400, { errors: ["The 'start' and 'end' parameters are required"] }];
+    const start = Number(p.start);
+    const end = Number(p.end);
+    const want = (p.tags ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const page = p.page !== undefined ? Number(p.page) : 0;
+    const events = this.events
+      .filter((e) => e.date_happened >= start && e.date_happened <= end && want.every((t) => e.tags.includes(t)))
+      .sort((a, b) => b.date_happened - a.date_happened)
+      .slice(page * 1000, page * 1000 + 1000);
+    return [200, { events: events.map(eventJson), status: 'ok' }];
+  }
+
+  private postEvent(body: unknown): [number, unknown] {
+    const b = (body ?? {}) as Record<string, unknown>;
+    const problems = ['title', 'text'].filter((k) => typeof b[k] !== 'string' || (b[k] as string) === '');
+    if (problems.length > 0) return [400, { errors: [`Missing or empty required field(s): ${problems.join(', ')}`] }];
+    const e: FakeEvent = {
+      id: this.nextEventId,
+      title: b.title as string,
+      text: b.text as string,
+      date_happened: typeof b.date_happened === 'number' ? b.date_happened : Math.floor(Date.now() / 1000),
+      tags: Array.isArray(b.tags) ? (b.tags as string[]) : [],
+      ...(typeof b.alert_type === 'string' ? { alert_type: b.alert_type } : {}),
+      ...(typeof b.aggregation_key === 'string' ? { aggregation_key: b.aggregation_key } : {}),
+      ...(typeof b.source_type_name === 'string' ? { source_type_name: b.source_type_name } : {}),
+    };
+    this.nextEventId += 1;
+    this.events.push(e);
+    return [202, { status: 'ok', event: eventJson(e) }];
+  }
+
+  private json(res: http.ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(payload));
+  }
+}
+
+/** Start a fake on 127.0.0.1 and an ephemeral port. */
+export async function startFakeDatadog(opts: FakeDatadogOptions): Promise<FakeDatadog> {
+  const f = new FakeDatadog(opts);
+  await f.listen();
+  return f;
+}
+
+function routeOf(method: string, pathname: string): Route | 'unknown' {
+  if (method === 'GET' && pathname === '/api/v1/query') return 'query';
+  if (method === 'GET' && pathname === '/api/v1/monitor') return 'monitors';
+  if (method === 'GET' && pathname === '/api/v1/events') return 'events:list';
+  if (method === 'POST' && pathname === '/api/v1/events') return 'events:post';
+  return 'unknown';
+}
+
+function eventJson(e: FakeEvent): Record<string, unknown> {
+  return {
+    id: e.id,
+    id_str: String(e.id),
+    title: e.title,
+    text: e.text,
+    date_happened: e.date_happened,
+    tags: [...e.tags],
+    alert_type: e.alert_type ?? 'info',
+    priority: 'normal',
+    source_type_name: e.source_type_name ?? 'my apps',
+    url: `/event/event?id=${e.id}`,
+    host: null,
+    device_name: null,
+    payload: '{}',
+  };
+}
+
+function rateLimitHeaders(): Record<string, string> {
+  return { 'X-RateLimit-Limit': '100', 'X-RateLimit-Period': '60', 'X-RateLimit-Remaining': '99', 'X-RateLimit-Reset': '60' };
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
