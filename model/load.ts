@@ -3,11 +3,14 @@
  *
  * Layout of a configuration directory (the repo itself is one):
  *   stacks/stages/<stage>.yaml   one file per stage
+ *   monitors/**                  monitors, SLOs and dashboards (model/monitoring)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Problem } from './errors';
 import { stableHash } from './hash';
+import { loadMonitoring } from './monitoring/load';
+import { resolveStage } from './monitoring/resolve';
 import { Host, RolloutConfig, Stage } from './stage';
 import { StageFile, StageFileSchema } from './stage-schema';
 import { validateSource } from './validate';
@@ -44,8 +47,16 @@ export function loadConfig(configDir: string): RolloutConfig {
     }
   }
   problems.push(...crossStageProblems(stages, sources));
-  if (problems.length > 0) throw new ConfigError(problems, 'stage configuration');
-  return { dir: configDir, stages: stages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+  // Monitoring is validated even when a stage file is not, so one run reports everything.
+  const stageNames = files.map((f) => f.replace(/\.ya?ml$/, ''));
+  const knownTeams = stages.flatMap((s) => [s.owner, ...s.hosts.map((h) => h.team)]);
+  const { monitoring, problems: monitoringProblems } = loadMonitoring(configDir, { stages: stageNames, knownTeams });
+  if (monitoringProblems.length === 0) for (const st of stageNames) monitoringProblems.push(...resolveStage(monitoring, st).problems);
+  if (problems.length > 0 || monitoringProblems.length > 0) {
+    const what = monitoringProblems.length === 0 ? 'stage configuration' : problems.length === 0 ? 'monitoring configuration' : 'configuration';
+    throw new ConfigError([...problems, ...monitoringProblems], what);
+  }
+  return { dir: configDir, stages: stages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), monitoring };
 }
 
 /** Parse and validate one stage file's text (exposed for tests and tools). */

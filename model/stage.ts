@@ -2,6 +2,7 @@
  * The stage model: plain typed objects with every default applied. This is
  * the only thing constructs, inventories and reports read.
  */
+import type { MonitoringConfig } from './monitoring/types';
 import { CRITICALITIES } from './stage-schema';
 
 export type Criticality = (typeof CRITICALITIES)[number];
@@ -76,6 +77,8 @@ export interface RolloutConfig {
   /** Configuration directory as given (used only to locate files, never in outputs). */
   readonly dir: string;
   readonly stages: readonly Stage[];
+  /** Monitors, SLOs and dashboards of monitors/ (empty when there is no such folder). */
+  readonly monitoring: MonitoringConfig;
 }
 
 /** Terraform state key of one of a stage's stacks. */

@@ -1,4 +1,5 @@
 import { App } from 'cdktf';
+import { assertMonitoringRules } from '../constructs/monitoring/rules';
 import type { RolloutConfig } from '../model/stage';
 import { InfraStack } from './infra-stack';
 import { ObservabilityStack } from './observability-stack';
@@ -12,12 +13,17 @@ export function stageStackNames(stage: string): [string, string] {
   return [`${stage}-infra`, `${stage}-observability`];
 }
 
-/** Add every stack of the configuration to `app`: `state`, then per stage infra and observability. */
+/**
+ * Add every stack of the configuration to `app`: `state`, then per stage
+ * infra and observability. The monitor rule pack runs over every stage
+ * first, so one error lists every violation.
+ */
 export function buildStacks(app: App, config: RolloutConfig): void {
+  assertMonitoringRules(config);
   new StateStack(app, STATE_STACK, { stages: config.stages });
   for (const stage of config.stages) {
     const [infra, obs] = stageStackNames(stage.name);
     new InfraStack(app, infra, { stage });
-    new ObservabilityStack(app, obs, { stage });
+    new ObservabilityStack(app, obs, { stage, monitoring: config.monitoring });
   }
 }

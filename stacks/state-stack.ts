@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { CiAccess } from '../constructs/ci-access/ci-access';
 import { addAwsProvider } from '../constructs/providers/aws-provider';
 import { useS3Backend } from '../constructs/state-backend/s3-backend';
 import { StateStorage } from '../constructs/state-backend/state-storage';
@@ -18,7 +19,8 @@ export interface StateStackProps {
 
 /**
  * Bootstrap stack: the S3 bucket and DynamoDB table that hold every stage's
- * state. Its own state lives in the bucket it creates (see README.md,
+ * state, and the GitHub Actions OIDC access of the stages with a `ci` section
+ * (constructs/ci-access). Its own state lives in the bucket it creates (see README.md,
  * "Bootstrapping state", for the one-time local-state first apply).
  */
 export class StateStack extends TerraformStack {
@@ -52,6 +54,9 @@ export class StateStack extends TerraformStack {
         ...(st.kmsKeyId !== undefined ? { kmsKeyId: st.kmsKeyId } : {}),
       });
     }
+    // GitHub Actions OIDC is account-wide, and the roles that may deploy must not deploy themselves: both live here.
+    const ci = stages.filter((s) => s.ci !== undefined);
+    if (ci.length > 0) new CiAccess(this, 'ci-access', { stages: ci });
     const home = sorted[0];
     useS3Backend(this, {
       bucket: home.bucket,

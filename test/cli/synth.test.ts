@@ -100,6 +100,12 @@ describe('rollout CLI', () => {
       'dev: 3 hosts (3 managed), agent 7.72.0, site us5.datadoghq.com, batches 33/33/34%, stacks dev-infra dev-observability',
       'prod: 38 hosts (0 managed), agent 7.72.0, site us5.datadoghq.com, batches 33/33/34%, stacks prod-infra prod-observability',
       'test: 6 hosts (0 managed), agent 7.72.0, site us5.datadoghq.com, batches 33/33/34%, stacks test-infra test-observability',
+      'monitoring: 13 monitors, 4 SLOs, 2 dashboards from monitors/payments.yaml, monitors/policy.yaml, monitors/storefront.yaml',
+      '  dev: 31 monitors (12 team, 2 burn-rate, 17 rollout), 1 SLO, 2 dashboards',
+      '  prod: 41 monitors (13 team, 11 burn-rate, 17 rollout), 4 SLOs, 3 dashboards',
+      '  test: 40 monitors (12 team, 11 burn-rate, 17 rollout), 4 SLOs, 3 dashboards',
+      'rules: 10 rules (ROLLOUT-M001 to ROLLOUT-M010) pass in 3 stages, 1 suppression',
+      expect.stringMatching(/^ {2}suppressed monitors\/payments\.yaml:\d+ ROLLOUT-M001 monitor-api-host-cpu: ".+" \(dev, prod, test\)$/),
       'ok: 3 stages valid',
     ]);
   });

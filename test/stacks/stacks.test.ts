@@ -17,7 +17,7 @@ function synthJson(make: (app: App) => TerraformStack): { text: string; json: Js
 const stateStack = (): ReturnType<typeof synthJson> => synthJson((app) => new StateStack(app, 'state', { stages: exampleConfig().stages }));
 const infraStack = (stage = 'dev'): ReturnType<typeof synthJson> => synthJson((app) => new InfraStack(app, `${stage}-infra`, { stage: exampleStage(stage) }));
 const obsStack = (stage = 'dev'): ReturnType<typeof synthJson> =>
-  synthJson((app) => new ObservabilityStack(app, `${stage}-observability`, { stage: exampleStage(stage) }));
+  synthJson((app) => new ObservabilityStack(app, `${stage}-observability`, { stage: exampleStage(stage), monitoring: exampleConfig().monitoring }));
 
 describe('state stack', () => {
   test('creates the one shared bucket and lock table, and keeps its own state in that bucket', () => {
@@ -108,6 +108,17 @@ describe.each(['dev', 'test', 'prod'])('%s-observability stack', (stage) => {
       app_key: '${var.datadog_app_key}',
     });
     expect(json.variable.datadog_api_key.sensitive).toBe(true);
+  });
+
+  test('holds the stage monitoring, every monitor tagged with the stage, and no secret', () => {
+    const { json, text } = obsStack(stage);
+    const monitors = Object.values(json.resource.datadog_monitor) as Json[];
+    expect(monitors.length).toBeGreaterThan(20);
+    for (const m of monitors) expect(m.tags).toEqual(expect.arrayContaining([`env:${stage}`, 'managed-by:observability-rollout']));
+    expect(Object.keys(json.resource).sort()).toEqual(['datadog_dashboard_json', 'datadog_logs_metric', 'datadog_monitor', 'datadog_service_level_objective']);
+    // Keys appear only as the provider's references to its sensitive variables.
+    expect(text).not.toMatch(/"(api_key|app_key)": "(?!\$\{var\.datadog_(api|app)_key\})/);
+    expect(text).not.toMatch(/\b[0-9a-f]{32}\b|\b[0-9a-f]{40}\b/);
   });
 });
 
