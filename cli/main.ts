@@ -7,9 +7,11 @@
 import { ConfigError } from '../model/errors';
 import { UsageError } from './args';
 import { Command, Io } from './command';
+import { diffCommand } from './commands/diff';
 import { eventCommand } from './commands/event';
 import { gateCommand } from './commands/gate';
 import { inventoryCommand } from './commands/inventory';
+import { planSummaryCommand } from './commands/plan-summary';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 
@@ -21,7 +23,7 @@ const processIo: Io = {
 };
 
 /** Every subcommand, in the order `rollout help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, inventoryCommand, gateCommand, eventCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, inventoryCommand, diffCommand, planSummaryCommand, gateCommand, eventCommand];
 
 function usage(): string {
   const lines = ['usage: rollout <command> [options]', '', 'commands:'];

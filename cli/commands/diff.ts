@@ -1,0 +1,186 @@
+/**
+ * `rollout diff --base REF`: what a change does to the synthesized
+ * infrastructure, for the change board and the pull request.
+ *
+ * The base ref is synthesized with its own code and configuration in a
+ * temporary git worktree (this checkout's node_modules linked in); the head is
+ * the working tree (synthesized in this process, nothing written to it) or
+ * `--head REF` (another worktree). Progress goes to stderr, the report to
+ * stdout.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadConfig } from '../../model/load';
+import { diffTrees } from '../../rollout/diff/diff';
+import { renderJson, renderMarkdown } from '../../rollout/diff/report';
+import { parseSynthTree } from '../../rollout/diff/tree';
+import { parseRisk, RISK_CLASSES, RiskClass, riskRank } from '../../rollout/diff/types';
+import { gitToplevel, resolveCommit, shortSha } from '../../rollout/git/git';
+import { readSynthFiles, synthesizeCommit } from '../../rollout/git/synth-ref';
+import { withWorktree } from '../../rollout/git/worktree';
+import { inventoryPath, renderInventory } from '../../rollout/inventory';
+import { parseOptions, UsageError } from '../args';
+import { Command, configDirOf, Io } from '../command';
+import { synthApp } from '../synth';
+
+/** Exit status when a change is at or above `--fail-on`. */
+export const EXIT_RISK = 3;
+
+const FORMATS = ['markdown', 'json'] as const;
+
+/** Where the project and its configuration sit in the repository. */
+export interface Checkout {
+  /** Repository top level. */
+  readonly repo: string;
+  /** Project directory (holds cdktf.json), relative to `repo`. */
+  readonly projectRel: string;
+  /** Configuration directory, relative to `repo`. */
+  readonly configRel: string;
+  /** This checkout's node_modules (linked into worktrees). */
+  readonly nodeModules: string;
+}
+
+/** Locate the repository, project and configuration of `configDir`; throws UsageError. */
+export function locateCheckout(configDir: string): Checkout {
+  const abs = path.resolve(configDir);
+  if (!fs.existsSync(abs)) throw new UsageError(`rollout diff: --config: got ${JSON.stringify(configDir)}, expected an existing directory`);
+  const real = fs.realpathSync(abs);
+  const top = gitToplevel(real);
+  if (!top) throw new UsageError(`rollout diff: --config: ${JSON.stringify(configDir)} is not inside a git repository; rollout diff compares git refs`);
+  const repo = fs.realpathSync(top);
+  let project = real;
+  while (!fs.existsSync(path.join(project, 'cdktf.json'))) {
+    const up = path.dirname(project);
+    if (project === repo || up === project) {
+      throw new UsageError(`rollout diff: no cdktf.json in ${JSON.stringify(configDir)} or above it inside the repository ${repo}`);
+    }
+    project = up;
+  }
+  const nodeModules = path.join(project, 'node_modules');
+  if (!fs.existsSync(nodeModules)) throw new UsageError(`rollout diff: ${nodeModules} does not exist; run npm ci first (the base ref is built with it)`);
+  return { repo, projectRel: path.relative(repo, project), configRel: path.relative(repo, real), nodeModules: fs.realpathSync(nodeModules) };
+}
+
+/** Synthesize the working tree's configuration in this process; returns the tree's files. Writes nothing into the working tree. */
+export function synthesizeWorkingTree(configDir: string): Record<string, string> {
+  const config = loadConfig(configDir);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-diff-head-'));
+  try {
+    synthApp(config, path.join(tmp, 'out'));
+    const files = readSynthFiles(path.join(tmp, 'out'), tmp);
+    for (const stage of config.stages) files[inventoryPath(stage.name)] = renderInventory(stage);
+    return files;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Synthesize a commit with its own code in a temporary worktree; returns the tree's files. */
+export async function synthesizeRef(co: Checkout, sha: string): Promise<Record<string, string>> {
+  return withWorktree({ repo: co.repo, sha, nodeModules: co.nodeModules, projectRel: co.projectRel }, async (wt) => {
+    const out = path.join(path.dirname(wt.dir), 'cdktf.out');
+    const configDir = path.join(wt.dir, co.configRel);
+    if (!fs.existsSync(configDir)) throw new Error(`commit ${shortSha(sha)} has no ${co.configRel || 'top-level'} configuration directory`);
+    await synthesizeCommit({ projectDir: path.join(wt.dir, co.projectRel), configDir, outdir: out });
+    return readSynthFiles(out, configDir);
+  });
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/** How each side is synthesized (injectable for tests). */
+export interface DiffSynthesizers {
+  /** A commit, with its own code (default: a temporary worktree + its cdktf app). */
+  readonly ref: (co: Checkout, sha: string) => Promise<Record<string, string>>;
+  /** The working tree's configuration, with this process's code. */
+  readonly workingTree: (configDir: string) => Record<string, string>;
+}
+
+export const WORKTREE_SYNTHESIZERS: DiffSynthesizers = { ref: synthesizeRef, workingTree: synthesizeWorkingTree };
+
+/** Parsed `rollout diff` arguments. */
+export interface DiffArgs {
+  readonly base: string;
+  readonly head?: string;
+  readonly format: (typeof FORMATS)[number];
+  readonly failOn?: RiskClass;
+  readonly configDir: string;
+}
+
+/** Parse `rollout diff` arguments; throws UsageError. */
+export function parseDiffArgs(argv: string[]): DiffArgs {
+  const o = parseOptions('diff', argv, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    format: { type: 'string', default: 'markdown' },
+    'fail-on': { type: 'string' },
+    config: { type: 'string' },
+  });
+  const format = o.format as string;
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`rollout diff: --format: got ${JSON.stringify(format)}, expected one of ${FORMATS.join(', ')}`);
+  }
+  let failOn: RiskClass | undefined;
+  if (o['fail-on'] !== undefined) {
+    failOn = parseRisk(String(o['fail-on']));
+    if (!failOn) throw new UsageError(`rollout diff: --fail-on: got ${JSON.stringify(o['fail-on'])}, expected one of ${[...RISK_CLASSES].reverse().join(', ')}`);
+  }
+  if (typeof o.base !== 'string') throw new UsageError('rollout diff: --base REF is required (a branch, tag or commit to compare with)');
+  return {
+    base: o.base,
+    ...(typeof o.head === 'string' ? { head: o.head } : {}),
+    format: format as DiffArgs['format'],
+    ...(failOn ? { failOn } : {}),
+    configDir: configDirOf(o.config),
+  };
+}
+
+/** Run a diff: synthesize both sides, compare, print; resolves to the exit status. */
+export async function runDiff(args: DiffArgs, io: Io, synth: DiffSynthesizers = WORKTREE_SYNTHESIZERS): Promise<number> {
+  const co = locateCheckout(args.configDir);
+  const resolve = (flag: string, ref: string): string => {
+    const sha = resolveCommit(co.repo, ref);
+    if (!sha) throw new UsageError(`rollout diff: --${flag}: got ${JSON.stringify(ref)}, expected a commit, branch or tag of ${co.repo}`);
+    return sha;
+  };
+  const baseSha = resolve('base', args.base);
+  const headSha = args.head !== undefined ? resolve('head', args.head) : undefined;
+  const labels = {
+    base: `${args.base} (${shortSha(baseSha)})`,
+    head: headSha ? `${args.head as string} (${shortSha(headSha)})` : 'working tree',
+  };
+
+  const started = Date.now();
+  let t = Date.now();
+  io.err(`rollout diff: building and synthesizing base ${labels.base} in a temporary worktree...`);
+  const baseFiles = await synth.ref(co, baseSha);
+  io.err(`rollout diff: base synthesized in ${seconds(t)}`);
+  t = Date.now();
+  io.err(`rollout diff: synthesizing head ${labels.head}...`);
+  const headFiles = headSha ? await synth.ref(co, headSha) : synth.workingTree(path.join(co.repo, co.configRel));
+  io.err(`rollout diff: head synthesized in ${seconds(t)}`);
+
+  const result = diffTrees(parseSynthTree(baseFiles, `base ${labels.base}`), parseSynthTree(headFiles, `head ${labels.head}`));
+  io.out(args.format === 'json' ? renderJson(result, labels) : renderMarkdown(result, labels));
+  const n = result.changes.length;
+  io.err(`rollout diff: ${n} change${n === 1 ? '' : 's'}${result.highestRisk ? `, highest risk ${result.highestRisk}` : ''} (${seconds(started)})`);
+  if (args.failOn && result.highestRisk && riskRank(result.highestRisk) >= riskRank(args.failOn)) {
+    io.err(`rollout diff: highest risk ${result.highestRisk} is at or above --fail-on ${args.failOn}: exit ${EXIT_RISK}`);
+    return EXIT_RISK;
+  }
+  return 0;
+}
+
+export const diffCommand: Command = {
+  name: 'diff',
+  usage: `diff --base REF [--head REF] [--format markdown|json] [--fail-on critical|high|medium|low] [--config DIR]
+      synthesize the base ref (its own code and configuration, in a temporary git worktree) and
+      the working tree (or --head REF), compare every stack and inventory, and print the change
+      report; exit ${EXIT_RISK} when a change is at or above --fail-on`,
+  async run(argv: string[], io: Io): Promise<number> {
+    return runDiff(parseDiffArgs(argv), io);
+  },
+};

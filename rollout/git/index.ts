@@ -1,0 +1,3 @@
+export * from './git';
+export * from './synth-ref';
+export * from './worktree';
