@@ -7,9 +7,9 @@
  * datadog_api_key is never written: the role reads it at run time), so the
  * `datadog.dd` role can be swapped in.
  */
-import { stringify } from 'yaml';
 import type { Stage } from '../model/stage';
 import { Batch, splitIntoBatches } from './batches';
+import { emitYaml } from './yaml-emit';
 
 /** Where generated inventories live, relative to the configuration directory. */
 export const INVENTORIES_DIR = 'ansible/inventories';
@@ -26,30 +26,31 @@ export function apiKeySecretName(stage: string): string {
 
 /** Datadog tags of one host in one batch, sorted. */
 export function hostTags(stage: Stage, batch: number, host: Stage['hosts'][number]): string[] {
-  const tags = [
-    `env:${stage.name}`,
-    `service:${host.service}`,
-    `team:${host.team}`,
-    `criticality:${host.criticality}`,
-    `rollout_batch:${batch}`,
-    ...Object.entries(host.tags).map(([k, v]) => `${k}:${v}`),
-  ];
-  return [...new Set(tags)].sort();
+  // Already in sorted order: criticality < env < rollout_batch < service < team.
+  const tags = [`criticality:${host.criticality}`, `env:${stage.name}`, `rollout_batch:${batch}`, `service:${host.service}`, `team:${host.team}`];
+  let extra = false;
+  for (const k in host.tags) {
+    const t = `${k}:${host.tags[k]}`;
+    if (!tags.includes(t)) {
+      tags.push(t);
+      extra = true;
+    }
+  }
+  return extra ? tags.sort() : tags;
 }
 
 /** The inventory as a plain object (the shape Ansible's YAML inventory plugin reads). */
-export function inventoryObject(stage: Stage, batches: readonly Batch[], addresses: Readonly<Record<string, string>> = {}): object {
+export function inventoryObject(stage: Stage, batches: readonly Batch[], addresses: Readonly<Record<string, string>> = {}): Record<string, unknown> {
   const children: Record<string, object> = {};
   for (const b of batches) {
     const hosts: Record<string, object> = {};
-    for (const h of [...b.hosts].sort((x, y) => (x.name < y.name ? -1 : 1))) {
+    for (const h of [...b.hosts].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
       const address = h.address ?? addresses[h.name];
-      hosts[h.name] = {
-        ...(address !== undefined ? { ansible_host: address } : {}),
-        datadog_tags: hostTags(stage, b.number, h),
-        rollout_criticality: h.criticality,
-        ...(h.managed ? { rollout_managed: true } : {}),
-      };
+      const vars: Record<string, unknown> = {};
+      if (address !== undefined) vars.ansible_host = address;
+      vars.datadog_tags = hostTags(stage, b.number, h);
+      if (h.managed) vars.rollout_managed = true;
+      hosts[h.name] = vars;
     }
     children[`batch_${b.number}`] = {
       vars: { rollout_batch: b.number, rollout_batch_soak_hours: stage.rollout.soakHours[b.number - 1] },
@@ -97,5 +98,5 @@ export function renderInventory(stage: Stage, addresses: Readonly<Record<string,
       ? ['# Managed hosts have no ansible_host here: `rollout inventory --stage S --outputs FILE` fills them in from Terraform outputs.']
       : []),
   ];
-  return `${header.join('\n')}\n${stringify(inventoryObject(stage, batches, addresses), { lineWidth: 0, indent: 2 })}`;
+  return `${header.join('\n')}\n${emitYaml(inventoryObject(stage, batches, addresses))}`;
 }
