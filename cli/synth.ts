@@ -33,10 +33,28 @@ export interface SynthResult {
 
 /** Build the cdktf app for `config` into `outdir` (no atomicity; see synthesize). */
 export function synthApp(config: RolloutConfig, outdir: string): string[] {
-  const app = new App({ outdir, stackTraces: false });
-  buildStacks(app, config);
-  app.synth();
+  withoutTokenStackTraces(() => {
+    const app = new App({ outdir, stackTraces: false });
+    buildStacks(app, config);
+    app.synth();
+  });
   return fs.readdirSync(path.join(outdir, 'stacks')).sort();
+}
+
+/**
+ * Run `fn` while stack traces are not formatted. cdktf records a full stack
+ * trace for every token it creates (used only in its own debug messages);
+ * formatting them was the largest single cost of a synth in the profile
+ * (see BENCHMARKS.md). Error messages are unaffected, only `.stack` text.
+ */
+export function withoutTokenStackTraces<T>(fn: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (err: Error) => `${err.name}: ${err.message}`;
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
 }
 
 /** Load, validate and synthesize; replaces `outdir` atomically. */
