@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { AgentAccess } from '../constructs/agent-access/agent-access';
 import { Fleet } from '../constructs/fleet/fleet';
 import { addAwsProvider } from '../constructs/providers/aws-provider';
-import { useS3Backend } from '../constructs/state-backend/s3-backend';
-import { Stage, stateKey } from '../model/stage';
+import { useStageBackend } from '../constructs/state-backend/s3-backend';
+import type { Stage } from '../model/stage';
 import { stageTags } from './tags';
 
 /** Props of a stage's AWS stack. */
@@ -22,13 +22,7 @@ export class InfraStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: InfraStackProps) {
     super(scope, id);
     const { stage } = props;
-    useS3Backend(this, {
-      bucket: stage.state.bucket,
-      key: stateKey(stage, 'infra'),
-      region: stage.region,
-      lockTable: stage.state.lockTable,
-      ...(stage.state.kmsKeyId !== undefined ? { kmsKeyId: stage.state.kmsKeyId } : {}),
-    });
+    useStageBackend(this, stage, 'infra');
     addAwsProvider(this, { region: stage.region, defaultTags: stageTags(stage) });
     this.access = new AgentAccess(this, 'agent-access', {
       stage: stage.name,

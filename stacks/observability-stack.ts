@@ -2,9 +2,9 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { StageMonitoring } from '../constructs/monitoring/stage-monitoring';
 import { addDatadogProvider } from '../constructs/providers/datadog-provider';
-import { useS3Backend } from '../constructs/state-backend/s3-backend';
+import { useStageBackend } from '../constructs/state-backend/s3-backend';
 import type { MonitoringConfig } from '../model/monitoring/types';
-import { Stage, stateKey } from '../model/stage';
+import type { Stage } from '../model/stage';
 
 /** Props of a stage's Datadog stack. */
 export interface ObservabilityStackProps {
@@ -24,13 +24,7 @@ export class ObservabilityStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id);
     const { stage } = props;
-    useS3Backend(this, {
-      bucket: stage.state.bucket,
-      key: stateKey(stage, 'observability'),
-      region: stage.region,
-      lockTable: stage.state.lockTable,
-      ...(stage.state.kmsKeyId !== undefined ? { kmsKeyId: stage.state.kmsKeyId } : {}),
-    });
+    useStageBackend(this, stage, 'observability');
     addDatadogProvider(this, { apiUrl: stage.datadog.apiUrl });
     this.monitoring = new StageMonitoring(this, 'monitoring', { stage, monitoring: props.monitoring });
   }

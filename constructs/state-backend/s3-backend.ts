@@ -1,4 +1,5 @@
 import { S3Backend, TerraformStack } from 'cdktf';
+import { Stage, stateKey } from '../../model/stage';
 
 /** Props of a stack's S3 backend with DynamoDB locking. */
 export interface StageBackendProps {
@@ -32,5 +33,16 @@ export function useS3Backend(stack: TerraformStack, props: StageBackendProps): S
     encrypt: true,
     dynamodbTable: props.lockTable,
     ...(props.kmsKeyId !== undefined ? { kmsKeyId: props.kmsKeyId } : {}),
+  });
+}
+
+/** The backend of one of a stage's stacks: the stage's bucket and lock table, its own key. */
+export function useStageBackend(stack: TerraformStack, stage: Stage, which: 'infra' | 'observability'): S3Backend {
+  return useS3Backend(stack, {
+    bucket: stage.state.bucket,
+    key: stateKey(stage, which),
+    region: stage.region,
+    lockTable: stage.state.lockTable,
+    ...(stage.state.kmsKeyId !== undefined ? { kmsKeyId: stage.state.kmsKeyId } : {}),
   });
 }
