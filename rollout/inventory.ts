@@ -7,9 +7,9 @@
  * datadog_api_key is never written: the role reads it at run time), so the
  * `datadog.dd` role can be swapped in.
  */
-import type { Stage } from '../model/stage';
+import type { Host, Stage } from '../model/stage';
 import { Batch, splitIntoBatches } from './batches';
-import { emitYaml } from './yaml-emit';
+import { emitYaml, flowScalar, RawBlock, yamlScalar } from './yaml-emit';
 
 /** Where generated inventories live, relative to the configuration directory. */
 export const INVENTORIES_DIR = 'ansible/inventories';
@@ -39,19 +39,46 @@ export function hostTags(stage: Stage, batch: number, host: Stage['hosts'][numbe
   return extra ? tags.sort() : tags;
 }
 
+const byName = (x: Host, y: Host): number => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+
+/** Host vars of one host, in inventory order. */
+function hostVars(stage: Stage, batch: number, h: Host, addresses: Readonly<Record<string, string>>): Record<string, unknown> {
+  const address = h.address ?? addresses[h.name];
+  const vars: Record<string, unknown> = {};
+  if (address !== undefined) vars.ansible_host = address;
+  vars.datadog_tags = hostTags(stage, batch, h);
+  if (h.managed) vars.rollout_managed = true;
+  return vars;
+}
+
+/** The same hosts block as emitYaml(hostVars...) gives, written directly (100,000 hosts in well under a second). */
+function hostsBlock(stage: Stage, batch: Batch, addresses: Readonly<Record<string, string>>): RawBlock {
+  return new RawBlock((pad) => {
+    const parts: string[] = [];
+    for (const h of [...batch.hosts].sort(byName)) {
+      const address = h.address ?? addresses[h.name];
+      parts.push(
+        `${pad}${yamlScalar(h.name)}:\n` +
+          (address !== undefined ? `${pad}  ansible_host: ${yamlScalar(address)}\n` : '') +
+          `${pad}  datadog_tags: [${hostTags(stage, batch.number, h).map(flowScalar).join(', ')}]\n` +
+          (h.managed ? `${pad}  rollout_managed: true\n` : ''),
+      );
+    }
+    return parts.join('');
+  });
+}
+
 /** The inventory as a plain object (the shape Ansible's YAML inventory plugin reads). */
 export function inventoryObject(stage: Stage, batches: readonly Batch[], addresses: Readonly<Record<string, string>> = {}): Record<string, unknown> {
+  return inventoryTree(stage, batches, addresses, false);
+}
+
+function inventoryTree(stage: Stage, batches: readonly Batch[], addresses: Readonly<Record<string, string>>, raw: boolean): Record<string, unknown> {
   const children: Record<string, object> = {};
   for (const b of batches) {
-    const hosts: Record<string, object> = {};
-    for (const h of [...b.hosts].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
-      const address = h.address ?? addresses[h.name];
-      const vars: Record<string, unknown> = {};
-      if (address !== undefined) vars.ansible_host = address;
-      vars.datadog_tags = hostTags(stage, b.number, h);
-      if (h.managed) vars.rollout_managed = true;
-      hosts[h.name] = vars;
-    }
+    let hosts: Record<string, unknown> | RawBlock = {};
+    if (raw) hosts = hostsBlock(stage, b, addresses);
+    else for (const h of [...b.hosts].sort(byName)) hosts[h.name] = hostVars(stage, b.number, h, addresses);
     children[`batch_${b.number}`] = {
       vars: { rollout_batch: b.number, rollout_batch_soak_hours: stage.rollout.soakHours[b.number - 1] },
       ...(b.hosts.length > 0 ? { hosts } : {}),
@@ -98,5 +125,5 @@ export function renderInventory(stage: Stage, addresses: Readonly<Record<string,
       ? ['# Managed hosts have no ansible_host here: `rollout inventory --stage S --outputs FILE` fills them in from Terraform outputs.']
       : []),
   ];
-  return `${header.join('\n')}\n${emitYaml(inventoryObject(stage, batches, addresses))}`;
+  return `${header.join('\n')}\n${emitYaml(inventoryTree(stage, batches, addresses, true))}`;
 }

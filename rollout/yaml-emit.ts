@@ -18,8 +18,8 @@ export function yamlScalar(v: unknown): string {
     let r = cache.get(v);
     if (r === undefined) {
       r = renderString(v);
-      if (cache.size > 100_000) cache.clear();
-      cache.set(v, r);
+      // Host names are unique; only short, repeating strings are worth keeping.
+      if (cache.size < 10_000) cache.set(v, r);
     }
     return r;
   }
@@ -37,15 +37,35 @@ function renderString(v: string): string {
   return JSON.stringify(v);
 }
 
+const quoted = new Map<string, string>();
+
 /** A scalar inside a flow list: strings always double-quoted (no flow-context ambiguity). */
-function flowScalar(item: unknown): string {
+export function flowScalar(item: unknown): string {
+  if (typeof item === 'string') {
+    let q = quoted.get(item);
+    if (q === undefined) {
+      q = JSON.stringify(item);
+      if (quoted.size > 10_000) quoted.clear();
+      quoted.set(item, q);
+    }
+    return q;
+  }
   if (isMap(item) || Array.isArray(item)) throw new Error('emitYaml: lists of maps or lists are not supported');
-  return typeof item === 'string' ? JSON.stringify(item) : yamlScalar(item);
+  return yamlScalar(item);
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Emit `value` (a map at the top) as YAML, keys in insertion order, 2-space indent. */
+/**
+ * A map value rendered by the caller: `render(pad)` returns the block's lines
+ * (each ending in a newline) indented by `pad`. For hot paths only; tests
+ * check it against the generic emitter.
+ */
+export class RawBlock {
+  constructor(readonly render: (pad: string) => string) {}
+}
+
 export function emitYaml(value: Record<string, unknown>): string {
   return emitMap(value, '');
 }
@@ -56,7 +76,9 @@ function emitMap(map: Record<string, unknown>, pad: string): string {
     const v = map[k];
     if (v === undefined) continue;
     const key = `${pad}${yamlScalar(k)}:`;
-    if (Array.isArray(v)) {
+    if (v instanceof RawBlock) {
+      out += `${key}\n${v.render(`${pad}  `)}`;
+    } else if (Array.isArray(v)) {
       out += `${key} [${v.map(flowScalar).join(', ')}]\n`;
     } else if (isMap(v)) {
       let empty = true;

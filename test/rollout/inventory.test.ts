@@ -3,7 +3,10 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { ConfigError } from '../../model/errors';
 import { addressesFromOutputs } from '../../rollout/outputs';
-import { inventoryPath, renderInventory } from '../../rollout/inventory';
+import type { Stage } from '../../model/stage';
+import { splitIntoBatches } from '../../rollout/batches';
+import { inventoryObject, inventoryPath, renderInventory } from '../../rollout/inventory';
+import { emitYaml } from '../../rollout/yaml-emit';
 import { exampleConfig, exampleStage, REPO } from '../support/fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -98,5 +101,25 @@ describe('inventory', () => {
     expect(() => addressesFromOutputs(exampleStage('dev'), 'out.json', '{"other": {"value": 1}}')).toThrow(
       'out.json:1 host_addresses: got missing, expected a map of host name to address (output host_addresses of stack dev-infra)',
     );
+  });
+});
+
+describe('inventory fast path', () => {
+  test('writes exactly what the generic emitter writes for the inventory object', () => {
+    const dev = exampleStage('dev');
+    const extra: Record<string, string> = { tier: 'frontend', 'zz-last': 'x:y' };
+    const withTags: Stage = { ...dev, hosts: dev.hosts.map((h, i) => ({ ...h, tags: i === 0 ? extra : {} })) };
+    const cases: Array<[Stage, Record<string, string>]> = [
+      [exampleStage('prod'), {}],
+      [exampleStage('test'), {}],
+      [dev, {}],
+      [withTags, { 'dev-api-01': '10.20.1.5' }],
+    ];
+    for (const [stage, addrs] of cases) {
+      const text = renderInventory(stage, addrs);
+      const body = text.slice(text.indexOf('\nall:') + 1);
+      expect(body).toBe(emitYaml(inventoryObject(stage, splitIntoBatches(stage.hosts, stage.rollout.batchPercentages), addrs)));
+      expect(parse(body)).toEqual(inventoryObject(stage, splitIntoBatches(stage.hosts, stage.rollout.batchPercentages), addrs));
+    }
   });
 });
