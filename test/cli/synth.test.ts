@@ -11,8 +11,8 @@ function capture(): { io: { out(t: string): void; err(t: string): void }; out: s
 }
 
 const SENTINELS = {
-  DD_API_KEY: '0123456789abcdef0123456789abcdef',
-  DD_APP_KEY: 'fedcba9876543210fedcba9876543210fedcba98',
+  DD_API_KEY: 'sentinel-dd-api-key-from-the-environment',
+  DD_APP_KEY: 'sentinel-dd-app-key-from-the-environment',
   TF_VAR_datadog_api_key: 'sentinel-tfvar-api-key-value',
   AWS_SECRET_ACCESS_KEY: 'sentinel-aws-secret-access-key',
 };

@@ -165,7 +165,7 @@ describe('StageMonitoring', () => {
 
   test('the JSON contains no secret: no keys, no key variables, nothing from the environment', () => {
     const saved = process.env.DD_API_KEY;
-    process.env.DD_API_KEY = '0123456789abcdef0123456789abcdef';
+    process.env.DD_API_KEY = 'sentinel-api-key-from-the-environment';
     try {
       const again = synth(prod, example.monitoring).text;
       expect(again).toBe(text);
