@@ -22,6 +22,14 @@ import type {
   StageSloDef,
 } from './types';
 
+/** A definition without its per-stage fields (`stages`, `enabled`). */
+function withoutStageFields<T extends { stages: unknown; enabled: unknown }>(def: T): Omit<T, 'stages' | 'enabled'> {
+  const { stages: _stages, enabled: _enabled, ...base } = def;
+  void _stages;
+  void _enabled;
+  return base;
+}
+
 /** Merge one monitor's overrides for `stage` (no validation). */
 export function resolveMonitor(def: MonitorDef, stage: string): { enabled: boolean; monitor: StageMonitorDef } {
   const o = def.stages[stage] ?? {};
@@ -29,9 +37,7 @@ export function resolveMonitor(def: MonitorDef, stage: string): { enabled: boole
   let query = o.query ?? def.query;
   if (o.query === undefined && o.thresholds?.critical !== undefined) query = withQueryThreshold(query, o.thresholds.critical);
   const values = { env: stage, service: def.service, team: def.team };
-  const { stages: _stages, enabled: _enabled, ...base } = def;
-  void _stages;
-  void _enabled;
+  const base = withoutStageFields(def);
   return {
     enabled: o.enabled ?? def.enabled,
     monitor: {
@@ -52,9 +58,7 @@ export function resolveMonitor(def: MonitorDef, stage: string): { enabled: boole
 export function resolveSlo(def: SloDef, stage: string): { enabled: boolean; slo: StageSloDef } {
   const o = def.stages[stage] ?? {};
   const values = { env: stage, service: def.service, team: def.team };
-  const { stages: _stages, enabled: _enabled, ...base } = def;
-  void _stages;
-  void _enabled;
+  const base = withoutStageFields(def);
   return {
     enabled: o.enabled ?? def.enabled,
     slo: {

@@ -11,13 +11,12 @@ import { planSummaryCommand } from '../../cli/commands/plan-summary';
 import {
   createBucket,
   createLockTable,
-  EMULATOR_ACCESS_KEY,
   EMULATOR_REGION,
-  EMULATOR_SECRET_KEY,
   Emulators,
   getStateDigests,
   listObjectKeys,
   startEmulators,
+  emulatorBackendSettings,
 } from '../support/emulators';
 import { tempDir } from '../support/fixtures';
 import { describeResult, killAllTerraform, terraform, TerraformResult, tfEnv, writeCliConfig } from '../support/terraform';
@@ -41,14 +40,7 @@ function config(emu: Emulators, resources: Json): Json {
           region: EMULATOR_REGION,
           encrypt: true,
           dynamodb_table: TABLE,
-          endpoints: { s3: emu.s3Endpoint, dynamodb: emu.dynamoEndpoint },
-          use_path_style: true,
-          access_key: EMULATOR_ACCESS_KEY,
-          secret_key: EMULATOR_SECRET_KEY,
-          skip_credentials_validation: true,
-          skip_requesting_account_id: true,
-          skip_metadata_api_check: true,
-          skip_region_validation: true,
+          ...emulatorBackendSettings(emu),
         },
       },
     },

@@ -19,8 +19,6 @@ import {
   createBucket,
   createLockTable,
   deleteLockItem,
-  EMULATOR_ACCESS_KEY,
-  EMULATOR_SECRET_KEY,
   Emulators,
   getLockItems,
   getObject,
@@ -28,6 +26,7 @@ import {
   listObjectKeys,
   LockItem,
   startEmulators,
+  emulatorBackendSettings,
 } from '../support/emulators';
 import {
   describeResult,
@@ -90,25 +89,7 @@ function s3BackendOf(backend: Record<string, unknown>): S3BackendBlock {
 /** The override's backend block: the synthesized settings untouched, plus the emulator wiring. */
 function emulatorBackendOverride(synth: S3BackendBlock, emu: Emulators): Record<string, unknown> {
   const kept = Object.fromEntries(Object.entries(synth).filter(([k]) => !CREDENTIAL_AND_ENDPOINT_SETTINGS.includes(k)));
-  return {
-    ...kept,
-    endpoints: { s3: emu.s3Endpoint, dynamodb: emu.dynamoEndpoint },
-    // Required (verified with terraform 1.11.4): without use_path_style the backend resolves
-    // "<bucket>.127.0.0.1"; without the two skip_* flags init calls STS GetCallerIdentity / IAM GetUser
-    // on the real AWS endpoints and fails.
-    use_path_style: true,
-    access_key: EMULATOR_ACCESS_KEY,
-    secret_key: EMULATOR_SECRET_KEY,
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    // Defensive only (not needed with static keys and us-east-1): never probe EC2 IMDS, and accept
-    // whatever region the synthesized block names.
-    skip_metadata_api_check: true,
-    skip_region_validation: true,
-    // Not needed against s3rver: Terraform 1.11 sends a plain (non aws-chunked) PutObject body
-    // with an x-amz-checksum-sha256 header, which s3rver ignores. skip_s3_checksum would be the
-    // switch if a future emulator/SDK combination rejects or mangles checksummed uploads.
-  };
+  return { ...kept, ...emulatorBackendSettings(emu) };
 }
 
 function lockIdFromOutput(output: string): string | undefined {

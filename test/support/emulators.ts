@@ -336,3 +336,24 @@ export async function getStateDigests(endpoint: string, table: string): Promise<
   }
   return out;
 }
+
+/**
+ * What Terraform's s3 backend needs to talk to the emulators, added to a
+ * backend block (verified with terraform 1.11.4): path-style addressing
+ * (else it resolves "<bucket>.127.0.0.1"), the emulator credentials, and the
+ * two skip flags without which init calls STS/IAM on the real AWS endpoints.
+ * The metadata and region skips are defensive only. skip_s3_checksum is not
+ * needed: s3rver ignores the x-amz-checksum-sha256 header Terraform sends.
+ */
+export function emulatorBackendSettings(emu: { s3Endpoint: string; dynamoEndpoint: string }): Record<string, unknown> {
+  return {
+    endpoints: { s3: emu.s3Endpoint, dynamodb: emu.dynamoEndpoint },
+    use_path_style: true,
+    access_key: EMULATOR_ACCESS_KEY,
+    secret_key: EMULATOR_SECRET_KEY,
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+  };
+}
