@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { assertMonitoringRules } from '../constructs/monitoring/rules';
+import { assertMonitoringRules } from '../policy/rule-pack';
 import type { RolloutConfig } from '../model/stage';
 import { InfraStack } from './infra-stack';
 import { ObservabilityStack } from './observability-stack';

@@ -12,17 +12,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadConfig } from '../../model/load';
-import { diffTrees } from '../../rollout/diff/diff';
-import { renderJson, renderMarkdown } from '../../rollout/diff/report';
-import { parseSynthTree } from '../../rollout/diff/tree';
-import { parseRisk, RISK_CLASSES, RiskClass, riskRank } from '../../rollout/diff/types';
-import { gitToplevel, resolveCommit, shortSha } from '../../rollout/git/git';
-import { readSynthFiles, synthesizeCommit } from '../../rollout/git/synth-ref';
-import { withWorktree } from '../../rollout/git/worktree';
-import { inventoryPath, renderInventory } from '../../rollout/inventory';
+import { diffTrees } from '../../review/diff/diff';
+import { renderJson, renderMarkdown } from '../../review/diff/report';
+import { parseSynthTree } from '../../review/diff/tree';
+import { parseRisk, RISK_CLASSES, RiskClass, riskRank } from '../../review/diff/types';
+import { gitToplevel, resolveCommit, shortSha } from '../../review/git/git';
+import { readSynthFiles, synthesizeCommit } from '../../review/git/synth-ref';
+import { withWorktree } from '../../review/git/worktree';
+import { inventoryPath, renderInventory } from '../../inventory/render';
 import { parseOptions, UsageError } from '../args';
 import { Command, configDirOf, Io } from '../command';
-import { synthApp } from '../synth';
+import { synthApp } from '../synthesize';
 
 /** Exit status when a change is at or above `--fail-on`. */
 export const EXIT_RISK = 3;

@@ -8,9 +8,9 @@
  */
 import { ConfigError } from '../../model/errors';
 import { loadConfig } from '../../model/load';
-import { datadogApi, Deadline, redact } from '../../rollout/gate/datadog';
-import { deploymentEvent } from '../../rollout/gate/events';
-import { ROLLOUT_PHASES, RolloutPhase } from '../../rollout/signals';
+import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
+import { deploymentEvent } from '../../gate/events';
+import { ROLLOUT_PHASES, RolloutPhase } from '../../model/signals';
 import { parseOptions, UsageError } from '../args';
 import { Command, configDirOf } from '../command';
 import { batchHostCount, batchOf, deadlineOf, defaultDeps, GateDeps, requireKey, resolveApiUrl, stageOf } from './gate';

@@ -9,14 +9,14 @@ import * as path from 'path';
 import { ConfigError } from '../../model/errors';
 import { loadConfig } from '../../model/load';
 import type { Stage } from '../../model/stage';
-import { splitIntoBatches } from '../../rollout/batches';
-import { datadogApi, Deadline, redact } from '../../rollout/gate/datadog';
-import { renderJson, renderMarkdown, renderText } from '../../rollout/gate/report';
-import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../rollout/gate/retry';
-import { runGate } from '../../rollout/gate/run';
+import { splitIntoBatches } from '../../model/batches';
+import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
+import { renderJson, renderMarkdown, renderText } from '../../gate/report';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../gate/retry';
+import { runGate } from '../../gate/run';
 import { parseOptions, UsageError } from '../args';
 import { Command, configDirOf, Io } from '../command';
-import { writeFilesAtomically } from '../synth';
+import { writeFilesAtomically } from '../synthesize';
 
 /** What a run depends on besides its arguments (injected by tests). */
 export interface GateDeps {

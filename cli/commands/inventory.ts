@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../../model/load';
-import { renderInventory } from '../../rollout/inventory';
-import { addressesFromOutputs } from '../../rollout/outputs';
+import { renderInventory } from '../../inventory/render';
+import { addressesFromOutputs } from '../../inventory/terraform-outputs';
 import { parseOptions, UsageError } from '../args';
 import { Command, configDirOf } from '../command';
-import { writeFilesAtomically } from '../synth';
+import { writeFilesAtomically } from '../synthesize';
 
 export const inventoryCommand: Command = {
   name: 'inventory',

@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { parsePlan, PlanFormatError } from '../../rollout/plan-summary/plan';
-import { renderPlanSummary } from '../../rollout/plan-summary/render';
-import { summarizePlan } from '../../rollout/plan-summary/summary';
+import { parsePlan, PlanFormatError } from '../../review/plan-summary/terraform-plan';
+import { renderPlanSummary } from '../../review/plan-summary/render';
+import { summarizePlan } from '../../review/plan-summary/summary';
 import { UsageError } from '../args';
 import { Command, Io } from '../command';
 

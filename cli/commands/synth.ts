@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { parseOptions } from '../args';
 import { Command, configDirOf } from '../command';
-import { synthesize } from '../synth';
+import { synthesize } from '../synthesize';
 
 export const synthCommand: Command = {
   name: 'synth',

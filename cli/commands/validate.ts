@@ -1,4 +1,4 @@
-import { assertMonitoringRules, RULES } from '../../constructs/monitoring/rules';
+import { assertMonitoringRules, RULES } from '../../policy/rule-pack';
 import { loadConfig } from '../../model/load';
 import { stageStackNames } from '../../stacks/app';
 import { parseOptions } from '../args';

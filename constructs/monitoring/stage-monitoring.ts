@@ -8,9 +8,9 @@ import { ConfigError } from '../../model/errors';
 import type { MonitoringConfig, Thresholds } from '../../model/monitoring/types';
 import { formatNumber, mapCompositeIds } from '../../model/monitoring/query';
 import type { Stage } from '../../model/stage';
-import { planStage } from './plan';
-import { PlannedMonitor, PlannedSlo, SLO_ID_REF, StagePlan } from './planned';
-import { checkStagePlan, violationProblems } from './rules';
+import { planStage } from '../../plan/monitoring/stage-plan';
+import { PlannedMonitor, PlannedSlo, SLO_ID_REF, StagePlan } from '../../plan/monitoring/planned';
+import { checkStagePlan, violationProblems } from '../../policy/rule-pack';
 import { validateStageMonitoringProps } from './validate-stage-monitoring-props';
 
 /** Props of one stage's monitors, SLOs and dashboards. */

@@ -4,7 +4,7 @@
  * tags, the generated rollout monitors). They own every default.
  */
 import { z } from 'zod';
-import { DEFAULT_APM_OPERATION } from '../../rollout/signals';
+import { DEFAULT_APM_OPERATION } from '../signals';
 import { BURN_RATE_SEVERITIES, DEFAULT_BURN_RATE_TIERS, SLO_TIMEFRAMES } from './burn-rate';
 import { DURATION, DURATION_EXPECTED, formatDuration } from './duration';
 import { MONITOR_TYPES } from './query';

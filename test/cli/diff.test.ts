@@ -13,7 +13,7 @@ import { Checkout, diffCommand, DiffSynthesizers, EXIT_RISK, locateCheckout, par
 import { planSummaryCommand } from '../../cli/commands/plan-summary';
 import { UsageError } from '../../cli/args';
 import { tempDir } from '../support/fixtures';
-import { commitAll, edit, exampleConfigFiles, gitIn, repoWith } from '../rollout/diff/git-repo';
+import { commitAll, edit, exampleConfigFiles, gitIn, repoWith } from '../review/diff/git-repo';
 
 function capture(): { io: { out(t: string): void; err(t: string): void }; out: string[]; err: string[] } {
   const out: string[] = [];

@@ -10,11 +10,11 @@ import type { Command } from '../../cli/command';
 import { makeEventCommand } from '../../cli/commands/event';
 import { GateDeps, makeGateCommand } from '../../cli/commands/gate';
 import type { Stage } from '../../model/stage';
-import { DEFAULT_RETRY_POLICY } from '../../rollout/gate/retry';
-import type { GateReport } from '../../rollout/gate/types';
+import { DEFAULT_RETRY_POLICY } from '../../gate/retry';
+import type { GateReport } from '../../gate/types';
 import { FakeDatadog, HANG, rateLimited, serverError, startFakeDatadog } from '../support/fake-datadog';
 import { tempDir } from '../support/fixtures';
-import { API_KEY, APP_KEY, batchHosts, COMMIT, healthy, HOUR, KEYS_ENV, largeConfig, NOW } from '../rollout/gate/scenario';
+import { API_KEY, APP_KEY, batchHosts, COMMIT, healthy, HOUR, KEYS_ENV, largeConfig, NOW } from '../gate/scenario';
 
 interface Ran {
   code: number;

@@ -11,10 +11,10 @@
  */
 import * as fs from 'fs';
 import { Checkout, locateCheckout, parseDiffArgs, runDiff, synthesizeRef } from '../../cli/commands/diff';
-import { diffTrees } from '../../rollout/diff/diff';
-import { parseSynthTree } from '../../rollout/diff/tree';
-import type { Change } from '../../rollout/diff/types';
-import { commitAll, edit, gitIn, projectFilesAtHead, repoWith } from '../rollout/diff/git-repo';
+import { diffTrees } from '../../review/diff/diff';
+import { parseSynthTree } from '../../review/diff/tree';
+import type { Change } from '../../review/diff/types';
+import { commitAll, edit, gitIn, projectFilesAtHead, repoWith } from '../review/diff/git-repo';
 
 jest.setTimeout(900_000);
 

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthApp } from '../../cli/synth';
+import { synthApp } from '../../cli/synthesize';
 import { exampleConfig, tempDir } from '../support/fixtures';
 import { describeResult, findProviderMirror, terraform, tfEnv, writeCliConfig } from '../support/terraform';
 

@@ -1,2 +1,0 @@
-export * from './aws-provider';
-export * from './datadog-provider';

@@ -1,2 +1,0 @@
-export * from './s3-backend';
-export * from './state-storage';

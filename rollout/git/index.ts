@@ -1,3 +1,0 @@
-export * from './git';
-export * from './synth-ref';
-export * from './worktree';

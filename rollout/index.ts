@@ -1,3 +1,0 @@
-export * from './batches';
-export * from './inventory';
-export * from './outputs';

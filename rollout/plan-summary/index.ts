@@ -1,3 +1,0 @@
-export * from './plan';
-export * from './render';
-export * from './summary';
