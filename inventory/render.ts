@@ -9,6 +9,7 @@
  */
 import type { Host, Stage } from '../model/stage';
 import { Batch, splitIntoBatches } from '../model/batches';
+import { apiKeySecretName } from '../model/names';
 import { emitYaml, flowScalar, RawBlock, yamlScalar } from './yaml-emit';
 
 /** Where generated inventories live, relative to the configuration directory. */
@@ -17,11 +18,6 @@ export const INVENTORIES_DIR = 'ansible/inventories';
 /** Path of a stage's inventory, relative to the configuration directory. */
 export function inventoryPath(stage: string): string {
   return `${INVENTORIES_DIR}/${stage}/hosts.yml`;
-}
-
-/** Name of the Secrets Manager secret holding a stage's Datadog API key. */
-export function apiKeySecretName(stage: string): string {
-  return `observability-rollout/${stage}/datadog-api-key`;
 }
 
 /** Datadog tags of one host in one batch, sorted. */

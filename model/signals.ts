@@ -4,13 +4,15 @@
  * and the go/no-go gate all use. One definition, so a monitor and the gate
  * never disagree about what "batch 2 of prod" means.
  */
+import { MANAGED_BY_TAG } from './names';
+
+/** Tag on every resource this tool creates in Datadog (defined with the other names in names.ts). */
+export { MANAGED_BY_TAG };
 
 /** Tag key of the rollout batch (also an agent tag set by the inventory). */
 export const BATCH_TAG = 'rollout_batch';
 /** Tag key marking what a generated monitor checks (the gate finds monitors by it). */
 export const CHECK_TAG = 'rollout_check';
-/** Tag on every resource this tool creates in Datadog. */
-export const MANAGED_BY_TAG = 'managed-by:observability-rollout';
 
 /** Kinds of rollout check; generated monitors carry `rollout_check:<kind>`. */
 export const CHECK_KINDS = ['agent-running', 'coverage', 'agent-overhead', 'error-rate', 'latency', 'security', 'app-errors'] as const;

@@ -3,6 +3,29 @@
  * parsed model and never applies defaults of its own.
  */
 import { z } from 'zod';
+import {
+  AGENT_VERSION,
+  AWS_REGION,
+  DATADOG_API_URL,
+  DYNAMODB_TABLE_NAME,
+  GITHUB_ENVIRONMENT,
+  GITHUB_REPOSITORY,
+  HOST_ADDRESS,
+  HOST_NAME,
+  INSTANCE_TYPE,
+  IPV4_CIDR,
+  KMS_KEY_ID,
+  S3_BUCKET_NAME,
+  SLUG,
+  SSM_PARAMETER,
+  STAGE_NAME,
+  STATE_KEY_PREFIX,
+  SUBNET_ID,
+  TAG_KEY,
+  TAG_VALUE,
+  VPC_ID,
+} from './patterns';
+import { stringOf } from './validate';
 
 /** Datadog sites the agent and the API can be pointed at. */
 export const DATADOG_SITES = [
@@ -25,26 +48,14 @@ export const DEFAULT_SOAK_HOURS = [48, 48, 72];
 /** The Debian 12 AMI Debian publishes in SSM; used for hosts the stack creates. */
 export const DEFAULT_AMI_SSM_PARAMETER = '/aws/service/debian/release/bookworm/latest/amd64';
 
-const slug = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, { error: 'a lowercase name of 2-40 letters, digits and dashes' });
-const hostName = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'a DNS label (lowercase letters, digits, dashes)' });
-const address = z
-  .string()
-  .regex(/^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$|^(?![\d.]+$)(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, {
-    error: 'an IPv4 address or a DNS name',
-  });
-const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'an AWS region such as us-east-1' });
-const bucketName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'an S3 bucket name (3-63 lowercase letters, digits, dots, dashes)' });
-const tableName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' });
-const tagKey = z.string().regex(/^[a-z][a-z0-9_./-]{0,99}$/, { error: 'a lowercase tag key' });
-const tagValue = z.string().regex(/^[A-Za-z0-9_.:/@+-]{1,200}$/, { error: 'a tag value without spaces or commas' });
+const slug = stringOf(SLUG);
+const hostName = stringOf(HOST_NAME);
+const address = stringOf(HOST_ADDRESS);
+const awsRegion = stringOf(AWS_REGION);
+const bucketName = stringOf(S3_BUCKET_NAME);
+const tableName = stringOf(DYNAMODB_TABLE_NAME);
+const tagKey = stringOf(TAG_KEY);
+const tagValue = stringOf(TAG_VALUE);
 const percent = z.number().gt(0).lt(100);
 
 export const HostSchema = z.strictObject({
@@ -61,9 +72,9 @@ export const HostSchema = z.strictObject({
   /** When true, the stage's infra stack creates this host as an EC2 instance. */
   managed: z.boolean().default(false),
   /** EC2 instance type for a managed host (defaults to the stage's fleet.instanceType). */
-  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'an EC2 instance type such as t3.medium' }).optional(),
+  instanceType: stringOf(INSTANCE_TYPE).optional(),
   /** Subnet of a managed host (defaults to the first of network.subnetIds). */
-  subnetId: z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'a subnet id such as subnet-0123abcd' }).optional(),
+  subnetId: stringOf(SUBNET_ID).optional(),
   /** Pin the host to a rollout batch (1-based) instead of letting the split choose. */
   batch: z.number().int().min(1).optional(),
   /** Extra Datadog tags for this host. */
@@ -76,21 +87,21 @@ const StateSchema = z.strictObject({
   /** DynamoDB table used for state locking (created by the `state` stack). */
   lockTable: tableName,
   /** Prefix of this stage's state keys: `<keyPrefix>/infra.tfstate`, `<keyPrefix>/observability.tfstate`. */
-  keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, { error: 'a key prefix such as stages/dev' }).optional(),
+  keyPrefix: stringOf(STATE_KEY_PREFIX).optional(),
   /** KMS key (ARN or alias) for state encryption; default: the AWS-managed `aws/s3` key. */
-  kmsKeyId: z.string().regex(/^(arn:aws[a-z-]*:kms:|alias\/)/, { error: 'a KMS key ARN or alias/NAME' }).optional(),
+  kmsKeyId: stringOf(KMS_KEY_ID).optional(),
 });
 
 const DatadogSchema = z.strictObject({
   /** Datadog site of the organization. */
   site: z.enum(DATADOG_SITES).default(DEFAULT_SITE),
   /** Datadog API URL; derived from the site when absent. */
-  apiUrl: z.string().regex(/^https:\/\/api\.[a-z0-9.-]+\/$/, { error: 'an https URL such as https://api.us5.datadoghq.com/' }).optional(),
+  apiUrl: stringOf(DATADOG_API_URL).optional(),
 });
 
 const AgentSchema = z.strictObject({
   /** Datadog Agent version to roll out (major 7). */
-  version: z.string().regex(/^7\.\d{1,3}\.\d{1,3}$/, { error: 'an Agent 7 version such as 7.72.0' }).default(DEFAULT_AGENT_VERSION),
+  version: stringOf(AGENT_VERSION).default(DEFAULT_AGENT_VERSION),
   /** Collect logs (`logs_enabled`). */
   logsEnabled: z.boolean().default(true),
   /** Enable APM (`apm_config.enabled`). */
@@ -112,36 +123,36 @@ const RolloutSchema = z.strictObject({
 
 const NetworkSchema = z.strictObject({
   /** VPC of the stage's hosts; the agent security group lives here. */
-  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'a VPC id such as vpc-0123abcd' }),
+  vpcId: stringOf(VPC_ID),
   /** Subnets for managed hosts, spread round-robin when a host names none. */
-  subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'a subnet id such as subnet-0123abcd' })).default([]),
+  subnetIds: z.array(stringOf(SUBNET_ID)).default([]),
   /** Destinations the agent may reach on 443 (Datadog US5 intake); narrow to Datadog's published ranges. */
   datadogEgressCidrs: z
-    .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: 'an IPv4 CIDR such as 203.0.113.0/24' }))
+    .array(stringOf(IPV4_CIDR))
     .min(1)
     .default(['0.0.0.0/0']),
 });
 
 const FleetSchema = z.strictObject({
   /** Instance type of managed hosts that name none. */
-  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'an EC2 instance type such as t3.medium' }).default('t3.medium'),
+  instanceType: stringOf(INSTANCE_TYPE).default('t3.medium'),
   /** SSM parameter holding the AMI id of managed hosts. */
-  amiSsmParameter: z.string().regex(/^\/[A-Za-z0-9_./-]+$/, { error: 'an SSM parameter path' }).default(DEFAULT_AMI_SSM_PARAMETER),
+  amiSsmParameter: stringOf(SSM_PARAMETER).default(DEFAULT_AMI_SSM_PARAMETER),
   /** Root volume size of managed hosts, in GiB. */
   rootVolumeGb: z.number().int().min(8).max(16384).default(20),
 });
 
 const CiSchema = z.strictObject({
   /** GitHub repository (`owner/name`) whose workflows may deploy this stage through OIDC. */
-  githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'a GitHub repository such as acme/observability-rollout' }),
+  githubRepository: stringOf(GITHUB_REPOSITORY),
   /** GitHub environment that gates deploys of this stage (the OIDC `sub` claim is pinned to it). */
-  environment: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, { error: 'a GitHub environment name' }).optional(),
+  environment: stringOf(GITHUB_ENVIRONMENT).optional(),
 });
 
 /** The raw stage file shape (before cross-field checks). */
 export const StageFileSchema = z.strictObject({
   /** Stage name; must equal the file name (`dev.yaml` holds `stage: dev`). */
-  stage: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, { error: 'a lowercase stage name such as dev' }),
+  stage: stringOf(STAGE_NAME),
   /** AWS region of the stage. */
   region: awsRegion,
   /** Team that owns the stage's infrastructure (the `owner` default tag). */

@@ -3,7 +3,13 @@
  */
 import { z } from 'zod';
 import { describeValue, Problem } from './errors';
+import type { Format } from './patterns';
 import { valueAt, YamlSource } from './yaml-source';
+
+/** A string schema of one shared format (model/patterns.ts); its error says what the format allows. */
+export function stringOf(format: Format): z.ZodString {
+  return z.string().regex(format.pattern, { error: format.expected });
+}
 
 /** Validate the data of `source` against `schema`; every issue becomes a problem. */
 export function validateSource<S extends z.ZodType>(

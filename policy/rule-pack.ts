@@ -8,7 +8,7 @@ import { ConfigError, Problem } from '../model/errors';
 import type { MonitoringConfig, SourceRef } from '../model/monitoring/types';
 import type { RolloutConfig, Stage } from '../model/stage';
 import { planStage } from '../plan/monitoring/stage-plan';
-import type { PlannedMonitor, StagePlan } from '../plan/monitoring/planned';
+import { PlannedMonitor, StagePlan, teamMonitorId } from '../plan/monitoring/planned';
 import { M001 } from './rules/m001-runbook-on-paging-monitors';
 import { M002 } from './rules/m002-owning-team';
 import { M003 } from './rules/m003-notification-routing';
@@ -53,7 +53,7 @@ export function checkStagePlan(plan: StagePlan, monitoring: MonitoringConfig, ru
     knownTeams: new Set(monitoring.knownTeams),
     requiredTags: monitoring.policy.requiredTags,
     monitors: plan.monitors,
-    teamMonitorsById: new Map(plan.monitors.filter((m) => m.origin === 'team').map((m) => [m.key.replace(/^monitor-/, ''), m])),
+    teamMonitorsById: new Map(plan.monitors.filter((m) => m.origin === 'team').map((m) => [teamMonitorId(m.key), m])),
   };
   const violations: Violation[] = [];
   const suppressed: SuppressedViolation[] = [];

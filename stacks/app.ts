@@ -1,29 +1,23 @@
 import { App } from 'cdktf';
-import { assertMonitoringRules } from '../policy/rule-pack';
+import { STATE_STACK, stageStackNames } from '../model/names';
 import type { RolloutConfig } from '../model/stage';
+import { assertMonitoringRules } from '../policy/rule-pack';
 import { InfraStack } from './infra-stack';
 import { ObservabilityStack } from './observability-stack';
 import { StateStack } from './state-stack';
 
-/** Name of the bootstrap stack. */
-export const STATE_STACK = 'state';
-
-/** Stack names of one stage, in deploy order. */
-export function stageStackNames(stage: string): [string, string] {
-  return [`${stage}-infra`, `${stage}-observability`];
-}
-
 /**
  * Add every stack of the configuration to `app`: `state`, then per stage
- * infra and observability. The monitor rule pack runs over every stage
- * first, so one error lists every violation.
+ * infra and observability. The monitoring plan is built once per stage and
+ * judged by the rule pack over every stage first (one error lists every
+ * violation); the observability stacks map the same plans to resources.
  */
 export function buildStacks(app: App, config: RolloutConfig): void {
-  assertMonitoringRules(config);
+  const { plans } = assertMonitoringRules(config);
   new StateStack(app, STATE_STACK, { stages: config.stages });
-  for (const stage of config.stages) {
+  config.stages.forEach((stage, index) => {
     const [infra, obs] = stageStackNames(stage.name);
     new InfraStack(app, infra, { stage });
-    new ObservabilityStack(app, obs, { stage, monitoring: config.monitoring });
-  }
+    new ObservabilityStack(app, obs, { stage, plan: plans[index] });
+  });
 }

@@ -5,7 +5,7 @@ import { addAwsProvider } from '../constructs/providers/aws-provider';
 import { useS3Backend } from '../constructs/state-backend/s3-backend';
 import { StateStorage } from '../constructs/state-backend/state-storage';
 import type { Stage } from '../model/stage';
-import { MANAGED_BY } from './tags';
+import { sharedTags } from './tags';
 
 /** State key of the bootstrap stack itself, inside the bucket it creates. */
 export const BOOTSTRAP_STATE_KEY = 'bootstrap/state.tfstate';
@@ -32,8 +32,7 @@ export class StateStack extends TerraformStack {
     if (regions.length !== 1) {
       throw new Error(`StateStack ${id}: stages[].region: got ${JSON.stringify(regions)}, expected one region for all state buckets`);
     }
-    const owners = [...new Set(stages.map((s) => s.owner))].sort();
-    addAwsProvider(this, { region: regions[0], defaultTags: { 'managed-by': MANAGED_BY, owner: owners.join('+'), stage: 'shared' } });
+    addAwsProvider(this, { region: regions[0], defaultTags: sharedTags([...new Set(stages.map((s) => s.owner))]) });
 
     const stores = new Map<string, { bucket: string; lockTable: string; kmsKeyId?: string }>();
     for (const s of stages) {

@@ -1,9 +1,12 @@
+import { MANAGED_BY_KEY, PRODUCT } from '../model/names';
 import type { Stage } from '../model/stage';
-
-/** Value of the `managed-by` default tag on every AWS resource. */
-export const MANAGED_BY = 'observability-rollout';
 
 /** Default tags of a stage's AWS resources. */
 export function stageTags(stage: Stage): Record<string, string> {
-  return { 'managed-by': MANAGED_BY, owner: stage.owner, stage: stage.name };
+  return { [MANAGED_BY_KEY]: PRODUCT, owner: stage.owner, stage: stage.name };
+}
+
+/** Default tags of the bootstrap stack's AWS resources (shared by every stage). */
+export function sharedTags(owners: readonly string[]): Record<string, string> {
+  return { [MANAGED_BY_KEY]: PRODUCT, owner: [...owners].sort().join('+'), stage: 'shared' };
 }

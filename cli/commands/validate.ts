@@ -1,6 +1,6 @@
 import { assertMonitoringRules, RULES } from '../../policy/rule-pack';
 import { loadConfig } from '../../model/load';
-import { stageStackNames } from '../../stacks/app';
+import { stageStackNames } from '../../model/names';
 import { parseOptions } from '../args';
 import { Command, configDirOf } from '../command';
 

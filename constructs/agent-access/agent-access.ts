@@ -7,6 +7,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Construct } from 'constructs';
 import { validateAgentAccessProps } from './validate-agent-access-props';
+import { agentRoleName, apiKeySecretName, stageIamPrefix } from '../../model/names';
 
 /** Props of what a host's Datadog Agent needs in AWS. */
 export interface AgentAccessProps {
@@ -45,10 +46,9 @@ export class AgentAccess extends Construct {
   constructor(scope: Construct, id: string, props: AgentAccessProps) {
     super(scope, id);
     validateAgentAccessProps(id, props);
-    const name = `observability-rollout-${props.stage}`;
 
     this.apiKeySecret = new SecretsmanagerSecret(this, 'api-key', {
-      name: `observability-rollout/${props.stage}/datadog-api-key`,
+      name: apiKeySecretName(props.stage),
       description: `Datadog API key used by the agents of stage ${props.stage}; value set out of band.`,
       recoveryWindowInDays: 30,
       ...(props.secretKmsKeyId !== undefined ? { kmsKeyId: props.secretKmsKeyId } : {}),
@@ -60,7 +60,7 @@ export class AgentAccess extends Construct {
       ],
     });
     this.role = new IamRole(this, 'role', {
-      name: `${name}-agent`,
+      name: agentRoleName(props.stage),
       description: `Hosts of stage ${props.stage}: read the Datadog API key.`,
       assumeRolePolicy: assume.json,
     });
@@ -75,10 +75,10 @@ export class AgentAccess extends Construct {
       ],
     });
     new IamRolePolicy(this, 'read-secret-policy', { name: 'read-datadog-api-key', role: this.role.id, policy: readSecret.json });
-    this.instanceProfile = new IamInstanceProfile(this, 'profile', { name: `${name}-agent`, role: this.role.name });
+    this.instanceProfile = new IamInstanceProfile(this, 'profile', { name: agentRoleName(props.stage), role: this.role.name });
 
     this.securityGroup = new SecurityGroup(this, 'egress', {
-      name: `${name}-datadog-egress`,
+      name: `${stageIamPrefix(props.stage)}datadog-egress`,
       description: `Datadog Agent egress to ${props.datadogSite} on 443`,
       vpcId: props.vpcId,
     });

@@ -1,15 +1,14 @@
+import { IPV4_CIDR, STAGE_NAME, VPC_ID } from '../../model/patterns';
 import { PropsProblems } from '../core/props-validation';
 import type { AgentAccessProps } from './agent-access';
 
 /** Check AgentAccessProps; throws once listing every problem. */
 export function validateAgentAccessProps(id: string, props: AgentAccessProps): void {
   const p = new PropsProblems(`AgentAccess ${id}`);
-  p.check(/^[a-z][a-z0-9]{1,15}$/.test(props.stage), 'stage', props.stage, 'a lowercase stage name');
-  p.check(/^vpc-[0-9a-f]{8,17}$/.test(props.vpcId), 'vpcId', props.vpcId, 'a VPC id such as vpc-0123abcd');
+  p.checkFormat(STAGE_NAME, 'stage', props.stage);
+  p.checkFormat(VPC_ID, 'vpcId', props.vpcId);
   p.check(props.egressCidrs.length > 0, 'egressCidrs', props.egressCidrs, 'at least one CIDR');
-  props.egressCidrs.forEach((c, i) =>
-    p.check(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(c), `egressCidrs.${i}`, c, 'an IPv4 CIDR'),
-  );
+  props.egressCidrs.forEach((cidr, index) => p.checkFormat(IPV4_CIDR, `egressCidrs.${index}`, cidr));
   p.check(new Set(props.egressCidrs).size === props.egressCidrs.length, 'egressCidrs', props.egressCidrs, 'no duplicates');
   p.throwIfAny();
 }

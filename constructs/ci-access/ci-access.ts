@@ -1,10 +1,11 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement, DataAwsIamPolicyDocumentStatementCondition } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import { PRODUCT, stageIamPrefix, stageSecretPrefix } from '../../model/names';
 import type { Stage } from '../../model/stage';
 import { validateCiAccessProps } from './validate-ci-access-props';
 
@@ -18,11 +19,11 @@ export const OIDC_SUB_KEY = 'token.actions.githubusercontent.com:sub';
 /** IAM path of the CI roles; the deploy roles may not touch roles under it. */
 export const CI_ROLE_PATH = '/ci/';
 /** Name of the read-only role pull requests plan with. */
-export const PLAN_ROLE_NAME = 'observability-rollout-ci-plan';
+export const PLAN_ROLE_NAME = `${PRODUCT}-ci-plan`;
 
 /** Name of a stage's deploy role. */
 export function deployRoleName(stage: string): string {
-  return `observability-rollout-ci-${stage}-deploy`;
+  return `${PRODUCT}-ci-${stage}-deploy`;
 }
 
 /** The `sub` claim of a job running in a GitHub environment (the default claim format). */
@@ -43,6 +44,288 @@ export interface CiAccessProps {
 }
 
 type Statement = DataAwsIamPolicyDocumentStatement;
+
+type Condition = DataAwsIamPolicyDocumentStatementCondition[];
+type CiSettings = NonNullable<Stage['ci']>;
+
+/** The partition and account the ARNs of the policies are built in (both Terraform references). */
+interface ArnContext {
+  readonly partition: string;
+  readonly account: string;
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`; `account` defaults to the caller's. */
+function arnOf(context: ArnContext, service: string, region: string, resource: string, account: string = context.account): string {
+  return `arn:${context.partition}:${service}:${region}:${account}:${resource}`;
+}
+
+/** The ARN of an IAM resource (`role/...`, `instance-profile/...`, `oidc-provider/...`) in the caller's account. */
+function iamArn(context: ArnContext, resource: string): string {
+  return `arn:${context.partition}:iam::${context.account}:${resource}`;
+}
+
+/** The stage's `ci` section (validateCiAccessProps guarantees every stage has one). */
+function ciOf(stage: Stage): CiSettings {
+  return stage.ci as CiSettings;
+}
+
+/** The stages sorted by name, so resources come out in a stable order. */
+function sortedByName(stages: readonly Stage[]): Stage[] {
+  return [...stages].sort((left, right) => (left.name < right.name ? -1 : 1));
+}
+
+/** `name` with its first letter upper-cased (`dev` -> `Dev`), for statement ids. */
+function capitalized(name: string): string {
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+
+/** Condition: the request goes to one of `regions`. */
+function requestedRegionIn(regions: string[]): Condition {
+  return [{ test: 'StringEquals', variable: 'aws:RequestedRegion', values: regions }];
+}
+
+/** ARN of the stage's AMI SSM parameter (AWS public parameters under `/aws/` have no account). */
+function amiParameterArn(context: ArnContext, stage: Stage): string {
+  return stage.fleet.amiSsmParameter.startsWith('/aws/')
+    ? arnOf(context, 'ssm', stage.region, `parameter${stage.fleet.amiSsmParameter}`, '')
+    : arnOf(context, 'ssm', stage.region, `parameter${stage.fleet.amiSsmParameter}`);
+}
+
+/** StateList, StateObjects, StateLock (and StateKey): the stage's state, read-write or read-only. */
+function stateStatements(context: ArnContext, stage: Stage, write: boolean): Statement[] {
+  const objects = `arn:${context.partition}:s3:::${stage.state.bucket}/${stage.state.keyPrefix}/*`;
+  const statements: Statement[] = [
+    { sid: 'StateList', effect: 'Allow', actions: ['s3:ListBucket'], resources: [`arn:${context.partition}:s3:::${stage.state.bucket}`] },
+    { sid: 'StateObjects', effect: 'Allow', actions: write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'], resources: [objects] },
+    {
+      sid: 'StateLock',
+      effect: 'Allow',
+      actions: write ? ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem'] : ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
+      resources: [arnOf(context, 'dynamodb', stage.region, `table/${stage.state.lockTable}`)],
+    },
+  ];
+  if (stage.state.kmsKeyId !== undefined) statements.push(stateKeyStatement(stage, write));
+  return statements;
+}
+
+/** StateKey: the state's KMS key, only through S3 and DynamoDB in the stage's region. */
+function stateKeyStatement(stage: Stage, write: boolean): Statement {
+  return {
+    sid: 'StateKey',
+    effect: 'Allow',
+    actions: write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+    resources: ['*'],
+    condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${stage.region}.amazonaws.com`, `dynamodb.${stage.region}.amazonaws.com`] }],
+  };
+}
+
+/** NoSecretValues, NoCiAccessChanges: denies every CI role carries. */
+function guardrailDenies(context: ArnContext): Statement[] {
+  return [
+    { sid: 'NoSecretValues', effect: 'Deny', actions: ['secretsmanager:GetSecretValue'], resources: ['*'] },
+    {
+      sid: 'NoCiAccessChanges',
+      effect: 'Deny',
+      actions: ['iam:*'],
+      resources: [iamArn(context, `role${CI_ROLE_PATH}*`), iamArn(context, 'oidc-provider/*')],
+    },
+  ];
+}
+
+/** Ec2Read, Ec2Create, Ec2TagOnCreate: describe, and create (tagged) in the stage's region. */
+function ec2CreateStatements(stage: Stage): Statement[] {
+  const inRegion = requestedRegionIn([stage.region]);
+  return [
+    { sid: 'Ec2Read', effect: 'Allow', actions: ['ec2:Describe*'], resources: ['*'], condition: inRegion },
+    { sid: 'Ec2Create', effect: 'Allow', actions: ['ec2:CreateSecurityGroup', 'ec2:RunInstances'], resources: ['*'], condition: inRegion },
+    {
+      sid: 'Ec2TagOnCreate',
+      effect: 'Allow',
+      actions: ['ec2:CreateTags'],
+      resources: ['*'],
+      condition: [
+        ...inRegion,
+        { test: 'StringEquals', variable: 'ec2:CreateAction', values: ['AuthorizeSecurityGroupEgress', 'CreateSecurityGroup', 'RunInstances'] },
+      ],
+    },
+  ];
+}
+
+/** Ec2ChangeStageResources: change only EC2 resources tagged with the stage, in its region. */
+function ec2ChangeStageResourcesStatement(stage: Stage): Statement {
+  return {
+    sid: 'Ec2ChangeStageResources',
+    effect: 'Allow',
+    actions: [
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:CreateTags',
+      'ec2:DeleteSecurityGroup',
+      'ec2:DeleteTags',
+      'ec2:ModifyInstanceAttribute',
+      'ec2:ModifyInstanceMetadataOptions',
+      'ec2:ModifySecurityGroupRules',
+      'ec2:MonitorInstances',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:StartInstances',
+      'ec2:StopInstances',
+      'ec2:TerminateInstances',
+      'ec2:UnmonitorInstances',
+      'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
+    ],
+    resources: ['*'],
+    condition: [...requestedRegionIn([stage.region]), { test: 'StringEquals', variable: 'aws:ResourceTag/stage', values: [stage.name] }],
+  };
+}
+
+/** StageIam, PassAgentRoleToEc2: manage the stage's roles and instance profiles, and pass its roles to EC2 only. */
+function stageIamStatements(context: ArnContext, stage: Stage): Statement[] {
+  const prefix = stageIamPrefix(stage.name);
+  return [
+    {
+      sid: 'StageIam',
+      effect: 'Allow',
+      actions: [
+        'iam:AddRoleToInstanceProfile',
+        'iam:CreateInstanceProfile',
+        'iam:CreateRole',
+        'iam:DeleteInstanceProfile',
+        'iam:DeleteRole',
+        'iam:DeleteRolePolicy',
+        'iam:GetInstanceProfile',
+        'iam:GetRole',
+        'iam:GetRolePolicy',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListInstanceProfilesForRole',
+        'iam:ListRolePolicies',
+        'iam:PutRolePolicy',
+        'iam:RemoveRoleFromInstanceProfile',
+        'iam:TagInstanceProfile',
+        'iam:TagRole',
+        'iam:UntagInstanceProfile',
+        'iam:UntagRole',
+        'iam:UpdateAssumeRolePolicy',
+        'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
+      ],
+      resources: [iamArn(context, `role/${prefix}*`), iamArn(context, `instance-profile/${prefix}*`)],
+    },
+    {
+      sid: 'PassAgentRoleToEc2',
+      effect: 'Allow',
+      actions: ['iam:PassRole'],
+      resources: [iamArn(context, `role/${prefix}*`)],
+      condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['ec2.amazonaws.com'] }],
+    },
+  ];
+}
+
+/** StageSecrets: manage (but not read) the stage's Secrets Manager secrets. */
+function stageSecretsStatement(context: ArnContext, stage: Stage): Statement {
+  return {
+    sid: 'StageSecrets',
+    effect: 'Allow',
+    actions: [
+      'secretsmanager:CreateSecret',
+      'secretsmanager:DeleteResourcePolicy',
+      'secretsmanager:DeleteSecret',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetResourcePolicy',
+      'secretsmanager:PutResourcePolicy',
+      'secretsmanager:RestoreSecret',
+      'secretsmanager:TagResource',
+      'secretsmanager:UntagResource',
+      'secretsmanager:UpdateSecret',
+    ],
+    resources: [arnOf(context, 'secretsmanager', stage.region, `secret:${stageSecretPrefix(stage.name)}*`)],
+  };
+}
+
+/** AmiParameter: read the stage's AMI SSM parameter. */
+function amiParameterStatement(context: ArnContext, stage: Stage): Statement {
+  return { sid: 'AmiParameter', effect: 'Allow', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [amiParameterArn(context, stage)] };
+}
+
+/** Every statement of a stage's deploy role, in policy order. */
+function deployStatements(context: ArnContext, stage: Stage): Statement[] {
+  return [
+    ...stateStatements(context, stage, true),
+    ...ec2CreateStatements(stage),
+    ec2ChangeStageResourcesStatement(stage),
+    ...stageIamStatements(context, stage),
+    stageSecretsStatement(context, stage),
+    amiParameterStatement(context, stage),
+    ...guardrailDenies(context),
+  ];
+}
+
+/** The stages of each distinct state store (bucket and key prefix): the last stage of each, in order of first appearance. */
+function stagesByStateStore(stages: Stage[]): Stage[] {
+  const stores = new Map<string, Stage>();
+  for (const stage of stages) stores.set(`${stage.state.bucket}/${stage.state.keyPrefix}`, stage);
+  return [...stores.values()];
+}
+
+/** State<...><Stage>: read-only state statements of every distinct state store, sids suffixed with the stage name. */
+function planStateStatements(context: ArnContext, stages: Stage[]): Statement[] {
+  return stagesByStateStore(stages).flatMap((stage) =>
+    stateStatements(context, stage, false).map((statement) => ({ ...statement, sid: `${statement.sid}${capitalized(stage.name)}` })),
+  );
+}
+
+/** ReadInfrastructure: describe EC2 in the stages' regions. */
+function readInfrastructureStatement(regions: string[]): Statement {
+  return { sid: 'ReadInfrastructure', effect: 'Allow', actions: ['ec2:Describe*'], resources: ['*'], condition: requestedRegionIn(regions) };
+}
+
+/** ReadIam: read the rollout's roles and instance profiles. */
+function readIamStatement(context: ArnContext): Statement {
+  return {
+    sid: 'ReadIam',
+    effect: 'Allow',
+    actions: ['iam:GetInstanceProfile', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListRolePolicies'],
+    resources: [iamArn(context, `role/${PRODUCT}-*`), iamArn(context, `instance-profile/${PRODUCT}-*`)],
+  };
+}
+
+/** ReadSecretsMetadata: describe (not read) the rollout's secrets in the stages' regions. */
+function readSecretsMetadataStatement(context: ArnContext, regions: string[]): Statement {
+  return {
+    sid: 'ReadSecretsMetadata',
+    effect: 'Allow',
+    actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy'],
+    resources: regions.map((region) => arnOf(context, 'secretsmanager', region, `secret:${PRODUCT}/*`)),
+  };
+}
+
+/** ReadAmiParameters: read every stage's AMI SSM parameter. */
+function readAmiParametersStatement(context: ArnContext, stages: Stage[]): Statement {
+  const parameters = [...new Set(stages.map((stage) => amiParameterArn(context, stage)))].sort();
+  return { sid: 'ReadAmiParameters', effect: 'Allow', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: parameters };
+}
+
+/** NoWrites: deny writing state or locks, whatever else allows it. */
+function noWritesStatement(): Statement {
+  return {
+    sid: 'NoWrites',
+    effect: 'Deny',
+    actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:DeleteObject', 's3:PutObject'],
+    resources: ['*'],
+  };
+}
+
+/** Every statement of the read-only plan role, in policy order. */
+function planStatements(context: ArnContext, stages: Stage[]): Statement[] {
+  const regions = [...new Set(stages.map((stage) => stage.region))].sort();
+  return [
+    ...planStateStatements(context, stages),
+    readInfrastructureStatement(regions),
+    readIamStatement(context),
+    readSecretsMetadataStatement(context, regions),
+    readAmiParametersStatement(context, stages),
+    noWritesStatement(),
+    ...guardrailDenies(context),
+  ];
+}
 
 /**
  * GitHub Actions OIDC access (account-wide, so it lives in the bootstrap
@@ -65,226 +348,73 @@ export class CiAccess extends Construct {
   constructor(scope: Construct, id: string, props: CiAccessProps) {
     super(scope, id);
     validateCiAccessProps(id, props);
-    const stages = [...props.stages].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const stages = sortedByName(props.stages);
+    const arnContext = this.createArnContext();
+    this.provider = new IamOpenidConnectProvider(this, 'github', { url: GITHUB_OIDC_URL, clientIdList: [GITHUB_OIDC_AUDIENCE] });
+    this.deployRoles = Object.fromEntries(stages.map((stage) => [stage.name, this.deployRole(arnContext, stage)]));
+    this.planRole = this.buildPlanRole(arnContext, stages);
+  }
+
+  /** The partition and account data sources the ARNs are built from. */
+  private createArnContext(): ArnContext {
     const partition = new DataAwsPartition(this, 'partition').partition;
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
-    const arn = (service: string, region: string, resource: string, acct: string = account): string =>
-      `arn:${partition}:${service}:${region}:${acct}:${resource}`;
+    return { partition, account };
+  }
 
-    this.provider = new IamOpenidConnectProvider(this, 'github', { url: GITHUB_OIDC_URL, clientIdList: [GITHUB_OIDC_AUDIENCE] });
-
-    const trust = (name: string, subjects: string[]): string =>
-      new DataAwsIamPolicyDocument(this, `${name}-trust`, {
-        statement: [
-          {
-            sid: 'GitHubActionsOidc',
-            effect: 'Allow',
-            actions: ['sts:AssumeRoleWithWebIdentity'],
-            principals: [{ type: 'Federated', identifiers: [this.provider.arn] }],
-            condition: [
-              { test: 'StringEquals', variable: OIDC_AUD_KEY, values: [GITHUB_OIDC_AUDIENCE] },
-              { test: 'StringEquals', variable: OIDC_SUB_KEY, values: [...new Set(subjects)].sort() },
-            ],
-          },
-        ],
-      }).json;
-
-    const role = (name: string, roleName: string, description: string, subjects: string[], statements: Statement[]): IamRole => {
-      const r = new IamRole(this, name, {
-        name: roleName,
-        path: CI_ROLE_PATH,
-        description,
-        assumeRolePolicy: trust(name, subjects),
-        maxSessionDuration: 3600,
-      });
-      const doc = new DataAwsIamPolicyDocument(this, `${name}-permissions`, { statement: statements });
-      new IamRolePolicy(this, `${name}-policy`, { name: roleName, role: r.id, policy: doc.json });
-      return r;
-    };
-
-    const stateStatements = (s: Stage, write: boolean): Statement[] => {
-      const objects = `arn:${partition}:s3:::${s.state.bucket}/${s.state.keyPrefix}/*`;
-      const out: Statement[] = [
-        { sid: 'StateList', effect: 'Allow', actions: ['s3:ListBucket'], resources: [`arn:${partition}:s3:::${s.state.bucket}`] },
-        { sid: 'StateObjects', effect: 'Allow', actions: write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'], resources: [objects] },
+  /** Trust policy JSON: GitHub's OIDC tokens for sts.amazonaws.com with one of `subjects` may assume the role. */
+  private trustPolicy(name: string, subjects: string[]): string {
+    return new DataAwsIamPolicyDocument(this, `${name}-trust`, {
+      statement: [
         {
-          sid: 'StateLock',
+          sid: 'GitHubActionsOidc',
           effect: 'Allow',
-          actions: write ? ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem'] : ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
-          resources: [arn('dynamodb', s.region, `table/${s.state.lockTable}`)],
-        },
-      ];
-      if (s.state.kmsKeyId !== undefined) {
-        out.push({
-          sid: 'StateKey',
-          effect: 'Allow',
-          actions: write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
-          resources: ['*'],
-          condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${s.region}.amazonaws.com`, `dynamodb.${s.region}.amazonaws.com`] }],
-        });
-      }
-      return out;
-    };
-    const amiParameter = (s: Stage): string =>
-      s.fleet.amiSsmParameter.startsWith('/aws/')
-        ? arn('ssm', s.region, `parameter${s.fleet.amiSsmParameter}`, '')
-        : arn('ssm', s.region, `parameter${s.fleet.amiSsmParameter}`);
-    const denies: Statement[] = [
-      { sid: 'NoSecretValues', effect: 'Deny', actions: ['secretsmanager:GetSecretValue'], resources: ['*'] },
-      {
-        sid: 'NoCiAccessChanges',
-        effect: 'Deny',
-        actions: ['iam:*'],
-        resources: [`arn:${partition}:iam::${account}:role${CI_ROLE_PATH}*`, `arn:${partition}:iam::${account}:oidc-provider/*`],
-      },
-    ];
-
-    const deployRoles: Record<string, IamRole> = {};
-    for (const s of stages) {
-      const ci = s.ci as NonNullable<Stage['ci']>;
-      const prefix = `observability-rollout-${s.name}-`;
-      const inRegion = [{ test: 'StringEquals', variable: 'aws:RequestedRegion', values: [s.region] }];
-      const statements: Statement[] = [
-        ...stateStatements(s, true),
-        { sid: 'Ec2Read', effect: 'Allow', actions: ['ec2:Describe*'], resources: ['*'], condition: inRegion },
-        { sid: 'Ec2Create', effect: 'Allow', actions: ['ec2:CreateSecurityGroup', 'ec2:RunInstances'], resources: ['*'], condition: inRegion },
-        {
-          sid: 'Ec2TagOnCreate',
-          effect: 'Allow',
-          actions: ['ec2:CreateTags'],
-          resources: ['*'],
+          actions: ['sts:AssumeRoleWithWebIdentity'],
+          principals: [{ type: 'Federated', identifiers: [this.provider.arn] }],
           condition: [
-            ...inRegion,
-            { test: 'StringEquals', variable: 'ec2:CreateAction', values: ['AuthorizeSecurityGroupEgress', 'CreateSecurityGroup', 'RunInstances'] },
+            { test: 'StringEquals', variable: OIDC_AUD_KEY, values: [GITHUB_OIDC_AUDIENCE] },
+            { test: 'StringEquals', variable: OIDC_SUB_KEY, values: [...new Set(subjects)].sort() },
           ],
         },
-        {
-          sid: 'Ec2ChangeStageResources',
-          effect: 'Allow',
-          actions: [
-            'ec2:AuthorizeSecurityGroupEgress',
-            'ec2:CreateTags',
-            'ec2:DeleteSecurityGroup',
-            'ec2:DeleteTags',
-            'ec2:ModifyInstanceAttribute',
-            'ec2:ModifyInstanceMetadataOptions',
-            'ec2:ModifySecurityGroupRules',
-            'ec2:MonitorInstances',
-            'ec2:RevokeSecurityGroupEgress',
-            'ec2:StartInstances',
-            'ec2:StopInstances',
-            'ec2:TerminateInstances',
-            'ec2:UnmonitorInstances',
-            'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
-          ],
-          resources: ['*'],
-          condition: [...inRegion, { test: 'StringEquals', variable: 'aws:ResourceTag/stage', values: [s.name] }],
-        },
-        {
-          sid: 'StageIam',
-          effect: 'Allow',
-          actions: [
-            'iam:AddRoleToInstanceProfile',
-            'iam:CreateInstanceProfile',
-            'iam:CreateRole',
-            'iam:DeleteInstanceProfile',
-            'iam:DeleteRole',
-            'iam:DeleteRolePolicy',
-            'iam:GetInstanceProfile',
-            'iam:GetRole',
-            'iam:GetRolePolicy',
-            'iam:ListAttachedRolePolicies',
-            'iam:ListInstanceProfilesForRole',
-            'iam:ListRolePolicies',
-            'iam:PutRolePolicy',
-            'iam:RemoveRoleFromInstanceProfile',
-            'iam:TagInstanceProfile',
-            'iam:TagRole',
-            'iam:UntagInstanceProfile',
-            'iam:UntagRole',
-            'iam:UpdateAssumeRolePolicy',
-            'iam:UpdateRole',
-            'iam:UpdateRoleDescription',
-          ],
-          resources: [`arn:${partition}:iam::${account}:role/${prefix}*`, `arn:${partition}:iam::${account}:instance-profile/${prefix}*`],
-        },
-        {
-          sid: 'PassAgentRoleToEc2',
-          effect: 'Allow',
-          actions: ['iam:PassRole'],
-          resources: [`arn:${partition}:iam::${account}:role/${prefix}*`],
-          condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['ec2.amazonaws.com'] }],
-        },
-        {
-          sid: 'StageSecrets',
-          effect: 'Allow',
-          actions: [
-            'secretsmanager:CreateSecret',
-            'secretsmanager:DeleteResourcePolicy',
-            'secretsmanager:DeleteSecret',
-            'secretsmanager:DescribeSecret',
-            'secretsmanager:GetResourcePolicy',
-            'secretsmanager:PutResourcePolicy',
-            'secretsmanager:RestoreSecret',
-            'secretsmanager:TagResource',
-            'secretsmanager:UntagResource',
-            'secretsmanager:UpdateSecret',
-          ],
-          resources: [arn('secretsmanager', s.region, `secret:observability-rollout/${s.name}/*`)],
-        },
-        { sid: 'AmiParameter', effect: 'Allow', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [amiParameter(s)] },
-        ...denies,
-      ];
-      deployRoles[s.name] = role(
-        `deploy-${s.name}`,
-        deployRoleName(s.name),
-        `GitHub Actions deploys of stage ${s.name}: only jobs in environment ${ci.environment} of ${ci.githubRepository}.`,
-        [environmentSubject(ci.githubRepository, ci.environment)],
-        statements,
-      );
-    }
-    this.deployRoles = deployRoles;
+      ],
+    }).json;
+  }
 
-    const repos = [...new Set(stages.map((s) => (s.ci as NonNullable<Stage['ci']>).githubRepository))].sort();
-    const stores = new Map<string, Stage>();
-    for (const s of stages) stores.set(`${s.state.bucket}/${s.state.keyPrefix}`, s);
-    const regions = [...new Set(stages.map((s) => s.region))].sort();
-    const planStatements: Statement[] = [
-      ...[...stores.values()].flatMap((s) => stateStatements(s, false).map((st) => ({ ...st, sid: `${st.sid}${s.name.charAt(0).toUpperCase()}${s.name.slice(1)}` }))),
-      {
-        sid: 'ReadInfrastructure',
-        effect: 'Allow',
-        actions: ['ec2:Describe*'],
-        resources: ['*'],
-        condition: [{ test: 'StringEquals', variable: 'aws:RequestedRegion', values: regions }],
-      },
-      {
-        sid: 'ReadIam',
-        effect: 'Allow',
-        actions: ['iam:GetInstanceProfile', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListRolePolicies'],
-        resources: [`arn:${partition}:iam::${account}:role/observability-rollout-*`, `arn:${partition}:iam::${account}:instance-profile/observability-rollout-*`],
-      },
-      {
-        sid: 'ReadSecretsMetadata',
-        effect: 'Allow',
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy'],
-        resources: regions.map((r) => arn('secretsmanager', r, 'secret:observability-rollout/*')),
-      },
-      { sid: 'ReadAmiParameters', effect: 'Allow', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...new Set(stages.map(amiParameter))].sort() },
-      {
-        sid: 'NoWrites',
-        effect: 'Deny',
-        actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:DeleteObject', 's3:PutObject'],
-        resources: ['*'],
-      },
-      ...denies,
-    ];
-    this.planRole = role(
+  /** A CI role under CI_ROLE_PATH with its trust policy and one inline policy of `statements`. */
+  private ciRole(name: string, roleName: string, description: string, subjects: string[], statements: Statement[]): IamRole {
+    const role = new IamRole(this, name, {
+      name: roleName,
+      path: CI_ROLE_PATH,
+      description,
+      assumeRolePolicy: this.trustPolicy(name, subjects),
+      maxSessionDuration: 3600,
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, `${name}-permissions`, { statement: statements });
+    new IamRolePolicy(this, `${name}-policy`, { name: roleName, role: role.id, policy: permissions.json });
+    return role;
+  }
+
+  /** The stage's deploy role, assumable only by jobs in its GitHub environment. */
+  private deployRole(arnContext: ArnContext, stage: Stage): IamRole {
+    const ci = ciOf(stage);
+    return this.ciRole(
+      `deploy-${stage.name}`,
+      deployRoleName(stage.name),
+      `GitHub Actions deploys of stage ${stage.name}: only jobs in environment ${ci.environment} of ${ci.githubRepository}.`,
+      [environmentSubject(ci.githubRepository, ci.environment)],
+      deployStatements(arnContext, stage),
+    );
+  }
+
+  /** The read-only plan role, assumable by pull-request jobs of every stage's repository. */
+  private buildPlanRole(arnContext: ArnContext, stages: Stage[]): IamRole {
+    const repositories = [...new Set(stages.map((stage) => ciOf(stage).githubRepository))].sort();
+    return this.ciRole(
       'plan',
       PLAN_ROLE_NAME,
-      `GitHub Actions pull requests of ${repos.join(', ')}: read-only terraform plan (run it with -lock=false).`,
-      repos.map(pullRequestSubject),
-      planStatements,
+      `GitHub Actions pull requests of ${repositories.join(', ')}: read-only terraform plan (run it with -lock=false).`,
+      repositories.map(pullRequestSubject),
+      planStatements(arnContext, stages),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { GITHUB_ENVIRONMENT, GITHUB_REPOSITORY } from '../../model/patterns';
 import { PropsProblems } from '../core/props-validation';
 import type { CiAccessProps } from './ci-access';
 
@@ -10,8 +11,8 @@ export function validateCiAccessProps(id: string, props: CiAccessProps): void {
   props.stages.forEach((s, i) => {
     p.check(s.ci !== undefined, `stages.${i}.ci`, undefined, `a ci section (stage ${s.name})`);
     if (!s.ci) return;
-    p.check(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(s.ci.githubRepository), `stages.${i}.ci.githubRepository`, s.ci.githubRepository, 'owner/name');
-    p.check(/^[A-Za-z0-9_.-]{1,255}$/.test(s.ci.environment), `stages.${i}.ci.environment`, s.ci.environment, 'a GitHub environment name (no wildcards)');
+    p.checkFormat(GITHUB_REPOSITORY, `stages.${i}.ci.githubRepository`, s.ci.githubRepository);
+    p.checkFormat(GITHUB_ENVIRONMENT, `stages.${i}.ci.environment`, s.ci.environment);
   });
   p.throwIfAny();
 }

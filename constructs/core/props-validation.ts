@@ -1,7 +1,9 @@
 /**
  * Construct-time props validation: collect every problem, then throw once
- * (the shape of aws-cdk-lib's validate-*-props files).
+ * (the shape of aws-cdk-lib's validate-*-props files). Formats come from
+ * model/patterns.ts, the same definitions the stage schema uses.
  */
+import type { Format } from '../../model/patterns';
 
 /** Collects problems for one construct's props. */
 export class PropsProblems {
@@ -14,6 +16,11 @@ export class PropsProblems {
     if (!ok) this.problems.push(`${field}: got ${JSON.stringify(got) ?? 'missing'}, expected ${expected}`);
   }
 
+  /** Record a problem unless `value` is a string of `format`. */
+  checkFormat(format: Format, field: string, value: unknown): void {
+    this.check(typeof value === 'string' && format.pattern.test(value), field, value, format.expected);
+  }
+
   /** Throw one error listing every problem, if there are any. */
   throwIfAny(): void {
     if (this.problems.length === 0) return;
@@ -21,7 +28,3 @@ export class PropsProblems {
     throw new Error(`${this.owner}: ${n} invalid prop${n === 1 ? '' : 's'}\n${this.problems.map((p) => `  ${p}`).join('\n')}`);
   }
 }
-
-export const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-export const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;

@@ -1,10 +1,11 @@
+import { SSM_PARAMETER } from '../../model/patterns';
 import { PropsProblems } from '../core/props-validation';
 import type { FleetProps } from './fleet';
 
 /** Check FleetProps; throws once listing every problem. */
 export function validateFleetProps(id: string, props: FleetProps): void {
   const p = new PropsProblems(`Fleet ${id}`);
-  p.check(/^\/[A-Za-z0-9_./-]+$/.test(props.amiSsmParameter), 'amiSsmParameter', props.amiSsmParameter, 'an SSM parameter path');
+  p.checkFormat(SSM_PARAMETER, 'amiSsmParameter', props.amiSsmParameter);
   p.check(Number.isInteger(props.rootVolumeGb) && props.rootVolumeGb >= 8, 'rootVolumeGb', props.rootVolumeGb, 'a whole number of GiB >= 8');
   p.check(props.securityGroupIds.length > 0, 'securityGroupIds', props.securityGroupIds, 'at least one security group');
   const names = new Set<string>();

@@ -4,30 +4,23 @@ import { Monitor, MonitorConfig } from '@cdktf/provider-datadog/lib/monitor';
 import { ServiceLevelObjective, ServiceLevelObjectiveConfig } from '@cdktf/provider-datadog/lib/service-level-objective';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../model/errors';
-import type { MonitoringConfig, Thresholds } from '../../model/monitoring/types';
+import type { Thresholds } from '../../model/monitoring/types';
 import { formatNumber, mapCompositeIds } from '../../model/monitoring/query';
-import type { Stage } from '../../model/stage';
-import { planStage } from '../../plan/monitoring/stage-plan';
-import { PlannedMonitor, PlannedSlo, SLO_ID_REF, StagePlan } from '../../plan/monitoring/planned';
-import { checkStagePlan, violationProblems } from '../../policy/rule-pack';
+import { PlannedMonitor, PlannedSlo, SLO_ID_REF, StagePlan, teamMonitorId } from '../../plan/monitoring/planned';
 import { validateStageMonitoringProps } from './validate-stage-monitoring-props';
 
 /** Props of one stage's monitors, SLOs and dashboards. */
 export interface StageMonitoringProps {
-  /** The stage the resources watch (env tag, batches, rollout policy).
-   * @default - none, required */
-  readonly stage: Stage;
-  /** Everything under monitors/ (loadConfig's `monitoring`).
-   * @default - none, required */
-  readonly monitoring: MonitoringConfig;
+  /** The stage's monitoring plan (plan/monitoring/stage-plan.ts), already judged by the rule pack (policy/). */
+  readonly plan: StagePlan;
 }
 
 /**
- * A stage's Datadog monitoring: the teams' monitors (validate on), SLOs with
- * their burn-rate alerts, dashboards as normalized JSON, and the monitors,
- * log-based metric and dashboard generated from the rollout. Fails (one
- * ConfigError) when a monitor breaks a rule of the pack.
+ * A stage's Datadog monitoring, mapped 1:1 from its plan: the teams'
+ * monitors (validate on), SLOs with their burn-rate alerts, dashboards as
+ * normalized JSON, and the monitors, log-based metric and dashboard generated
+ * from the rollout. Planning and the rule pack run before, once per synth
+ * (stacks/app.ts); this construct only maps plan objects to resources.
  */
 export class StageMonitoring extends Construct {
   /** What was created, as plain data. */
@@ -42,9 +35,7 @@ export class StageMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: StageMonitoringProps) {
     super(scope, id);
     validateStageMonitoringProps(id, props);
-    const plan = planStage(props.stage, props.monitoring);
-    const rules = checkStagePlan(plan, props.monitoring);
-    if (rules.violations.length > 0) throw new ConfigError(violationProblems(rules.violations), 'monitoring policy');
+    const plan = props.plan;
     this.plan = plan;
 
     const monitors: Record<string, Monitor> = {};
@@ -52,7 +43,7 @@ export class StageMonitoring extends Construct {
     const add = (m: PlannedMonitor, query: string): Monitor => {
       const res = new Monitor(this, m.key, monitorConfig(m, query));
       monitors[m.key] = res;
-      if (m.origin === 'team') teamById.set(m.key.replace(/^monitor-/, ''), res);
+      if (m.origin === 'team') teamById.set(teamMonitorId(m.key), res);
       return res;
     };
     // Plain monitors first: composites and monitor SLOs refer to them.

@@ -1,6 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { AWS_REGION, PropsProblems } from '../core/props-validation';
+import { MANAGED_BY_KEY } from '../../model/names';
+import { AWS_REGION } from '../../model/patterns';
+import { PropsProblems } from '../core/props-validation';
 
 /** Props of the AWS provider every AWS stack uses. */
 export interface StageAwsProviderProps {
@@ -15,8 +17,8 @@ export interface StageAwsProviderProps {
 /** The AWS provider with default tags; keys are sorted so the output is stable. */
 export function addAwsProvider(scope: Construct, props: StageAwsProviderProps): AwsProvider {
   const p = new PropsProblems('AwsProvider');
-  p.check(AWS_REGION.test(props.region), 'region', props.region, 'an AWS region such as us-east-1');
-  for (const k of ['stage', 'owner', 'managed-by']) {
+  p.checkFormat(AWS_REGION, 'region', props.region);
+  for (const k of ['stage', 'owner', MANAGED_BY_KEY]) {
     p.check(typeof props.defaultTags[k] === 'string' && props.defaultTags[k] !== '', `defaultTags.${k}`, props.defaultTags[k], 'a non-empty tag value');
   }
   p.throwIfAny();

@@ -1,6 +1,7 @@
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { DATADOG_API_URL } from '../../model/patterns';
 import { PropsProblems } from '../core/props-validation';
 
 /** Props of the Datadog provider of an observability stack. */
@@ -17,7 +18,7 @@ export interface StageDatadogProviderProps {
  */
 export function addDatadogProvider(scope: Construct, props: StageDatadogProviderProps): DatadogProvider {
   const p = new PropsProblems('DatadogProvider');
-  p.check(/^https:\/\/api\.[a-z0-9.-]+\/$/.test(props.apiUrl), 'apiUrl', props.apiUrl, 'an https URL such as https://api.us5.datadoghq.com/');
+  p.checkFormat(DATADOG_API_URL, 'apiUrl', props.apiUrl);
   p.throwIfAny();
   const key = (id: string, what: string, env: string): TerraformVariable => {
     const v = new TerraformVariable(scope, id, {

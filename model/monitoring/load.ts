@@ -7,6 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Problem } from '../errors';
+import { MANAGED_BY_KEY } from '../names';
+import { TAG_KEY } from '../patterns';
+import { BATCH_TAG, CHECK_TAG } from '../signals';
 import { validateSource } from '../validate';
 import { parseYaml, problemAt, YamlSource } from '../yaml-source';
 import { tierProblem } from './burn-rate';
@@ -56,8 +59,7 @@ export interface MonitoringContext {
 }
 
 /** Tag keys set from fields, never from `tags:`. */
-const RESERVED_TAG_KEYS = ['env', 'service', 'team', 'managed-by', 'rollout_batch', 'rollout_check'];
-const TAG_KEY = /^[a-z][a-z0-9_./-]{0,99}$/;
+const RESERVED_TAG_KEYS = ['env', 'service', 'team', MANAGED_BY_KEY, BATCH_TAG, CHECK_TAG];
 
 /** Read `configDir/monitors/**` (YAML and the JSON files they reference) and validate it. */
 export function loadMonitoring(configDir: string, ctx: MonitoringContext): { monitoring: MonitoringConfig; problems: Problem[] } {
@@ -575,7 +577,7 @@ function at(source: SourceRef, field: string, got: string, expected: string): Pr
 function tagProblems(src: YamlSource, at: ReadonlyArray<string | number>, tags: Readonly<Record<string, string>>): Problem[] {
   const out: Problem[] = [];
   for (const key of Object.keys(tags)) {
-    if (!TAG_KEY.test(key)) out.push(problemAt(src, [...at, key], 'a lowercase tag key', JSON.stringify(key)));
+    if (!TAG_KEY.pattern.test(key)) out.push(problemAt(src, [...at, key], TAG_KEY.expected, JSON.stringify(key)));
     else if (RESERVED_TAG_KEYS.includes(key)) {
       out.push(problemAt(src, [...at, key], `a tag key other than ${RESERVED_TAG_KEYS.join(', ')} (set from the stage, fields and the rollout)`, JSON.stringify(key)));
     }

@@ -4,7 +4,9 @@
  * tags, the generated rollout monitors). They own every default.
  */
 import { z } from 'zod';
+import { DATADOG_ROLE_ID, HTTPS_LINK, NOTIFY_HANDLE, SLUG, TAG_KEY, TAG_VALUE } from '../patterns';
 import { DEFAULT_APM_OPERATION } from '../signals';
+import { stringOf } from '../validate';
 import { BURN_RATE_SEVERITIES, DEFAULT_BURN_RATE_TIERS, SLO_TIMEFRAMES } from './burn-rate';
 import { DURATION, DURATION_EXPECTED, formatDuration } from './duration';
 import { MONITOR_TYPES } from './query';
@@ -12,16 +14,14 @@ import { MONITOR_TYPES } from './query';
 /** Name of the policy file inside `monitors/`. */
 export const POLICY_FILE = 'policy.yaml';
 
-const slug = z.string().regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, { error: 'a lowercase name of 2-40 letters, digits and dashes' });
+const slug = stringOf(SLUG);
 const duration = z.string().regex(DURATION, { error: DURATION_EXPECTED });
-const handle = z
-  .string()
-  .regex(/^@[A-Za-z0-9][A-Za-z0-9_.+@-]*$/, { error: 'a notification handle such as @slack-team-alerts or @pagerduty-team' });
-const https = z.string().regex(/^https:\/\/[^\s]+$/, { error: 'an https:// link' });
-const tagValue = z.string().regex(/^[A-Za-z0-9_.:/@+-]{1,200}$/, { error: 'a tag value without spaces or commas' });
+const handle = stringOf(NOTIFY_HANDLE);
+const https = stringOf(HTTPS_LINK);
+const tagValue = stringOf(TAG_VALUE);
 /** Tag key -> value; keys are checked in code so the message can name the key. */
 const tags = z.record(z.string(), tagValue);
-const roleId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: 'a Datadog role id (UUID)' });
+const roleId = stringOf(DATADOG_ROLE_ID);
 const text = (max: number): z.ZodString => z.string().min(1).max(max);
 const percent = z.number().gt(0).lt(100);
 const priority = z.number().int().min(1).max(5);
@@ -225,7 +225,7 @@ const warnCrit = (warning: number, critical: number) =>
 /** `monitors/policy.yaml`: organisation-wide rules and the generated rollout monitors. */
 export const PolicyFileSchema = z.strictObject({
   /** Tag keys every monitor must carry besides env, service and team (ROLLOUT-M009). */
-  requiredTags: z.array(z.string().regex(/^[a-z][a-z0-9_./-]{0,99}$/, { error: 'a lowercase tag key' })).default([]),
+  requiredTags: z.array(stringOf(TAG_KEY)).default([]),
   /** Tags added to every monitor and SLO (a definition's own tags win). */
   tags: tags.default({}),
   rollout: z

@@ -111,6 +111,11 @@ export function teamMonitorKey(id: string): string {
   return `monitor-${id}`;
 }
 
+/** Definition id of a team monitor from its construct id (inverse of teamMonitorKey). */
+export function teamMonitorId(key: string): string {
+  return key.replace(/^monitor-/, '');
+}
+
 /** Construct id of an SLO. */
 export function sloKey(id: string): string {
   return `slo-${id}`;

@@ -26,20 +26,29 @@ export function inventoryModel(doc: unknown): InventoryModel | undefined {
   const vars = isPlainObject(group.vars) ? group.vars : {};
   const batches = new Map<number, { vars: Record<string, unknown>; hosts: Map<string, Record<string, unknown>> }>();
   const kids = isPlainObject(group.children) ? group.children : {};
-  for (const [name, g] of Object.entries(kids)) {
-    const m = /^batch_(\d+)$/.exec(name);
-    if (!m || !isPlainObject(g)) return undefined;
+  for (const [name, batchGroup] of Object.entries(kids)) {
+    const match = /^batch_(\d+)$/.exec(name);
+    if (!match || !isPlainObject(batchGroup)) return undefined;
     const hosts = new Map<string, Record<string, unknown>>();
-    for (const [h, hv] of Object.entries(isPlainObject(g.hosts) ? g.hosts : {})) hosts.set(h, isPlainObject(hv) ? hv : {});
-    batches.set(Number(m[1]), { vars: isPlainObject(g.vars) ? g.vars : {}, hosts });
+    for (const [host, hostVars] of Object.entries(isPlainObject(batchGroup.hosts) ? batchGroup.hosts : {})) hosts.set(host, isPlainObject(hostVars) ? hostVars : {});
+    batches.set(Number(match[1]), { vars: isPlainObject(batchGroup.vars) ? batchGroup.vars : {}, hosts });
   }
   return { stage, vars, batches };
 }
 
+/** One batch of an inventory: its variables and hosts. */
+type BatchModel = NonNullable<ReturnType<InventoryModel['batches']['get']>>;
+
+/** One host of an inventory: its batch number and variables. */
+interface HostModel {
+  readonly batch: number;
+  readonly vars: Readonly<Record<string, unknown>>;
+}
+
 /** Host name -> batch number and variables. */
-function hostsOf(inv: InventoryModel): Map<string, { batch: number; vars: Readonly<Record<string, unknown>> }> {
-  const out = new Map<string, { batch: number; vars: Readonly<Record<string, unknown>> }>();
-  for (const [n, b] of inv.batches) for (const [h, v] of b.hosts) out.set(h, { batch: n, vars: v });
+function hostsOf(inv: InventoryModel): Map<string, HostModel> {
+  const out = new Map<string, HostModel>();
+  for (const [batchNumber, batch] of inv.batches) for (const [host, vars] of batch.hosts) out.set(host, { batch: batchNumber, vars });
   return out;
 }
 
@@ -47,13 +56,13 @@ function hostsOf(inv: InventoryModel): Map<string, { batch: number; vars: Readon
 export function scheduleOf(inv: InventoryModel): Schedule {
   const soaks = Array.isArray(inv.vars.rollout_soak_hours) ? (inv.vars.rollout_soak_hours as unknown[]) : [];
   const batches = [...inv.batches.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([number, b]) => {
-      const soak = typeof b.vars.rollout_batch_soak_hours === 'number' ? b.vars.rollout_batch_soak_hours : soaks[number - 1];
-      return { number, hosts: b.hosts.size, soakHours: typeof soak === 'number' ? soak : 0 };
+    .sort(([left], [right]) => left - right)
+    .map(([number, batch]) => {
+      const soak = typeof batch.vars.rollout_batch_soak_hours === 'number' ? batch.vars.rollout_batch_soak_hours : soaks[number - 1];
+      return { number, hosts: batch.hosts.size, soakHours: typeof soak === 'number' ? soak : 0 };
     });
-  const v = inv.vars.datadog_agent_version;
-  return { stage: inv.stage, ...(typeof v === 'string' ? { agentVersion: v } : {}), batches };
+  const version = inv.vars.datadog_agent_version;
+  return { stage: inv.stage, ...(typeof version === 'string' ? { agentVersion: version } : {}), batches };
 }
 
 /** Names and risks of stage-wide inventory variables. */
@@ -73,6 +82,7 @@ const STAGE_VARS: Record<string, { label: string; risk: Risk; perHost?: boolean 
   rollout_stage: { label: 'stage name', risk: { risk: 'medium', why: 'rollout policy' } },
 };
 
+/** Names and risks of per-host inventory variables. */
 const HOST_VARS: Record<string, { label: string; risk: Risk }> = {
   ansible_host: { label: 'address', risk: { risk: 'medium', why: 'host address' } },
   rollout_criticality: { label: 'criticality', risk: { risk: 'medium', why: 'rollout order' } },
@@ -80,6 +90,7 @@ const HOST_VARS: Record<string, { label: string; risk: Risk }> = {
   datadog_tags: { label: 'Datadog tags', risk: { risk: 'low', why: 'tags' } },
 };
 
+/** Risk of hosts joining, leaving or moving between batches of `stage`. */
 function membershipRisk(stage: string): Risk {
   return isProductionStage(stage)
     ? { risk: 'high', why: 'batch membership of prod hosts' }
@@ -87,123 +98,235 @@ function membershipRisk(stage: string): Risk {
 }
 
 /** Tags without the `rollout_batch:N` tag, which follows the batch and is reported as a move. */
-function tagsWithoutBatch(v: unknown): unknown {
-  return Array.isArray(v) ? v.filter((t) => !(typeof t === 'string' && t.startsWith('rollout_batch:'))) : v;
+function tagsWithoutBatch(tags: unknown): unknown {
+  return Array.isArray(tags) ? tags.filter((tag) => !(typeof tag === 'string' && tag.startsWith('rollout_batch:'))) : tags;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 host`, `3 hosts`. */
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** Risk of batch additions, removals and batch settings. */
+const ROLLOUT_POLICY: Risk = { risk: 'medium', why: 'rollout policy' };
+
+/** A Change without the stage and stack, which the builders below fill in. */
+type ChangeFields = Omit<Change, 'stage' | 'stack'>;
+
+/** One Change of the inventory of `stage`. */
+function inventoryChange(stage: string, fields: ChangeFields): Change {
+  return { stage, stack: INVENTORY_STACK, ...fields };
+}
+
+/** Union of two key lists, sorted (strings in code-unit order). */
+function sortedKeys(before: Iterable<string>, after: Iterable<string>): string[] {
+  return [...new Set([...before, ...after])].sort();
+}
+
+/** Union of two batch-number lists, sorted numerically. */
+function sortedBatchNumbers(before: Iterable<number>, after: Iterable<number>): number[] {
+  return [...new Set([...before, ...after])].sort((left, right) => left - right);
+}
+
+/** Documents not in the shape rollout synth writes: one generic change listing every differing leaf. */
+function genericDocumentChanges(stage: string, base: unknown, head: unknown): Change[] {
+  const leaves = diffValues(base, head);
+  if (leaves.length === 0) return [];
+  const attributes = leaves.map((leaf) => {
+    const path = pathString(leaf.path) || 'document';
+    return { path, before: leaf.before, after: leaf.after, text: `${path} ${describeDelta(leaf.before, leaf.after)}`, risk: 'medium' as const, why: 'inventory' };
+  });
+  return [inventoryChange(stage, { kind: 'changed', risk: 'medium', why: 'inventory', subject: 'inventory', label: 'inventory', text: `inventory: ${plural(attributes.length, 'setting')} change`, attributes })];
+}
+
+/** Total number of hosts of a schedule. */
+function hostCount(schedule: Schedule): number {
+  return schedule.batches.reduce((total, batch) => total + batch.hosts, 0);
+}
+
+/** The stage's inventory is new: its host count, batch sizes and agent version. */
+function inventoryAddedChange(stage: string, head: InventoryModel): Change {
+  const schedule = scheduleOf(head);
+  const risk = membershipRisk(stage);
+  const sizes = schedule.batches.map((batch) => batch.hosts).join('/');
+  const version = schedule.agentVersion ? `, agent ${schedule.agentVersion}` : '';
+  const text = `inventory of stage ${stage} is added: ${plural(hostCount(schedule), 'host')} in batches of ${sizes}${version}`;
+  return inventoryChange(stage, { kind: 'added', risk: risk.risk, why: risk.why, subject: 'inventory', label: 'inventory', text, attributes: [] });
+}
+
+/** The stage's inventory is gone: how many hosts leave the rollout. */
+function inventoryRemovedChange(stage: string, base: InventoryModel): Change {
+  const risk = membershipRisk(stage);
+  const text = `inventory of stage ${stage} is removed: ${plural(hostCount(scheduleOf(base)), 'host')} leave the rollout`;
+  return inventoryChange(stage, { kind: 'removed', risk: risk.risk, why: risk.why, subject: 'inventory', label: 'inventory', text, attributes: [] });
+}
+
+/** Stage-wide variables that differ, one change each, sorted by name. */
+function stageVarChanges(stage: string, base: InventoryModel, head: InventoryModel): Change[] {
+  const headHostCount = hostsOf(head).size;
+  const changes: Change[] = [];
+  for (const key of sortedKeys(Object.keys(base.vars), Object.keys(head.vars))) {
+    const before = base.vars[key];
+    const after = head.vars[key];
+    if (diffValues(before, after).length === 0) continue;
+    const spec = STAGE_VARS[key] ?? { label: key, risk: { risk: 'medium', why: 'inventory settings' } };
+    const onHosts = spec.perHost ? ` on ${plural(headHostCount, 'host')}` : '';
+    const text = `${spec.label} ${describeDelta(before, after)}${onHosts}`;
+    const attribute: AttributeChange = { path: key, before, after, text, risk: spec.risk.risk, why: spec.risk.why };
+    changes.push(inventoryChange(stage, { kind: 'changed', risk: spec.risk.risk, why: spec.risk.why, subject: `var ${key}`, label: spec.label, text, attributes: [attribute] }));
+  }
+  return changes;
+}
+
+/** A batch that exists only in the head inventory (with its soak hours when set). */
+function batchAddedChange(stage: string, batchNumber: number, headBatch: BatchModel): Change {
+  const soak = headBatch.vars.rollout_batch_soak_hours;
+  const text = `batch ${batchNumber} is added${typeof soak === 'number' ? ` (soak ${soak} h)` : ''}`;
+  const label = `batch ${batchNumber}`;
+  return inventoryChange(stage, { kind: 'added', risk: ROLLOUT_POLICY.risk, why: ROLLOUT_POLICY.why, subject: label, label, text, attributes: [] });
+}
+
+/** A batch that exists only in the base inventory. */
+function batchRemovedChange(stage: string, batchNumber: number): Change {
+  const label = `batch ${batchNumber}`;
+  return inventoryChange(stage, { kind: 'removed', risk: ROLLOUT_POLICY.risk, why: ROLLOUT_POLICY.why, subject: label, label, text: `batch ${batchNumber} is removed`, attributes: [] });
+}
+
+/** Differing variables of a batch in both inventories; its soak is skipped when the stage's soak hours changed (reported already). */
+function batchVarChanges(baseBatch: BatchModel, headBatch: BatchModel, stageSoakChanged: boolean): AttributeChange[] {
+  const attributes: AttributeChange[] = [];
+  for (const key of sortedKeys(Object.keys(baseBatch.vars), Object.keys(headBatch.vars))) {
+    const before = baseBatch.vars[key];
+    const after = headBatch.vars[key];
+    if (diffValues(before, after).length === 0) continue;
+    // A batch's soak follows the stage's soak hours, already reported with the stage settings.
+    if (key === 'rollout_batch_soak_hours' && stageSoakChanged) continue;
+    const name = key === 'rollout_batch_soak_hours' ? 'soak (hours)' : key;
+    attributes.push({ path: key, before, after, text: `${name} ${describeDelta(before, after)}`, risk: ROLLOUT_POLICY.risk, why: ROLLOUT_POLICY.why });
+  }
+  return attributes;
+}
+
+/** A batch in both inventories whose settings differ; undefined when they do not. */
+function batchSettingsChange(stage: string, batchNumber: number, baseBatch: BatchModel, headBatch: BatchModel, stageSoakChanged: boolean): Change | undefined {
+  const attributes = batchVarChanges(baseBatch, headBatch, stageSoakChanged);
+  if (attributes.length === 0) return undefined;
+  const label = `batch ${batchNumber}`;
+  const text = `${label} ${attributes.map((attribute) => attribute.text).join('; ')}`;
+  return inventoryChange(stage, { kind: 'changed', risk: ROLLOUT_POLICY.risk, why: ROLLOUT_POLICY.why, subject: label, label, text, attributes });
+}
+
+/** Batches added, removed or with changed settings, in batch-number order. */
+function batchChanges(stage: string, base: InventoryModel, head: InventoryModel): Change[] {
+  const stageSoakChanged = diffValues(base.vars.rollout_soak_hours, head.vars.rollout_soak_hours).length > 0;
+  const changes: Change[] = [];
+  for (const batchNumber of sortedBatchNumbers(base.batches.keys(), head.batches.keys())) {
+    const baseBatch = base.batches.get(batchNumber);
+    const headBatch = head.batches.get(batchNumber);
+    if (!baseBatch && headBatch) changes.push(batchAddedChange(stage, batchNumber, headBatch));
+    else if (baseBatch && !headBatch) changes.push(batchRemovedChange(stage, batchNumber));
+    else if (baseBatch && headBatch) {
+      const change = batchSettingsChange(stage, batchNumber, baseBatch, headBatch, stageSoakChanged);
+      if (change) changes.push(change);
+    }
+  }
+  return changes;
+}
+
+/** A host that joins the rollout, with the batch it joins. */
+function hostAddedChange(stage: string, host: string, headHost: HostModel): Change {
+  const risk = membershipRisk(stage);
+  const label = `host ${host}`;
+  return inventoryChange(stage, { kind: 'added', risk: risk.risk, why: risk.why, subject: label, label, text: `${label} joins the rollout in batch ${headHost.batch}`, attributes: [] });
+}
+
+/** A host that leaves the rollout, with the batch it was in. */
+function hostRemovedChange(stage: string, host: string, baseHost: HostModel): Change {
+  const risk = membershipRisk(stage);
+  const label = `host ${host}`;
+  return inventoryChange(stage, { kind: 'removed', risk: risk.risk, why: risk.why, subject: label, label, text: `${label} leaves the rollout (was in batch ${baseHost.batch})`, attributes: [] });
+}
+
+/** A host's move between batches as an attribute; undefined when it stays in its batch. */
+function hostBatchMove(stage: string, baseHost: HostModel, headHost: HostModel): AttributeChange | undefined {
+  if (baseHost.batch === headHost.batch) return undefined;
+  const risk = membershipRisk(stage);
+  return { path: 'batch', before: baseHost.batch, after: headHost.batch, text: `moves from batch ${baseHost.batch} to batch ${headHost.batch}`, risk: risk.risk, why: risk.why };
+}
+
+/** Wording of one host variable's change: list values as `adds X; removes Y`, others as a plain delta. */
+function hostVarDelta(before: unknown, after: unknown): string {
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const { added, removed } = listDelta(before, after);
+    const parts = [
+      ...(added.length ? [`adds ${added.map((value) => formatValue(value)).join(', ')}`] : []),
+      ...(removed.length ? [`removes ${removed.map((value) => formatValue(value)).join(', ')}`] : []),
+    ];
+    if (parts.length > 0) return parts.join('; ');
+  }
+  return describeDelta(before, after);
+}
+
+/** Differing variables of a host in both inventories, sorted by name (Datadog tags without the batch tag). */
+function hostVarChanges(baseHost: HostModel, headHost: HostModel): AttributeChange[] {
+  const attributes: AttributeChange[] = [];
+  for (const key of sortedKeys(Object.keys(baseHost.vars), Object.keys(headHost.vars))) {
+    const before = key === 'datadog_tags' ? tagsWithoutBatch(baseHost.vars[key]) : baseHost.vars[key];
+    const after = key === 'datadog_tags' ? tagsWithoutBatch(headHost.vars[key]) : headHost.vars[key];
+    if (diffValues(before, after).length === 0) continue;
+    const spec = HOST_VARS[key] ?? { label: key, risk: { risk: 'medium', why: 'host settings' } };
+    attributes.push({ path: key, before, after, text: `${spec.label} ${hostVarDelta(before, after)}`, risk: spec.risk.risk, why: spec.risk.why });
+  }
+  return attributes;
+}
+
+/** The first attribute with the highest risk class. */
+function riskiestAttribute(attributes: readonly AttributeChange[]): AttributeChange {
+  let riskiest = attributes[0];
+  for (const attribute of attributes) if (riskRank(attribute.risk) > riskRank(riskiest.risk)) riskiest = attribute;
+  return riskiest;
+}
+
+/** A host in both inventories that moved batch or changed variables; undefined when neither. */
+function hostSettingsChange(stage: string, host: string, baseHost: HostModel, headHost: HostModel): Change | undefined {
+  const move = hostBatchMove(stage, baseHost, headHost);
+  const attributes = [...(move ? [move] : []), ...hostVarChanges(baseHost, headHost)];
+  if (attributes.length === 0) return undefined;
+  const riskiest = riskiestAttribute(attributes);
+  const label = `host ${host}`;
+  const text = `${label} ${attributes.map((attribute) => attribute.text).join('; ')}`;
+  return inventoryChange(stage, { kind: 'changed', risk: riskiest.risk, why: riskiest.why, subject: label, label, text, attributes });
+}
+
+/** Hosts joining, leaving, moving batch or with changed variables, sorted by host name. */
+function hostChanges(stage: string, base: InventoryModel, head: InventoryModel): Change[] {
+  const baseHosts = hostsOf(base);
+  const headHosts = hostsOf(head);
+  const changes: Change[] = [];
+  for (const host of sortedKeys(baseHosts.keys(), headHosts.keys())) {
+    const baseHost = baseHosts.get(host);
+    const headHost = headHosts.get(host);
+    if (!baseHost && headHost) changes.push(hostAddedChange(stage, host, headHost));
+    else if (baseHost && !headHost) changes.push(hostRemovedChange(stage, host, baseHost));
+    else if (baseHost && headHost) {
+      const change = hostSettingsChange(stage, host, baseHost, headHost);
+      if (change) changes.push(change);
+    }
+  }
+  return changes;
 }
 
 /** Compare a stage's two inventories (either may be undefined: stage added or removed). */
 export function diffInventory(stage: string, base: unknown, head: unknown): Change[] {
-  const mb = base === undefined ? undefined : inventoryModel(base);
-  const mh = head === undefined ? undefined : inventoryModel(head);
-  const out: Change[] = [];
-  const mk = (c: Omit<Change, 'stage' | 'stack'>): void => {
-    out.push({ stage, stack: INVENTORY_STACK, ...c });
-  };
-
-  if ((base !== undefined && !mb) || (head !== undefined && !mh)) {
-    // Not the shape rollout synth writes: compare the documents generically.
-    const leaves = diffValues(base, head);
-    if (leaves.length === 0) return [];
-    const attrs = leaves.map((l) => {
-      const path = pathString(l.path) || 'document';
-      return { path, before: l.before, after: l.after, text: `${path} ${describeDelta(l.before, l.after)}`, risk: 'medium' as const, why: 'inventory' };
-    });
-    mk({ kind: 'changed', risk: 'medium', why: 'inventory', subject: 'inventory', label: 'inventory', text: `inventory: ${plural(attrs.length, 'setting')} change`, attributes: attrs });
-    return out;
-  }
-  if (!mb && !mh) return [];
-  if (!mb || !mh) {
-    const inv = (mh ?? mb) as InventoryModel;
-    const s = scheduleOf(inv);
-    const n = s.batches.reduce((a, b) => a + b.hosts, 0);
-    const risk = membershipRisk(stage);
-    const sizes = s.batches.map((b) => b.hosts).join('/');
-    const text = mh
-      ? `inventory of stage ${stage} is added: ${plural(n, 'host')} in batches of ${sizes}${s.agentVersion ? `, agent ${s.agentVersion}` : ''}`
-      : `inventory of stage ${stage} is removed: ${plural(n, 'host')} leave the rollout`;
-    mk({ kind: mh ? 'added' : 'removed', risk: risk.risk, why: risk.why, subject: 'inventory', label: 'inventory', text, attributes: [] });
-    return out;
-  }
-
-  const hb = hostsOf(mb);
-  const hh = hostsOf(mh);
-
-  // Stage-wide settings.
-  for (const key of [...new Set([...Object.keys(mb.vars), ...Object.keys(mh.vars)])].sort()) {
-    const leaves = diffValues(mb.vars[key], mh.vars[key]);
-    if (leaves.length === 0) continue;
-    const spec = STAGE_VARS[key] ?? { label: key, risk: { risk: 'medium', why: 'inventory settings' } };
-    const onHosts = spec.perHost ? ` on ${plural(hh.size, 'host')}` : '';
-    const text = `${spec.label} ${describeDelta(mb.vars[key], mh.vars[key])}${onHosts}`;
-    const attr: AttributeChange = { path: key, before: mb.vars[key], after: mh.vars[key], text, risk: spec.risk.risk, why: spec.risk.why };
-    mk({ kind: 'changed', risk: spec.risk.risk, why: spec.risk.why, subject: `var ${key}`, label: spec.label, text, attributes: [attr] });
-  }
-
-  // Batches: added, removed, or with changed settings.
-  const soakChanged = diffValues(mb.vars.rollout_soak_hours, mh.vars.rollout_soak_hours).length > 0;
-  for (const n of [...new Set([...mb.batches.keys(), ...mh.batches.keys()])].sort((a, b) => a - b)) {
-    const bb = mb.batches.get(n);
-    const bh = mh.batches.get(n);
-    const policy: Risk = { risk: 'medium', why: 'rollout policy' };
-    if (!bb || !bh) {
-      const soak = (bh ?? bb)?.vars.rollout_batch_soak_hours;
-      const text = bh ? `batch ${n} is added${typeof soak === 'number' ? ` (soak ${soak} h)` : ''}` : `batch ${n} is removed`;
-      mk({ kind: bh ? 'added' : 'removed', risk: policy.risk, why: policy.why, subject: `batch ${n}`, label: `batch ${n}`, text, attributes: [] });
-      continue;
-    }
-    const attrs: AttributeChange[] = [];
-    for (const key of [...new Set([...Object.keys(bb.vars), ...Object.keys(bh.vars)])].sort()) {
-      if (diffValues(bb.vars[key], bh.vars[key]).length === 0) continue;
-      // A batch's soak follows the stage's soak hours, already reported above.
-      if (key === 'rollout_batch_soak_hours' && soakChanged) continue;
-      const name = key === 'rollout_batch_soak_hours' ? 'soak (hours)' : key;
-      attrs.push({ path: key, before: bb.vars[key], after: bh.vars[key], text: `${name} ${describeDelta(bb.vars[key], bh.vars[key])}`, risk: policy.risk, why: policy.why });
-    }
-    if (attrs.length > 0) {
-      mk({ kind: 'changed', risk: policy.risk, why: policy.why, subject: `batch ${n}`, label: `batch ${n}`, text: `batch ${n} ${attrs.map((a) => a.text).join('; ')}`, attributes: attrs });
-    }
-  }
-
-  // Hosts.
-  const member = membershipRisk(stage);
-  for (const host of [...new Set([...hb.keys(), ...hh.keys()])].sort()) {
-    const b = hb.get(host);
-    const h = hh.get(host);
-    const label = `host ${host}`;
-    if (!b && h) {
-      mk({ kind: 'added', risk: member.risk, why: member.why, subject: label, label, text: `${label} joins the rollout in batch ${h.batch}`, attributes: [] });
-      continue;
-    }
-    if (b && !h) {
-      mk({ kind: 'removed', risk: member.risk, why: member.why, subject: label, label, text: `${label} leaves the rollout (was in batch ${b.batch})`, attributes: [] });
-      continue;
-    }
-    if (!b || !h) continue;
-    const attrs: AttributeChange[] = [];
-    if (b.batch !== h.batch) {
-      attrs.push({ path: 'batch', before: b.batch, after: h.batch, text: `moves from batch ${b.batch} to batch ${h.batch}`, risk: member.risk, why: member.why });
-    }
-    for (const key of [...new Set([...Object.keys(b.vars), ...Object.keys(h.vars)])].sort()) {
-      const vb = key === 'datadog_tags' ? tagsWithoutBatch(b.vars[key]) : b.vars[key];
-      const vh = key === 'datadog_tags' ? tagsWithoutBatch(h.vars[key]) : h.vars[key];
-      if (diffValues(vb, vh).length === 0) continue;
-      const spec = HOST_VARS[key] ?? { label: key, risk: { risk: 'medium', why: 'host settings' } };
-      let delta = describeDelta(vb, vh);
-      if (Array.isArray(vb) && Array.isArray(vh)) {
-        const { added, removed } = listDelta(vb, vh);
-        const parts = [...(added.length ? [`adds ${added.map((x) => formatValue(x)).join(', ')}`] : []), ...(removed.length ? [`removes ${removed.map((x) => formatValue(x)).join(', ')}`] : [])];
-        if (parts.length > 0) delta = parts.join('; ');
-      }
-      attrs.push({ path: key, before: vb, after: vh, text: `${spec.label} ${delta}`, risk: spec.risk.risk, why: spec.risk.why });
-    }
-    if (attrs.length === 0) continue;
-    let top = attrs[0];
-    for (const a of attrs) if (riskRank(a.risk) > riskRank(top.risk)) top = a;
-    mk({ kind: 'changed', risk: top.risk, why: top.why, subject: label, label, text: `${label} ${attrs.map((a) => a.text).join('; ')}`, attributes: attrs });
-  }
-  return out;
+  const baseModel = base === undefined ? undefined : inventoryModel(base);
+  const headModel = head === undefined ? undefined : inventoryModel(head);
+  const unreadable = (base !== undefined && !baseModel) || (head !== undefined && !headModel);
+  if (unreadable) return genericDocumentChanges(stage, base, head);
+  if (!baseModel) return headModel ? [inventoryAddedChange(stage, headModel)] : [];
+  if (!headModel) return [inventoryRemovedChange(stage, baseModel)];
+  return [
+    ...stageVarChanges(stage, baseModel, headModel),
+    ...batchChanges(stage, baseModel, headModel),
+    ...hostChanges(stage, baseModel, headModel),
+  ];
 }

@@ -4,6 +4,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { InfraStack } from '../../stacks/infra-stack';
 import { ObservabilityStack } from '../../stacks/observability-stack';
 import { StateStack } from '../../stacks/state-stack';
+import { planStage } from '../../plan/monitoring/stage-plan';
 import { exampleConfig, exampleStage } from '../support/fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,7 +18,7 @@ function synthJson(make: (app: App) => TerraformStack): { text: string; json: Js
 const stateStack = (): ReturnType<typeof synthJson> => synthJson((app) => new StateStack(app, 'state', { stages: exampleConfig().stages }));
 const infraStack = (stage = 'dev'): ReturnType<typeof synthJson> => synthJson((app) => new InfraStack(app, `${stage}-infra`, { stage: exampleStage(stage) }));
 const obsStack = (stage = 'dev'): ReturnType<typeof synthJson> =>
-  synthJson((app) => new ObservabilityStack(app, `${stage}-observability`, { stage: exampleStage(stage), monitoring: exampleConfig().monitoring }));
+  synthJson((app) => new ObservabilityStack(app, `${stage}-observability`, { stage: exampleStage(stage), plan: planStage(exampleStage(stage), exampleConfig().monitoring) }));
 
 describe('state stack', () => {
   test('creates the one shared bucket and lock table, and keeps its own state in that bucket', () => {

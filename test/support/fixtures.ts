@@ -62,3 +62,22 @@ export function readTree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/**
+ * `text` with `target` replaced by `replacement`; throws when `target` does
+ * not occur, so a test that edits a fixture can never pass by editing nothing.
+ * A string target must occur exactly once unless `all` is set; a RegExp
+ * target must match at least once.
+ */
+export function mustReplace(text: string, target: string | RegExp, replacement: string, opts: { all?: boolean } = {}): string {
+  if (typeof target === 'string') {
+    const count = text.split(target).length - 1;
+    if (count === 0) throw new Error(`mustReplace: ${JSON.stringify(target)} not found in the fixture`);
+    if (count > 1 && !opts.all) throw new Error(`mustReplace: ${JSON.stringify(target)} occurs ${count} times in the fixture; pass { all: true } to replace every one`);
+    return text.split(target).join(replacement);
+  }
+  const flags = opts.all && !target.flags.includes('g') ? `${target.flags}g` : target.flags;
+  const pattern = new RegExp(target.source, flags);
+  if (!new RegExp(target.source, target.flags.replace('g', '')).test(text)) throw new Error(`mustReplace: ${String(target)} matches nothing in the fixture`);
+  return text.replace(pattern, replacement);
+}

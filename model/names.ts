@@ -1,0 +1,42 @@
+/**
+ * Names this tool gives to what it creates: one definition per name, read by
+ * the stacks, the inventories, the CI roles and the reports. Changing one
+ * here renames it everywhere (and is a replacement in Terraform).
+ */
+
+/** The product name: the `managed-by` value, and the prefix of every AWS name. */
+export const PRODUCT = 'observability-rollout';
+
+/** Key of the tag that marks what this tool manages (AWS default tag, Datadog tag). */
+export const MANAGED_BY_KEY = 'managed-by';
+
+/** `managed-by:observability-rollout`: on every resource this tool creates in Datadog. */
+export const MANAGED_BY_TAG = `${MANAGED_BY_KEY}:${PRODUCT}`;
+
+/** Name of the bootstrap stack (state bucket, lock table, CI roles). */
+export const STATE_STACK = 'state';
+
+/** Stack names of one stage, in deploy order: `<stage>-infra`, `<stage>-observability`. */
+export function stageStackNames(stage: string): [string, string] {
+  return [`${stage}-infra`, `${stage}-observability`];
+}
+
+/** Prefix of every IAM role and instance profile of one stage: `observability-rollout-<stage>-`. */
+export function stageIamPrefix(stage: string): string {
+  return `${PRODUCT}-${stage}-`;
+}
+
+/** IAM role (and instance profile) the agents of a stage run as. */
+export function agentRoleName(stage: string): string {
+  return `${stageIamPrefix(stage)}agent`;
+}
+
+/** Prefix of every Secrets Manager secret of a stage: `observability-rollout/<stage>/`. */
+export function stageSecretPrefix(stage: string): string {
+  return `${PRODUCT}/${stage}/`;
+}
+
+/** Name of the Secrets Manager secret holding a stage's Datadog API key. */
+export function apiKeySecretName(stage: string): string {
+  return `${stageSecretPrefix(stage)}datadog-api-key`;
+}

@@ -1,0 +1,65 @@
+/**
+ * The formats of names and identifiers, defined once: the stage and monitor
+ * schemas (zod) and the constructs' props validators both use these, so a
+ * value the schema accepts is a value the construct accepts, with the same
+ * words in the error.
+ */
+
+/** A string format: the pattern and, for error messages, what it allows. */
+export interface Format {
+  readonly pattern: RegExp;
+  /** What is allowed, in words (`an AWS region such as us-east-1`). */
+  readonly expected: string;
+}
+
+const format = (pattern: RegExp, expected: string): Format => ({ pattern, expected });
+
+/** Stage name (`dev`, `prod`): also the stage file name and part of every stack name. */
+export const STAGE_NAME = format(/^[a-z][a-z0-9]{1,15}$/, 'a lowercase stage name such as dev');
+/** Team, service and owner names (Datadog `team:` / `service:` values). */
+export const SLUG = format(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, 'a lowercase name of 2-40 letters, digits and dashes');
+/** Host name: a DNS label, used as the inventory name. */
+export const HOST_NAME = format(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a DNS label (lowercase letters, digits, dashes)');
+/** Address Ansible connects to. */
+export const HOST_ADDRESS = format(
+  /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$|^(?![\d.]+$)(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
+  'an IPv4 address or a DNS name',
+);
+/** AWS region. */
+export const AWS_REGION = format(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1');
+/** S3 bucket name. */
+export const S3_BUCKET_NAME = format(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 lowercase letters, digits, dots, dashes)');
+/** DynamoDB table name. */
+export const DYNAMODB_TABLE_NAME = format(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)');
+/** Prefix of a stage's Terraform state keys. */
+export const STATE_KEY_PREFIX = format(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, 'a key prefix such as stages/dev');
+/** KMS key for state or secret encryption. */
+export const KMS_KEY_ID = format(/^(arn:aws[a-z-]*:kms:|alias\/)/, 'a KMS key ARN or alias/NAME');
+/** Datadog API URL. */
+export const DATADOG_API_URL = format(/^https:\/\/api\.[a-z0-9.-]+\/$/, 'an https URL such as https://api.us5.datadoghq.com/');
+/** Datadog Agent version (major 7). */
+export const AGENT_VERSION = format(/^7\.\d{1,3}\.\d{1,3}$/, 'an Agent 7 version such as 7.72.0');
+/** VPC id. */
+export const VPC_ID = format(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0123abcd');
+/** Subnet id. */
+export const SUBNET_ID = format(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id such as subnet-0123abcd');
+/** IPv4 CIDR block. */
+export const IPV4_CIDR = format(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'an IPv4 CIDR such as 203.0.113.0/24');
+/** EC2 instance type. */
+export const INSTANCE_TYPE = format(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as t3.medium');
+/** SSM parameter path. */
+export const SSM_PARAMETER = format(/^\/[A-Za-z0-9_./-]+$/, 'an SSM parameter path');
+/** GitHub repository. */
+export const GITHUB_REPOSITORY = format(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a GitHub repository such as acme/observability-rollout');
+/** GitHub environment name (no wildcards: the OIDC `sub` claim is pinned to it). */
+export const GITHUB_ENVIRONMENT = format(/^[A-Za-z0-9_.-]{1,255}$/, 'a GitHub environment name');
+/** Tag key (hosts and monitors). */
+export const TAG_KEY = format(/^[a-z][a-z0-9_./-]{0,99}$/, 'a lowercase tag key');
+/** Tag value. */
+export const TAG_VALUE = format(/^[A-Za-z0-9_.:/@+-]{1,200}$/, 'a tag value without spaces or commas');
+/** Datadog notification handle. */
+export const NOTIFY_HANDLE = format(/^@[A-Za-z0-9][A-Za-z0-9_.+@-]*$/, 'a notification handle such as @slack-team-alerts or @pagerduty-team');
+/** A link (runbooks). */
+export const HTTPS_LINK = format(/^https:\/\/[^\s]+$/, 'an https:// link');
+/** Datadog role id. */
+export const DATADOG_ROLE_ID = format(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a Datadog role id (UUID)');
