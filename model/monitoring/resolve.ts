@@ -8,7 +8,7 @@
  */
 import type { Problem } from '../errors';
 import { tierProblem } from './burn-rate';
-import { thresholdOrderProblem } from './load';
+import { thresholdOrderProblem } from './checks';
 import { compositeIds, substitute, withQueryThreshold } from './query';
 import type {
   DashboardDef,

@@ -1,0 +1,26 @@
+/**
+ * The only I/O of the monitoring model: read `monitors/**` of a
+ * configuration directory into relative path -> text. Everything after this
+ * (validation, conversion) is pure and works on that record.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Folder of the monitoring definitions inside a configuration directory. */
+export const MONITORS_DIR = 'monitors';
+
+/** Every YAML and JSON file under `configDir/monitors/`, by path relative to `configDir` (POSIX separators), in name order. */
+export function readMonitoringFiles(configDir: string): Record<string, string> {
+  const root = path.join(configDir, MONITORS_DIR);
+  const files: Record<string, string> = {};
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return files;
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ya?ml|json)$/.test(entry.name)) files[path.relative(configDir, full).split(path.sep).join('/')] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(root);
+  return files;
+}
