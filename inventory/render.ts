@@ -10,6 +10,7 @@
 import type { Host, Stage } from '../model/stage';
 import { Batch, splitIntoBatches } from '../model/batches';
 import { apiKeySecretName } from '../model/names';
+import { batchTag, envTag } from '../model/signals';
 import { emitYaml, flowScalar, RawBlock, yamlScalar } from './yaml-emit';
 
 /** Where generated inventories live, relative to the configuration directory. */
@@ -23,7 +24,7 @@ export function inventoryPath(stage: string): string {
 /** Datadog tags of one host in one batch, sorted. */
 export function hostTags(stage: Stage, batch: number, host: Stage['hosts'][number]): string[] {
   // Already in sorted order: criticality < env < rollout_batch < service < team.
-  const tags = [`criticality:${host.criticality}`, `env:${stage.name}`, `rollout_batch:${batch}`, `service:${host.service}`, `team:${host.team}`];
+  const tags = [`criticality:${host.criticality}`, envTag(stage.name), batchTag(batch), `service:${host.service}`, `team:${host.team}`];
   let extra = false;
   for (const k in host.tags) {
     const t = `${k}:${host.tags[k]}`;

@@ -55,11 +55,6 @@ export function batchSizes(n: number, percentages: readonly number[]): number[] 
   return sizes;
 }
 
-/** Rollout order: least critical first, then stable hash of the name, then the name. */
-export function rolloutOrder(a: Host, b: Host): number {
-  return RANK[a.criticality] - RANK[b.criticality] || stableHash(a.name) - stableHash(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-
 /** Split hosts into batches (rules 1-4). Every host lands in exactly one batch. */
 export function splitIntoBatches(hosts: readonly Host[], percentages: readonly number[]): Batch[] {
   const k = percentages.length;

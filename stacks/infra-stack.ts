@@ -9,8 +9,7 @@ import { stageTags } from './tags';
 
 /** Props of a stage's AWS stack. */
 export interface InfraStackProps {
-  /** The stage this stack provisions.
-   * @default - none, required */
+  /** The stage this stack provisions. */
   readonly stage: Stage;
 }
 

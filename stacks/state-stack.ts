@@ -12,8 +12,7 @@ export const BOOTSTRAP_STATE_KEY = 'bootstrap/state.tfstate';
 
 /** Props of the bootstrap stack. */
 export interface StateStackProps {
-  /** Every stage; the stack creates each distinct state bucket and lock table they name.
-   * @default - none, required */
+  /** Every stage; the stack creates each distinct state bucket and lock table they name. */
   readonly stages: readonly Stage[];
 }
 

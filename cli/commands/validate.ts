@@ -1,6 +1,7 @@
 import { assertMonitoringRules, RULES } from '../../policy/rule-pack';
 import { loadConfig } from '../../model/load';
 import { stageStackNames } from '../../model/names';
+import { checkTag } from '../../model/signals';
 import { parseOptions } from '../args';
 import { Command, configDirOf } from '../command';
 
@@ -27,7 +28,7 @@ export const validateCommand: Command = {
     );
     for (const p of plans) {
       const count = (origin: string): number => p.monitors.filter((x) => x.origin === origin).length;
-      const gate = p.monitors.filter((x) => x.tags.includes('rollout_check:app-errors')).length;
+      const gate = p.monitors.filter((x) => x.tags.includes(checkTag('app-errors'))).length;
       io.out(
         `  ${p.stage}: ${plural(p.monitors.length, 'monitor')} (${count('team')} team, ${count('burn-rate')} burn-rate, ${count('rollout')} rollout), ` +
           `${plural(p.slos.length, 'SLO')}, ${plural(p.dashboards.length, 'dashboard')}` +

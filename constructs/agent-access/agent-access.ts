@@ -11,17 +11,13 @@ import { agentRoleName, apiKeySecretName, stageIamPrefix } from '../../model/nam
 
 /** Props of what a host's Datadog Agent needs in AWS. */
 export interface AgentAccessProps {
-  /** Stage name; part of every resource name.
-   * @default - none, required */
+  /** Stage name; part of every resource name. */
   readonly stage: string;
-  /** VPC of the stage's hosts, where the agent security group is created.
-   * @default - none, required */
+  /** VPC of the stage's hosts, where the agent security group is created. */
   readonly vpcId: string;
-  /** Datadog site the agent sends to (documentation of the egress rule).
-   * @default - none, required */
+  /** Datadog site the agent sends to (documentation of the egress rule). */
   readonly datadogSite: string;
-  /** Destinations the agent may reach on TCP 443.
-   * @default - none, required */
+  /** Destinations the agent may reach on TCP 443. */
   readonly egressCidrs: readonly string[];
   /** KMS key for the API key secret.
    * @default - the AWS-managed `aws/secretsmanager` key */

@@ -38,8 +38,7 @@ export function pullRequestSubject(repository: string): string {
 
 /** Props of the GitHub Actions access to AWS. */
 export interface CiAccessProps {
-  /** Stages with a `ci` section: one deploy role each; the plan role reads all of them.
-   * @default - none, required (at least one) */
+  /** Stages with a `ci` section: one deploy role each; the plan role reads all of them (at least one). */
   readonly stages: readonly Stage[];
 }
 

@@ -10,23 +10,17 @@ export const HOST_ADDRESSES_OUTPUT = 'host_addresses';
 
 /** Props of the EC2 hosts a stage's infra stack creates. */
 export interface FleetProps {
-  /** Stage name (instance name tags).
-   * @default - none, required */
+  /** Stage name (instance name tags). */
   readonly stage: string;
-  /** The stage's hosts; only those with `managed: true` are created.
-   * @default - none, required */
+  /** The stage's hosts; only those with `managed: true` are created. */
   readonly hosts: readonly Host[];
-  /** SSM parameter holding the AMI id.
-   * @default - none, required (the stage model defaults it to Debian 12) */
+  /** SSM parameter holding the AMI id (the stage model defaults it to Debian 12). */
   readonly amiSsmParameter: string;
-  /** Root volume size in GiB.
-   * @default - none, required (the stage model defaults it to 20) */
+  /** Root volume size in GiB (the stage model defaults it to 20). */
   readonly rootVolumeGb: number;
-  /** Instance profile the hosts run with.
-   * @default - none, required */
+  /** Instance profile the hosts run with. */
   readonly instanceProfileName: string;
-  /** Security groups attached to every host.
-   * @default - none, required */
+  /** Security groups attached to every host. */
   readonly securityGroupIds: readonly string[];
 }
 

@@ -6,11 +6,9 @@ import { PropsProblems } from '../core/props-validation';
 
 /** Props of the AWS provider every AWS stack uses. */
 export interface StageAwsProviderProps {
-  /** AWS region.
-   * @default - none, required */
+  /** AWS region. */
   readonly region: string;
-  /** Default tags applied to every taggable resource (stage, owner, managed-by, ...).
-   * @default - none, required */
+  /** Default tags applied to every taggable resource (stage, owner, managed-by, ...). */
   readonly defaultTags: Readonly<Record<string, string>>;
 }
 

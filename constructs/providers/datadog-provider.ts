@@ -6,8 +6,7 @@ import { PropsProblems } from '../core/props-validation';
 
 /** Props of the Datadog provider of an observability stack. */
 export interface StageDatadogProviderProps {
-  /** Datadog API URL of the organization's site.
-   * @default - none, required (the stage model derives https://api.us5.datadoghq.com/ from site us5) */
+  /** Datadog API URL of the organization's site (the stage model derives https://api.us5.datadoghq.com/ from site us5). */
   readonly apiUrl: string;
 }
 

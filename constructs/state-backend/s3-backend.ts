@@ -3,17 +3,13 @@ import { Stage, stateKey } from '../../model/stage';
 
 /** Props of a stack's S3 backend with DynamoDB locking. */
 export interface StageBackendProps {
-  /** State bucket.
-   * @default - none, required */
+  /** State bucket. */
   readonly bucket: string;
-  /** State object key, unique per stack.
-   * @default - none, required */
+  /** State object key, unique per stack. */
   readonly key: string;
-  /** Region of the bucket and the lock table.
-   * @default - none, required */
+  /** Region of the bucket and the lock table. */
   readonly region: string;
-  /** DynamoDB lock table.
-   * @default - none, required */
+  /** DynamoDB lock table. */
   readonly lockTable: string;
   /** KMS key for the state object.
    * @default - the bucket's default encryption */

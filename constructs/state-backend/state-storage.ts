@@ -12,11 +12,9 @@ import { validateStateStorageProps } from './validate-state-storage-props';
 
 /** Props of the hardened Terraform state bucket and lock table. */
 export interface StateStorageProps {
-  /** Name of the S3 bucket that holds Terraform state.
-   * @default - none, required */
+  /** Name of the S3 bucket that holds Terraform state. */
   readonly bucketName: string;
-  /** Name of the DynamoDB table used for state locking.
-   * @default - none, required */
+  /** Name of the DynamoDB table used for state locking. */
   readonly lockTableName: string;
   /** KMS key (ARN or alias) for bucket and table encryption.
    * @default - the AWS-managed keys (`aws/s3`, `aws/dynamodb`) */

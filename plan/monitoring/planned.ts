@@ -3,7 +3,7 @@
  * helpers every planner shares. See plan.ts.
  */
 import type { MonitorType, Notify, SloTarget, SourceRef, Suppression, Thresholds } from '../../model/monitoring/types';
-import { MANAGED_BY_TAG } from '../../model/signals';
+import { envTag, MANAGED_BY_TAG } from '../../model/signals';
 
 /** Datadog monitor types this tool creates. */
 export type DatadogMonitorType = 'metric alert' | 'query alert' | 'service check' | 'log alert' | 'composite' | 'slo alert';
@@ -124,7 +124,7 @@ export function sloKey(id: string): string {
 /** `env:`, `service:`, `team:`, managed-by, then the extra tags; sorted, unique. */
 export function tagList(stage: string, service: string | undefined, team: string | undefined, extra: Readonly<Record<string, string>>, more: readonly string[] = []): string[] {
   const tags = [
-    `env:${stage}`,
+    envTag(stage),
     ...(service !== undefined ? [`service:${service}`] : []),
     ...(team !== undefined ? [`team:${team}`] : []),
     MANAGED_BY_TAG,

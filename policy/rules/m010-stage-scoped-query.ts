@@ -3,6 +3,7 @@
  * stage's stack creates its own copy of every monitor; an unscoped query
  * makes every stage alert on every other stage's data.
  */
+import { envTag } from '../../model/signals';
 import type { Rule } from '../rule';
 
 export const M010: Rule = {
@@ -10,7 +11,7 @@ export const M010: Rule = {
   title: 'queries are scoped to the stage (env:${env})',
   check(m, ctx) {
     if (m.kind === 'composite' || m.kind === 'slo') return [];
-    const env = `env:${ctx.stage}`;
+    const env = envTag(ctx.stage);
     if (new RegExp(`${env}(?![A-Za-z0-9_.-])`).test(m.query)) return [];
     return [{ field: 'query', got: `a query without ${env}`, expected: 'a query filtered by env:${env} (replaced by the stage name)' }];
   },

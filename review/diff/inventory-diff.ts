@@ -4,6 +4,7 @@
  * reordered keys or hosts are no change. Host moves between batches, hosts
  * joining or leaving the rollout, and agent settings are worded for people.
  */
+import { BATCH_TAG } from '../../model/signals';
 import { isProductionStage, Risk } from './risk';
 import { AttributeChange, Change, INVENTORY_STACK, riskRank, Schedule } from './types';
 import { describeDelta, diffValues, formatValue, isPlainObject, listDelta, pathString } from './values';
@@ -99,7 +100,7 @@ function membershipRisk(stage: string): Risk {
 
 /** Tags without the `rollout_batch:N` tag, which follows the batch and is reported as a move. */
 function tagsWithoutBatch(tags: unknown): unknown {
-  return Array.isArray(tags) ? tags.filter((tag) => !(typeof tag === 'string' && tag.startsWith('rollout_batch:'))) : tags;
+  return Array.isArray(tags) ? tags.filter((tag) => !(typeof tag === 'string' && tag.startsWith(`${BATCH_TAG}:`))) : tags;
 }
 
 /** `1 host`, `3 hosts`. */

@@ -38,7 +38,3 @@ export function parseSynthTree(files: Readonly<Record<string, string>>, label = 
   return { stacks, inventories };
 }
 
-/** The relative paths a tree is made of (`stacks/<s>/cdk.tf.json`, `ansible/inventories/<s>/hosts.yml`). */
-export function isSynthFile(rel: string): boolean {
-  return STACK_FILE.test(rel) || INVENTORY_FILE.test(rel);
-}
