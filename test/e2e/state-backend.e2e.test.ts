@@ -204,7 +204,7 @@ export function describeStateBackendE2E(label: string, backendBlock: Record<stri
       } finally {
         await emu?.stop();
         if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
-        // eslint-disable-next-line no-console
+         
         console.log(`state-backend e2e timings (ms): ${JSON.stringify(timings)}`);
       }
     }, 30_000);

@@ -124,6 +124,6 @@ export function healthyMonitors(stage: string, batch: number, count: number): Fa
   out.push({ id: id++, name: `[${stage}] security signals`, tags: [envTag(stage), checkTag('security'), MANAGED_BY_TAG], overall_state: 'OK' });
   out.push({ id: id++, name: `[${stage}] application errors`, tags: [envTag(stage), checkTag('app-errors'), MANAGED_BY_TAG], overall_state: 'OK' });
   // a monitor of another stage in Alert: not this gate's business
-  out.push({ id: id++, name: '[test] batch 1: latency', tags: [envTag('test'), batchTag(batch), checkTag('latency')], overall_state: 'Alert' });
+  out.push({ id, name: '[test] batch 1: latency', tags: [envTag('test'), batchTag(batch), checkTag('latency')], overall_state: 'Alert' });
   return out;
 }

@@ -7,7 +7,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { StageMonitoring } from '../../../constructs/monitoring/stage-monitoring';
 import { planStage } from '../../../plan/monitoring/stage-plan';
-import { ConfigError } from '../../../model/errors';
 import { loadConfig } from '../../../model/load';
 import type { MonitoringConfig } from '../../../model/monitoring/types';
 import type { Stage } from '../../../model/stage';
