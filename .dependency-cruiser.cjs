@@ -68,7 +68,8 @@ module.exports = {
   required: [
     {
       name: 'constructs-use-cdktf',
-      comment: 'constructs/ holds only cdktf mapping: every module there uses cdktf (props validators are the construct-time checks aws-cdk-lib keeps beside them)',
+      comment:
+        'constructs/ holds only cdktf mapping: every module there uses cdktf (props validators are the construct-time checks aws-cdk-lib keeps beside them)',
       severity: 'error',
       module: { path: '^constructs/', pathNot: ['/validate-[a-z-]+-props\\.ts$', '^constructs/core/props-validation\\.ts$'] },
       to: { path: CDKTF },

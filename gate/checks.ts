@@ -112,10 +112,24 @@ export function coverageCheck(plan: GatePlan, obs: MetricObservation): CheckResu
     ...extra,
   });
   if (!obs.result.ok) {
-    return { ...base, status: 'inconclusive', observed: null, summary: `could not query the agents: ${obs.result.error}`, measurements: [m(null, { error: obs.result.error })], details: [] };
+    return {
+      ...base,
+      status: 'inconclusive',
+      observed: null,
+      summary: `could not query the agents: ${obs.result.error}`,
+      measurements: [m(null, { error: obs.result.error })],
+      details: [],
+    };
   }
   if (expected === 0) {
-    return { ...base, status: 'inconclusive', observed: null, summary: 'the batch has no hosts; there is nothing to measure', measurements: [m(null)], details: [] };
+    return {
+      ...base,
+      status: 'inconclusive',
+      observed: null,
+      summary: 'the batch has no hosts; there is nothing to measure',
+      measurements: [m(null)],
+      details: [],
+    };
   }
   const versions = agentVersionsByHost(obs.result.value);
   const points = countPoints(obs.result.value);
@@ -129,7 +143,10 @@ export function coverageCheck(plan: GatePlan, obs: MetricObservation): CheckResu
       details: [`expected ${expected} hosts: ${plan.batchHosts.join(', ')}`],
     };
   }
-  const onTarget = [...versions].filter(([, v]) => v === plan.agentVersion).map(([h]) => h).sort();
+  const onTarget = [...versions]
+    .filter(([, v]) => v === plan.agentVersion)
+    .map(([h]) => h)
+    .sort();
   const other = [...versions].filter(([, v]) => v !== plan.agentVersion).sort(([a], [b]) => cmp(a, b));
   const percent = round(Math.min(100, (100 * onTarget.length) / expected), 2);
   const ok = percent >= required;
@@ -139,7 +156,8 @@ export function coverageCheck(plan: GatePlan, obs: MetricObservation): CheckResu
     ...(other.length > 0 ? [`on another version: ${other.map(([h, v]) => `${h} ${v}`).join(', ')}`] : []),
   ];
   const missingByName = plan.batchHosts.filter((h) => !versions.has(h));
-  if (missingByName.length > 0 && missingByName.length < expected) details.push(`batch hosts not reporting under their inventory name: ${missingByName.join(', ')}`);
+  if (missingByName.length > 0 && missingByName.length < expected)
+    details.push(`batch hosts not reporting under their inventory name: ${missingByName.join(', ')}`);
   return {
     ...base,
     status: ok ? 'pass' : 'fail',
@@ -158,11 +176,7 @@ export function monitorsWithTags(monitors: readonly MonitorState[], tags: readon
 }
 
 /** 3./5. None of the monitors with these tags is in Alert; none found, or any without data, is inconclusive. */
-export function monitorsCheck(
-  id: 'rollout-monitors' | 'security-monitors' | 'app-error-monitors',
-  title: string,
-  obs: MonitorObservation,
-): CheckResult {
+export function monitorsCheck(id: 'rollout-monitors' | 'security-monitors' | 'app-error-monitors', title: string, obs: MonitorObservation): CheckResult {
   const query = `monitors with tags ${obs.tags.join(',')}`;
   const base = { id, title, threshold: 0, comparator: '<=' as const, unit: 'monitors in Alert' };
   if (!obs.result.ok) {
@@ -182,10 +196,24 @@ export function monitorsCheck(
   const details = all.map(describe);
   const measurements: Measurement[] = [{ label: 'monitors in Alert', query, window: null, value: alert.length, unit: 'monitors' }];
   if (alert.length > 0) {
-    return { ...base, status: 'fail', observed: alert.length, summary: `${alert.length} of ${plural(all.length, 'monitor')} in Alert: ${alert.map((x) => `${x.id} "${x.name}"`).join(', ')}`, measurements, details };
+    return {
+      ...base,
+      status: 'fail',
+      observed: alert.length,
+      summary: `${alert.length} of ${plural(all.length, 'monitor')} in Alert: ${alert.map((x) => `${x.id} "${x.name}"`).join(', ')}`,
+      measurements,
+      details,
+    };
   }
   if (all.length === 0) {
-    return { ...base, status: 'inconclusive', observed: null, summary: `no monitor carries the tags ${obs.tags.join(', ')}; nothing watches this (are the observability stacks deployed?)`, measurements: [{ ...measurements[0], value: null, error: 'no monitors found' }], details };
+    return {
+      ...base,
+      status: 'inconclusive',
+      observed: null,
+      summary: `no monitor carries the tags ${obs.tags.join(', ')}; nothing watches this (are the observability stacks deployed?)`,
+      measurements: [{ ...measurements[0], value: null, error: 'no monitors found' }],
+      details,
+    };
   }
   if (unknown.length > 0) {
     return {
@@ -249,7 +277,11 @@ export function degradationCheck(plan: GatePlan, signal: 'error-rate' | 'latency
       return { m: { label: o.query.label, query: o.query.query, window: o.query.window, value: null, unit, error: o.result.error }, mean: null, points: 0 };
     }
     const { mean, points } = seriesMean(o.result.value);
-    return { m: { label: o.query.label, query: o.query.query, window: o.query.window, value: mean === null ? null : round(mean, 9), unit, points }, mean, points };
+    return {
+      m: { label: o.query.label, query: o.query.query, window: o.query.window, value: mean === null ? null : round(mean, 9), unit, points },
+      mean,
+      points,
+    };
   };
   const b = side(cmpObs.batch);
   const r = side(cmpObs.baseline);
@@ -281,12 +313,33 @@ export function degradationCheck(plan: GatePlan, signal: 'error-rate' | 'latency
       `error rate ${fmtPct(b.mean)} in the batch vs ${fmtPct(r.mean)} baseline ` +
       `(${change === null ? 'baseline zero' : `${signed(change)}%`}, ${signed(diffPp, 3)} pp)`;
     if (worse) {
-      return { ...base, status: 'fail', observed, summary: `${text}: worse by more than ${fmt(threshold)}%`, measurements, details: [...details, `increases below ${floor} percentage points are not regressions`] };
+      return {
+        ...base,
+        status: 'fail',
+        observed,
+        summary: `${text}: worse by more than ${fmt(threshold)}%`,
+        measurements,
+        details: [...details, `increases below ${floor} percentage points are not regressions`],
+      };
     }
-    return { ...base, status: 'pass', observed, summary: `${text}: within ${fmt(threshold)}%`, measurements, details: [...details, `increases below ${floor} percentage points are not regressions`] };
+    return {
+      ...base,
+      status: 'pass',
+      observed,
+      summary: `${text}: within ${fmt(threshold)}%`,
+      measurements,
+      details: [...details, `increases below ${floor} percentage points are not regressions`],
+    };
   }
   if (change === null || r.mean <= 0) {
-    return { ...base, status: 'inconclusive', observed: null, summary: 'the baseline latency is zero; no relative comparison is possible', measurements, details };
+    return {
+      ...base,
+      status: 'inconclusive',
+      observed: null,
+      summary: 'the baseline latency is zero; no relative comparison is possible',
+      measurements,
+      details,
+    };
   }
   const observed = round(change, 2);
   const text = `p95 latency ${fmtSeconds(b.mean)} in the batch vs ${fmtSeconds(r.mean)} baseline (${signed(change)}%)`;
@@ -315,7 +368,6 @@ export function evaluateChecks(plan: GatePlan, obs: Observations): CheckResult[]
     monitorsCheck('app-error-monitors', 'Application error monitors', obs.appErrorMonitors),
   ];
 }
-
 
 // ---------------------------------------------------------------- formatting helpers (shared with report.ts)
 

@@ -161,7 +161,10 @@ export class GateHttpLibrary implements client.HttpLibrary {
       }
       if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status <= 299) {
         const body = outcome.body;
-        return new (datadogClient().common.ResponseContext)(outcome.status, outcome.headers, { text: async () => body.toString('utf8'), binary: async () => body });
+        return new (datadogClient().common.ResponseContext)(outcome.status, outcome.headers, {
+          text: async () => body.toString('utf8'),
+          binary: async () => body,
+        });
       }
       const decision = nextRetry(attempt, outcome, this.opts.retry, {
         remainingMs: deadline.remainingMs(),
@@ -170,7 +173,10 @@ export class GateHttpLibrary implements client.HttpLibrary {
       });
       if (!decision.retry) {
         const detail = outcome.kind === 'response' ? errorDetail(outcome.body) : '';
-        throw new DatadogRequestError(this.clean(`${what}: ${decision.why}${detail ? `: ${detail}` : ''}`), outcome.kind === 'response' ? outcome.status : undefined);
+        throw new DatadogRequestError(
+          this.clean(`${what}: ${decision.why}${detail ? `: ${detail}` : ''}`),
+          outcome.kind === 'response' ? outcome.status : undefined,
+        );
       }
       this.opts.progress(`${what}: ${decision.why}; retrying in ${fmtSeconds(decision.delayMs)} (attempt ${attempt + 1} of ${this.opts.retry.maxAttempts})`);
       await sleep(decision.delayMs, deadline.signal);
@@ -244,14 +250,12 @@ export function datadogApi(target: DatadogTarget, transport: TransportOptions): 
           tags: tags.join(','),
           unaggregated: true,
         });
-        return (res.events ?? []).map(
-          (e): DeployEvent => ({
-            id: e.idStr ?? (e.id === undefined ? '' : String(e.id)),
-            title: e.title ?? '',
-            happenedAtMs: (e.dateHappened ?? 0) * 1000,
-            tags: e.tags ?? [],
-          }),
-        );
+        return (res.events ?? []).map((e): DeployEvent => ({
+          id: e.idStr ?? (e.id === undefined ? '' : String(e.id)),
+          title: e.title ?? '',
+          happenedAtMs: (e.dateHappened ?? 0) * 1000,
+          tags: e.tags ?? [],
+        }));
       }),
     queryMetric: (query, window) =>
       guard(async () => {
@@ -259,12 +263,10 @@ export function datadogApi(target: DatadogTarget, transport: TransportOptions): 
         if (res.status === 'error' || (res.error !== undefined && res.error !== '')) {
           throw new DatadogRequestError(redact(`query failed: ${res.error ?? res.message ?? 'status error'}`, secrets));
         }
-        return (res.series ?? []).map(
-          (s): Series => ({
-            tags: s.tagSet ?? (s.scope ? s.scope.split(',').filter((t) => t !== '*') : []),
-            points: (s.pointlist ?? []).map(([t, v]): [number, number | null] => [t, typeof v === 'number' ? v : null]),
-          }),
-        );
+        return (res.series ?? []).map((s): Series => ({
+          tags: s.tagSet ?? (s.scope ? s.scope.split(',').filter((t) => t !== '*') : []),
+          points: (s.pointlist ?? []).map(([t, v]): [number, number | null] => [t, typeof v === 'number' ? v : null]),
+        }));
       }),
     listMonitors: (tags) =>
       guard(async () => {

@@ -74,7 +74,10 @@ export function nextRetry(
   const delayMs = asked ?? backoffMs(attempt, policy, ctx.random);
   if (delayMs >= ctx.remainingMs) {
     const source = asked === undefined ? 'backoff' : 'the rate limit resets';
-    return { retry: false, why: `${what} after ${attempt} attempt${attempt === 1 ? '' : 's'}; ${source} in ${(delayMs / 1000).toFixed(1)} s, past the gate's deadline` };
+    return {
+      retry: false,
+      why: `${what} after ${attempt} attempt${attempt === 1 ? '' : 's'}; ${source} in ${(delayMs / 1000).toFixed(1)} s, past the gate's deadline`,
+    };
   }
   return { retry: true, delayMs, why: asked === undefined ? `${what}, backoff` : `${what}, rate limit resets in ${(delayMs / 1000).toFixed(1)} s` };
 }

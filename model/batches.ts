@@ -39,9 +39,7 @@ export function batchSizes(n: number, percentages: readonly number[]): number[] 
   const k = percentages.length;
   const sizes = percentages.map((p) => Math.floor((n * p) / 100));
   const left = n - sizes.reduce((a, b) => a + b, 0);
-  const byRemainder = percentages
-    .map((p, i) => ({ i, r: (n * p) % 100 }))
-    .sort((a, b) => b.r - a.r || b.i - a.i);
+  const byRemainder = percentages.map((p, i) => ({ i, r: (n * p) % 100 })).sort((a, b) => b.r - a.r || b.i - a.i);
   for (let j = 0; j < left; j++) sizes[byRemainder[j].i]++;
   if (n >= k) {
     for (let i = 0; i < k; i++) {

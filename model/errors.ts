@@ -27,9 +27,7 @@ export function formatProblem(p: Problem): string {
 
 /** Sort problems by file, then line, then path, so reports are stable. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
-  return [...problems].sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.path, b.path) || cmp(a.expected, b.expected),
-  );
+  return [...problems].sort((a, b) => cmp(a.file, b.file) || a.line - b.line || cmp(a.path, b.path) || cmp(a.expected, b.expected));
 }
 
 function cmp(a: string, b: string): number {
@@ -43,9 +41,7 @@ export class ConfigError extends Error {
   constructor(problems: readonly Problem[], what = 'configuration') {
     const sorted = sortProblems(problems);
     const n = sorted.length;
-    super(
-      `invalid ${what}: ${n} problem${n === 1 ? '' : 's'}\n` + sorted.map((p) => `  ${formatProblem(p)}`).join('\n'),
-    );
+    super(`invalid ${what}: ${n} problem${n === 1 ? '' : 's'}\n` + sorted.map((p) => `  ${formatProblem(p)}`).join('\n'));
     this.name = 'ConfigError';
     this.problems = sorted;
   }

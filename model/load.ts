@@ -23,9 +23,7 @@ export const STAGES_DIR = path.join('stacks', 'stages');
 export function loadConfig(configDir: string): RolloutConfig {
   const dir = path.join(configDir, STAGES_DIR);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new ConfigError([
-      { file: STAGES_DIR, line: 1, path: '', got: 'no such directory', expected: `a directory of stage files in ${configDir}` },
-    ]);
+    throw new ConfigError([{ file: STAGES_DIR, line: 1, path: '', got: 'no such directory', expected: `a directory of stage files in ${configDir}` }]);
   }
   const files = fs
     .readdirSync(dir)

@@ -74,8 +74,7 @@ export const QUERIES = {
   /** Hosts whose agent reports running, by host and agent version. */
   agentRunning: (scope: string): string => `sum:datadog.agent.running{${scope}} by {host,version}`,
   /** APM error ratio of an operation (errors / hits). */
-  errorRatio: (scope: string, op = DEFAULT_APM_OPERATION): string =>
-    `sum:trace.${op}.errors{${scope}}.as_count() / sum:trace.${op}.hits{${scope}}.as_count()`,
+  errorRatio: (scope: string, op = DEFAULT_APM_OPERATION): string => `sum:trace.${op}.errors{${scope}}.as_count() / sum:trace.${op}.hits{${scope}}.as_count()`,
   /** APM p95 latency of an operation, in seconds. */
   latencyP95: (scope: string, op = DEFAULT_APM_OPERATION): string => `p95:trace.${op}{${scope}}`,
   /** Agent CPU use, percent of one core, per host. */

@@ -114,7 +114,16 @@ const RolloutSchema = z.strictObject({
   /** Share of the stage's hosts in each batch, in rollout order; sums to 100. */
   batchPercentages: z.array(z.number().int().min(1).max(100)).min(1).max(5).default(DEFAULT_BATCH_PERCENTAGES),
   /** Soak time after each batch before the go/no-go decision, in hours. */
-  soakHours: z.array(z.number().min(0).max(24 * 30)).min(1).max(5).default(DEFAULT_SOAK_HOURS),
+  soakHours: z
+    .array(
+      z
+        .number()
+        .min(0)
+        .max(24 * 30),
+    )
+    .min(1)
+    .max(5)
+    .default(DEFAULT_SOAK_HOURS),
   /** A batch with more failed hosts than this share stops the rollout. */
   maxFailedHostsPercent: percent.default(1),
   /** A batch worse than the not-yet-upgraded hosts by more than this is rolled back. */
@@ -127,10 +136,7 @@ const NetworkSchema = z.strictObject({
   /** Subnets for managed hosts, spread round-robin when a host names none. */
   subnetIds: z.array(stringOf(SUBNET_ID)).default([]),
   /** Destinations the agent may reach on 443 (Datadog US5 intake); narrow to Datadog's published ranges. */
-  datadogEgressCidrs: z
-    .array(stringOf(IPV4_CIDR))
-    .min(1)
-    .default(['0.0.0.0/0']),
+  datadogEgressCidrs: z.array(stringOf(IPV4_CIDR)).min(1).default(['0.0.0.0/0']),
 });
 
 const FleetSchema = z.strictObject({

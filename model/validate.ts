@@ -12,10 +12,7 @@ export function stringOf(format: Format): z.ZodString {
 }
 
 /** Validate the data of `source` against `schema`; every issue becomes a problem. */
-export function validateSource<S extends z.ZodType>(
-  schema: S,
-  source: YamlSource,
-): { value?: z.output<S>; problems: Problem[] } {
+export function validateSource<S extends z.ZodType>(schema: S, source: YamlSource): { value?: z.output<S>; problems: Problem[] } {
   const result = schema.safeParse(source.data);
   if (result.success) return { value: result.data, problems: [] };
   return { problems: result.error.issues.flatMap((issue) => toProblems(schema, source, issue)) };

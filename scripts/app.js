@@ -11,7 +11,21 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const stamp = path.join(root, 'dist', '.build-stamp');
-const sources = ['main.ts', 'tsconfig.json', 'package-lock.json', 'cli', 'model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'scripts'];
+const sources = [
+  'main.ts',
+  'tsconfig.json',
+  'package-lock.json',
+  'cli',
+  'model',
+  'plan',
+  'policy',
+  'constructs',
+  'stacks',
+  'inventory',
+  'gate',
+  'review',
+  'scripts',
+];
 
 function newest(p) {
   let st;

@@ -25,7 +25,9 @@ export class ObservabilityStack extends TerraformStack {
     useStageBackend(this, stage, 'observability');
     addDatadogProvider(this, { apiUrl: stage.datadog.apiUrl });
     if (props.plan.stage !== stage.name) {
-      throw new Error(`ObservabilityStack ${id}: plan.stage: got ${JSON.stringify(props.plan.stage)}, expected the plan of stage ${JSON.stringify(stage.name)}`);
+      throw new Error(
+        `ObservabilityStack ${id}: plan.stage: got ${JSON.stringify(props.plan.stage)}, expected the plan of stage ${JSON.stringify(stage.name)}`,
+      );
     }
     this.monitoring = new StageMonitoring(this, 'monitoring', { plan: props.plan });
   }

@@ -126,7 +126,8 @@ export function parseDiffArgs(argv: string[]): DiffArgs {
   let failOn: RiskClass | undefined;
   if (o['fail-on'] !== undefined) {
     failOn = parseRisk(String(o['fail-on']));
-    if (!failOn) throw new UsageError(`rollout diff: --fail-on: got ${JSON.stringify(o['fail-on'])}, expected one of ${[...RISK_CLASSES].reverse().join(', ')}`);
+    if (!failOn)
+      throw new UsageError(`rollout diff: --fail-on: got ${JSON.stringify(o['fail-on'])}, expected one of ${[...RISK_CLASSES].reverse().join(', ')}`);
   }
   if (typeof o.base !== 'string') throw new UsageError('rollout diff: --base REF is required (a branch, tag or commit to compare with)');
   return {

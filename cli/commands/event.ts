@@ -47,9 +47,16 @@ export function makeEventCommand(overrides: Partial<GateDeps> = {}): Command {
         throw new UsageError(`rollout event: ${phaseIn.from}: got ${JSON.stringify(phaseIn.value ?? null)}, expected one of ${ROLLOUT_PHASES.join(', ')}`);
       }
       const phase = phaseIn.value as RolloutPhase;
-      const commitIn = typeof o.commit === 'string' ? { value: o.commit, from: '--commit' } : env.ROLLOUT_COMMIT !== undefined ? { value: env.ROLLOUT_COMMIT, from: 'ROLLOUT_COMMIT' } : { value: env.GITHUB_SHA, from: env.GITHUB_SHA !== undefined ? 'GITHUB_SHA' : '--commit' };
+      const commitIn =
+        typeof o.commit === 'string'
+          ? { value: o.commit, from: '--commit' }
+          : env.ROLLOUT_COMMIT !== undefined
+            ? { value: env.ROLLOUT_COMMIT, from: 'ROLLOUT_COMMIT' }
+            : { value: env.GITHUB_SHA, from: env.GITHUB_SHA !== undefined ? 'GITHUB_SHA' : '--commit' };
       if (commitIn.value === undefined || !/^[0-9a-f]{7,40}$/.test(commitIn.value)) {
-        throw new UsageError(`rollout event: ${commitIn.from}: got ${JSON.stringify(commitIn.value ?? null)}, expected a git commit id (7 to 40 lowercase hex digits), from --commit, ROLLOUT_COMMIT or GITHUB_SHA`);
+        throw new UsageError(
+          `rollout event: ${commitIn.from}: got ${JSON.stringify(commitIn.value ?? null)}, expected a git commit id (7 to 40 lowercase hex digits), from --commit, ROLLOUT_COMMIT or GITHUB_SHA`,
+        );
       }
       let stages;
       try {
@@ -66,7 +73,8 @@ export function makeEventCommand(overrides: Partial<GateDeps> = {}): Command {
       const batchIn = pick('--batch', o.batch, 'ROLLOUT_BATCH');
       const batch = batchOf('event', stage, batchIn.value, batchIn.from);
       const version = typeof o.version === 'string' ? o.version : stage.agent.version;
-      if (!/^\d+\.\d+\.\d+$/.test(version)) throw new UsageError(`rollout event: --version: got ${JSON.stringify(version)}, expected an agent version such as 7.72.0`);
+      if (!/^\d+\.\d+\.\d+$/.test(version))
+        throw new UsageError(`rollout event: --version: got ${JSON.stringify(version)}, expected an agent version such as 7.72.0`);
       const deadlineSeconds = deadlineOf('event', o.deadline as string | undefined, DEFAULT_EVENT_DEADLINE_SECONDS);
       const api = resolveApiUrl('event', o['api-url'] as string | undefined, env, stage);
       const apiKey = requireKey('event', env, 'DD_API_KEY');

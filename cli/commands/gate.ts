@@ -92,7 +92,9 @@ export function batchOf(command: string, stage: Stage, value: string | undefined
   const count = stage.rollout.batchPercentages.length;
   const n = value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > count) {
-    throw new UsageError(`rollout ${command}: ${from}: got ${JSON.stringify(value ?? null)}, expected a batch number from 1 to ${count} (stage ${stage.name} has ${count} batches)`);
+    throw new UsageError(
+      `rollout ${command}: ${from}: got ${JSON.stringify(value ?? null)}, expected a batch number from 1 to ${count} (stage ${stage.name} has ${count} batches)`,
+    );
   }
   return n;
 }
@@ -102,7 +104,9 @@ export function deadlineOf(command: string, value: string | undefined, dflt: num
   if (value === undefined) return dflt;
   const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
   if (!(n > 0 && n <= MAX_DEADLINE_SECONDS)) {
-    throw new UsageError(`rollout ${command}: --deadline: got ${JSON.stringify(value)}, expected a number of seconds greater than 0 and at most ${MAX_DEADLINE_SECONDS}`);
+    throw new UsageError(
+      `rollout ${command}: --deadline: got ${JSON.stringify(value)}, expected a number of seconds greater than 0 and at most ${MAX_DEADLINE_SECONDS}`,
+    );
   }
   return n;
 }
@@ -166,7 +170,9 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
         try {
           fs.mkdirSync(path.dirname(path.resolve(report.base)), { recursive: true });
         } catch (e) {
-          throw new UsageError(`rollout gate: --report: got ${JSON.stringify(o.report)}, expected a path whose directory can be created (${(e as Error).message})`);
+          throw new UsageError(
+            `rollout gate: --report: got ${JSON.stringify(o.report)}, expected a path whose directory can be created (${(e as Error).message})`,
+          );
         }
       }
 

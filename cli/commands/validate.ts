@@ -45,7 +45,9 @@ export const validateCommand: Command = {
         suppressed.set(key, entry);
       }
     }
-    io.out(`rules: ${RULES.length} rules (${RULES[0].id} to ${RULES[RULES.length - 1].id}) pass in ${plural(plans.length, 'stage')}, ${plural(suppressed.size, 'suppression')}`);
+    io.out(
+      `rules: ${RULES.length} rules (${RULES[0].id} to ${RULES[RULES.length - 1].id}) pass in ${plural(plans.length, 'stage')}, ${plural(suppressed.size, 'suppression')}`,
+    );
     for (const s of [...suppressed.values()].sort((a, b) => (a.text < b.text ? -1 : 1))) io.out(`  suppressed ${s.text} (${s.stages.join(', ')})`);
     io.out(`ok: ${config.stages.length} stages valid`);
     return 0;

@@ -51,9 +51,7 @@ export class AgentAccess extends Construct {
     });
 
     const assume = new DataAwsIamPolicyDocument(this, 'assume', {
-      statement: [
-        { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] },
-      ],
+      statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }],
     });
     this.role = new IamRole(this, 'role', {
       name: agentRoleName(props.stage),

@@ -1,5 +1,9 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement, DataAwsIamPolicyDocumentStatementCondition } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+  DataAwsIamPolicyDocumentStatementCondition,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -99,7 +103,9 @@ function stateStatements(context: ArnContext, stage: Stage, write: boolean): Sta
     {
       sid: 'StateLock',
       effect: 'Allow',
-      actions: write ? ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem'] : ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
+      actions: write
+        ? ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem']
+        : ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
       resources: [arnOf(context, 'dynamodb', stage.region, `table/${stage.state.lockTable}`)],
     },
   ];
@@ -281,7 +287,14 @@ function readIamStatement(context: ArnContext): Statement {
   return {
     sid: 'ReadIam',
     effect: 'Allow',
-    actions: ['iam:GetInstanceProfile', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListRolePolicies'],
+    actions: [
+      'iam:GetInstanceProfile',
+      'iam:GetRole',
+      'iam:GetRolePolicy',
+      'iam:ListAttachedRolePolicies',
+      'iam:ListInstanceProfilesForRole',
+      'iam:ListRolePolicies',
+    ],
     resources: [iamArn(context, `role/${PRODUCT}-*`), iamArn(context, `instance-profile/${PRODUCT}-*`)],
   };
 }

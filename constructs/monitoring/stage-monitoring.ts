@@ -49,7 +49,11 @@ export class StageMonitoring extends Construct {
     // Plain monitors first: composites and monitor SLOs refer to them.
     for (const m of plan.monitors) if (m.origin === 'team' && m.kind !== 'composite') add(m, m.query);
     for (const m of plan.monitors) {
-      if (m.origin === 'team' && m.kind === 'composite') add(m, mapCompositeIds(m.query, (ref) => (teamById.get(ref) as Monitor).id));
+      if (m.origin === 'team' && m.kind === 'composite')
+        add(
+          m,
+          mapCompositeIds(m.query, (ref) => (teamById.get(ref) as Monitor).id),
+        );
     }
     const slos: Record<string, ServiceLevelObjective> = {};
     for (const s of plan.slos) slos[s.id] = new ServiceLevelObjective(this, s.key, sloConfig(s, teamById));

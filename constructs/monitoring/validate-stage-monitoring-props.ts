@@ -31,7 +31,12 @@ export function validateStageMonitoringProps(id: string, props: StageMonitoringP
       problems.check(teamIds.has(ref), `plan.monitors.${index}.refs.monitors`, ref, 'the id of a team monitor in the same plan');
     }
     if (monitor.origin === 'burn-rate') {
-      problems.check(monitor.refs.slo !== undefined && sloIds.has(monitor.refs.slo), `plan.monitors.${index}.refs.slo`, monitor.refs.slo, 'the id of an SLO in the same plan');
+      problems.check(
+        monitor.refs.slo !== undefined && sloIds.has(monitor.refs.slo),
+        `plan.monitors.${index}.refs.slo`,
+        monitor.refs.slo,
+        'the id of an SLO in the same plan',
+      );
       problems.check(monitor.query.includes(SLO_ID_REF), `plan.monitors.${index}.query`, monitor.query, `a burn-rate query naming ${SLO_ID_REF}`);
     }
   });

@@ -53,7 +53,8 @@ export function monitorProblems(src: YamlSource, m: MonitorSpec, i: number, ctx:
   }
   const th = m.thresholds ?? {};
   if (m.type === 'composite') {
-    if (m.thresholds !== undefined) out.push(problemAt(src, [...at, 'thresholds'], 'no thresholds on a composite monitor (it alerts when its expression holds)'));
+    if (m.thresholds !== undefined)
+      out.push(problemAt(src, [...at, 'thresholds'], 'no thresholds on a composite monitor (it alerts when its expression holds)'));
   } else if (th.critical === undefined) {
     out.push(problemAt(src, [...at, 'thresholds', 'critical'], `a critical threshold for a ${m.type} monitor`));
   }
@@ -126,7 +127,9 @@ export function sloProblems(src: YamlSource, s: SloSpec, i: number, ctx: Monitor
     if (q === undefined) continue;
     out.push(...textProblems(src, [...at, f], q));
     if (!/^[a-z0-9_.]+:[A-Za-z0-9_.]+\{.*\}/.test(q.trim()) || !/^[^<>]*$/.test(q) || !balancedBraces(q)) {
-      out.push(problemAt(src, [...at, f], 'a metric query without a time window or threshold, such as sum:trace.http.request.hits{env:${env},service:web}.as_count()'));
+      out.push(
+        problemAt(src, [...at, f], 'a metric query without a time window or threshold, such as sum:trace.http.request.hits{env:${env},service:web}.as_count()'),
+      );
     }
   }
   if (s.timeSlice) out.push(...textProblems(src, [...at, 'timeSlice', 'query'], s.timeSlice.query));
@@ -169,12 +172,24 @@ export function dashboardSource(
       definition = parsed as Record<string, unknown>;
       if (!Array.isArray(definition.widgets)) out.push(problemAt(src, [...at, 'file'], 'dashboard JSON with a "widgets" list', `${rel} without widgets`));
       if (definition.layout_type !== 'ordered' && definition.layout_type !== 'free') {
-        out.push(problemAt(src, [...at, 'file'], 'dashboard JSON with "layout_type": "ordered" or "free"', `${rel} with layout_type ${JSON.stringify(definition.layout_type ?? null)}`));
+        out.push(
+          problemAt(
+            src,
+            [...at, 'file'],
+            'dashboard JSON with "layout_type": "ordered" or "free"',
+            `${rel} with layout_type ${JSON.stringify(definition.layout_type ?? null)}`,
+          ),
+        );
       }
       const tfSeq = /\$\{|%\{/.exec(files[rel]);
-      if (tfSeq) out.push(problemAt(src, [...at, 'file'], 'no "${" or "%{" in dashboard JSON (Terraform would read them as interpolation)', `${rel} containing "${tfSeq[0]}"`));
+      if (tfSeq)
+        out.push(
+          problemAt(src, [...at, 'file'], 'no "${" or "%{" in dashboard JSON (Terraform would read them as interpolation)', `${rel} containing "${tfSeq[0]}"`),
+        );
     } catch (e) {
-      out.push(problemAt(src, [...at, 'file'], 'a dashboard JSON object as exported from Datadog', `${rel}: invalid JSON (${(e as Error).message.split('\n')[0]})`));
+      out.push(
+        problemAt(src, [...at, 'file'], 'a dashboard JSON object as exported from Datadog', `${rel}: invalid JSON (${(e as Error).message.split('\n')[0]})`),
+      );
     }
   }
   const title = d.title ?? (typeof definition?.title === 'string' ? definition.title : undefined);
@@ -228,7 +243,8 @@ export function referenceProblems(monitors: readonly MonitorDef[], slos: readonl
     for (const id of compositeIds(m.query)) {
       const target = byId.get(id);
       if (!target) out.push(at(m.source, 'query', JSON.stringify(id), `ids of monitors in ${MONITORS_DIR}/ (${JSON.stringify(id)} is none)`));
-      else if (target.type === 'composite') out.push(at(m.source, 'query', `${JSON.stringify(id)} (a composite)`, 'ids of non-composite monitors (Datadog does not nest composites)'));
+      else if (target.type === 'composite')
+        out.push(at(m.source, 'query', `${JSON.stringify(id)} (a composite)`, 'ids of non-composite monitors (Datadog does not nest composites)'));
     }
   }
   const metricTypes: readonly MonitorType[] = ['metric', 'query', 'anomaly'];
@@ -261,17 +277,27 @@ export function tagProblems(src: YamlSource, at: ReadonlyArray<string | number>,
   for (const key of Object.keys(tags)) {
     if (!TAG_KEY.pattern.test(key)) out.push(problemAt(src, [...at, key], TAG_KEY.expected, JSON.stringify(key)));
     else if (RESERVED_TAG_KEYS.includes(key)) {
-      out.push(problemAt(src, [...at, key], `a tag key other than ${RESERVED_TAG_KEYS.join(', ')} (set from the stage, fields and the rollout)`, JSON.stringify(key)));
+      out.push(
+        problemAt(src, [...at, key], `a tag key other than ${RESERVED_TAG_KEYS.join(', ')} (set from the stage, fields and the rollout)`, JSON.stringify(key)),
+      );
     }
   }
   return out;
 }
 
 /** Per-stage override keys must name stages of the configuration. */
-export function stageKeyProblems(src: YamlSource, at: ReadonlyArray<string | number>, stages: Readonly<Record<string, unknown>>, ctx: MonitoringContext): Problem[] {
+export function stageKeyProblems(
+  src: YamlSource,
+  at: ReadonlyArray<string | number>,
+  stages: Readonly<Record<string, unknown>>,
+  ctx: MonitoringContext,
+): Problem[] {
   return Object.keys(stages)
     .filter((s) => !ctx.stages.includes(s))
-    .map((s) => ({ ...problemAt(src, [...at, s], `a stage of stacks/stages (${[...ctx.stages].sort().join(', ')})`, JSON.stringify(s)), line: src.lineOfKey(at as PropertyKey[], s) }));
+    .map((s) => ({
+      ...problemAt(src, [...at, s], `a stage of stacks/stages (${[...ctx.stages].sort().join(', ')})`, JSON.stringify(s)),
+      line: src.lineOfKey(at as PropertyKey[], s),
+    }));
 }
 
 /** Only the known placeholders, and nothing Terraform would interpolate. */

@@ -109,7 +109,13 @@ export function toSloDef(src: YamlSource, tf: TeamFile, s: SloSpec, i: number): 
 }
 
 /** A team dashboard; `rel`, `definition` and `title` come from checks.ts's dashboardSource. */
-export function toDashboardDef(src: YamlSource, tf: TeamFile, d: DashboardSpec, i: number, json: { rel: string; definition: Record<string, unknown>; title: string }): DashboardDef {
+export function toDashboardDef(
+  src: YamlSource,
+  tf: TeamFile,
+  d: DashboardSpec,
+  i: number,
+  json: { rel: string; definition: Record<string, unknown>; title: string },
+): DashboardDef {
   const at = ['dashboards', i];
   const { rel, definition, title } = json;
   const stages = mergeStageOverrides(tf, d.stages, true, () => ({}));

@@ -8,7 +8,17 @@
 import type { Problem } from '../errors';
 import { validateSource } from '../validate';
 import { parseYaml, problemAt } from '../yaml-source';
-import { dashboardSource, duplicateIds, fileLevelProblems, MonitoringContext, monitorProblems, referenceProblems, sloProblems, stageKeyProblems, tagProblems } from './checks';
+import {
+  dashboardSource,
+  duplicateIds,
+  fileLevelProblems,
+  MonitoringContext,
+  monitorProblems,
+  referenceProblems,
+  sloProblems,
+  stageKeyProblems,
+  tagProblems,
+} from './checks';
 import { sourceRef, toDashboardDef, toMonitorDef, toPolicy, toSloDef } from './convert';
 import { MONITORS_DIR, readMonitoringFiles } from './files';
 import { POLICY_FILE, PolicyFileSchema, TeamFileSchema } from './schema';
@@ -62,7 +72,8 @@ export function loadMonitoringFiles(files: Readonly<Record<string, string>>, ctx
     });
     tf.dashboards.forEach((d, i) => {
       const json = dashboardSource(src, d, i, files, ctx);
-      if (json.definition && json.title !== undefined) dashboards.push(toDashboardDef(src, tf, d, i, { rel: json.rel, definition: json.definition, title: json.title }));
+      if (json.definition && json.title !== undefined)
+        dashboards.push(toDashboardDef(src, tf, d, i, { rel: json.rel, definition: json.definition, title: json.title }));
       else problems.push(...json.problems);
     });
   }

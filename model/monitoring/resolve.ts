@@ -10,17 +10,7 @@ import type { Problem } from '../errors';
 import { tierProblem } from './burn-rate';
 import { thresholdOrderProblem } from './checks';
 import { compositeIds, substitute, withQueryThreshold } from './query';
-import type {
-  DashboardDef,
-  MonitorDef,
-  MonitoringConfig,
-  SloDef,
-  SourceRef,
-  StageDashboardDef,
-  StageDefinitions,
-  StageMonitorDef,
-  StageSloDef,
-} from './types';
+import type { DashboardDef, MonitorDef, MonitoringConfig, SloDef, SourceRef, StageDashboardDef, StageDefinitions, StageMonitorDef, StageSloDef } from './types';
 
 /** A definition without its per-stage fields (`stages`, `enabled`). */
 function withoutStageFields<T extends { stages: unknown; enabled: unknown }>(def: T): Omit<T, 'stages' | 'enabled'> {
@@ -95,19 +85,32 @@ export function resolveStage(monitoring: MonitoringConfig, stage: string): { def
       ['query', monitor.query],
       ['message', monitor.message],
     ] as const) {
-      if (text.includes('${service}')) problems.push(at(def.source, field, stage, '"${service}" with no service', 'a service (here or in the file) for ${service}'));
+      if (text.includes('${service}'))
+        problems.push(at(def.source, field, stage, '"${service}" with no service', 'a service (here or in the file) for ${service}'));
       if (text.includes('${team}')) problems.push(at(def.source, field, stage, '"${team}" with no team', 'a team (here or in the file) for ${team}'));
     }
     if (def.type !== 'composite' && def.type !== 'service-check' && def.stages[stage]?.thresholds) {
       const order = thresholdOrderProblem(monitor.query, monitor.thresholds);
-      if (order) problems.push(at(def.source, `stages.${stage}`, stage, JSON.stringify(monitor.thresholds), order.expected, `stages.${stage}.thresholds.${order.field}`));
+      if (order)
+        problems.push(
+          at(def.source, `stages.${stage}`, stage, JSON.stringify(monitor.thresholds), order.expected, `stages.${stage}.thresholds.${order.field}`),
+        );
     }
   }
   const byId = new Map(monitors.map((m) => [m.id, m]));
   for (const m of monitors) {
     if (m.type !== 'composite') continue;
     for (const id of compositeIds(m.query)) {
-      if (!enabledIds.has(id)) problems.push(at(m.source, 'query', stage, `${JSON.stringify(id)}, disabled in ${stage}`, `monitors enabled in every stage the composite is in (disable the composite in ${stage} too)`));
+      if (!enabledIds.has(id))
+        problems.push(
+          at(
+            m.source,
+            'query',
+            stage,
+            `${JSON.stringify(id)}, disabled in ${stage}`,
+            `monitors enabled in every stage the composite is in (disable the composite in ${stage} too)`,
+          ),
+        );
     }
   }
   const slos: StageSloDef[] = [];
@@ -116,15 +119,35 @@ export function resolveStage(monitoring: MonitoringConfig, stage: string): { def
     if (!enabled) continue;
     slos.push(slo);
     for (const id of slo.monitorIds ?? []) {
-      if (!byId.has(id)) problems.push(at(def.source, 'monitors', stage, `${JSON.stringify(id)}, disabled in ${stage}`, `monitors enabled in every stage the SLO is in`));
+      if (!byId.has(id))
+        problems.push(at(def.source, 'monitors', stage, `${JSON.stringify(id)}, disabled in ${stage}`, `monitors enabled in every stage the SLO is in`));
     }
     const primary = slo.targets.find((t) => t.timeframe === slo.primaryTimeframe);
     if (!primary) {
-      problems.push(at(def.source, `stages.${stage}`, stage, `targets without ${slo.primaryTimeframe}`, `a target for the primary timeframe ${slo.primaryTimeframe}`, `stages.${stage}.targets`));
+      problems.push(
+        at(
+          def.source,
+          `stages.${stage}`,
+          stage,
+          `targets without ${slo.primaryTimeframe}`,
+          `a target for the primary timeframe ${slo.primaryTimeframe}`,
+          `stages.${stage}.targets`,
+        ),
+      );
     } else if (slo.burnRate.enabled && def.stages[stage]?.targets) {
       slo.burnRate.tiers.forEach((t, j) => {
         const why = tierProblem(t, primary.target);
-        if (why) problems.push(at(def.source, `stages.${stage}`, stage, `burn-rate tier ${j + 1} (${t.burnRate}x)`, `${why} (target ${primary.target}%)`, `stages.${stage}.targets`));
+        if (why)
+          problems.push(
+            at(
+              def.source,
+              `stages.${stage}`,
+              stage,
+              `burn-rate tier ${j + 1} (${t.burnRate}x)`,
+              `${why} (target ${primary.target}%)`,
+              `stages.${stage}.targets`,
+            ),
+          );
       });
     }
   }

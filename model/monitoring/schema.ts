@@ -91,7 +91,10 @@ export const MonitorSchema = z.strictObject({
   renotify: z
     .strictObject({
       interval: duration,
-      statuses: z.array(z.enum(['alert', 'warn', 'no data'])).min(1).default(['alert']),
+      statuses: z
+        .array(z.enum(['alert', 'warn', 'no data']))
+        .min(1)
+        .default(['alert']),
       occurrences: z.number().int().min(1).max(100).optional(),
       /** Extra text sent with each re-notification. */
       message: z.string().max(1000).optional(),
@@ -241,7 +244,10 @@ export const PolicyFileSchema = z.strictObject({
       tags: tags.default({}),
       stages: z.record(z.string(), RolloutStageSchema).default({}),
       /** APM operation whose errors and latency are compared per batch. */
-      apmOperation: z.string().regex(/^[a-z0-9_.]+$/, { error: 'an APM operation name such as http.request' }).default(DEFAULT_APM_OPERATION),
+      apmOperation: z
+        .string()
+        .regex(/^[a-z0-9_.]+$/, { error: 'an APM operation name such as http.request' })
+        .default(DEFAULT_APM_OPERATION),
       /** Window of the per-batch error rate and latency comparisons. */
       comparisonWindow: duration.default('30m'),
       /** Window of the coverage and overhead monitors. */

@@ -122,7 +122,13 @@ export function sloKey(id: string): string {
 }
 
 /** `env:`, `service:`, `team:`, managed-by, then the extra tags; sorted, unique. */
-export function tagList(stage: string, service: string | undefined, team: string | undefined, extra: Readonly<Record<string, string>>, more: readonly string[] = []): string[] {
+export function tagList(
+  stage: string,
+  service: string | undefined,
+  team: string | undefined,
+  extra: Readonly<Record<string, string>>,
+  more: readonly string[] = [],
+): string[] {
   const tags = [
     envTag(stage),
     ...(service !== undefined ? [`service:${service}`] : []),
@@ -133,4 +139,3 @@ export function tagList(stage: string, service: string | undefined, team: string
   ];
   return [...new Set(tags)].sort();
 }
-

@@ -394,7 +394,12 @@ export function rolloutMonitoring(
   return {
     monitors: [...batches.flatMap((batch) => batchMonitors(ctx, batch)), ...security.monitors],
     dashboards: [
-      rolloutDashboard(stage, batches, { apmOperation: ctx.apmOperation, hasSlos, security: ctx.policy.security.enabled, requiredCoverage: ctx.requiredCoverage }),
+      rolloutDashboard(stage, batches, {
+        apmOperation: ctx.apmOperation,
+        hasSlos,
+        security: ctx.policy.security.enabled,
+        requiredCoverage: ctx.requiredCoverage,
+      }),
     ],
     logsMetrics: security.logsMetrics,
   };

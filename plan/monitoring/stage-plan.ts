@@ -83,7 +83,11 @@ function teamMonitor(m: StageMonitorDef, monitoring: MonitoringConfig): PlannedM
 function plannedSlo(s: StageSloDef, monitoring: MonitoringConfig): PlannedSlo {
   const primary = s.targets.find((t) => t.timeframe === s.primaryTimeframe) as SloTarget;
   const owner = [s.team ? `team ${s.team}` : undefined, s.service ? `service ${s.service}` : undefined].filter(Boolean).join(', ');
-  const description = [s.description, s.runbook ? `Runbook: ${s.runbook}` : undefined, `Owner: ${owner ? `${owner}, ` : ''}stage ${s.stage}. Managed by observability-rollout (${s.source.file}).`]
+  const description = [
+    s.description,
+    s.runbook ? `Runbook: ${s.runbook}` : undefined,
+    `Owner: ${owner ? `${owner}, ` : ''}stage ${s.stage}. Managed by observability-rollout (${s.source.file}).`,
+  ]
     .filter(Boolean)
     .join('\n');
   return {

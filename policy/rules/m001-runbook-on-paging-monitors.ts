@@ -11,7 +11,13 @@ export const M001: Rule = {
   id: 'ROLLOUT-M001',
   title: 'paging monitors (PagerDuty handle or priority 1-2) carry a runbook link',
   check(m) {
-    const pagers = [...new Set(parseTemplate(m.message).handles.map((h) => h.handle).filter(isPagingHandle))].sort();
+    const pagers = [
+      ...new Set(
+        parseTemplate(m.message)
+          .handles.map((h) => h.handle)
+          .filter(isPagingHandle),
+      ),
+    ].sort();
     const urgent = m.priority !== undefined && m.priority <= 2;
     if ((pagers.length === 0 && !urgent) || m.runbook !== undefined) return [];
     const why = [...(urgent ? [`priority ${m.priority}`] : []), ...pagers].join(', ');

@@ -13,6 +13,8 @@ export const M004: Rule = {
   check(m) {
     const texts = [m.message, ...(m.renotify?.message !== undefined ? [m.renotify.message] : [])];
     const errors = texts.flatMap((t) => parseTemplate(t).errors);
-    return errors.length === 0 ? [] : [{ field: 'message', got: errors.join('; '), expected: 'a well-formed template: each {{#x}} or {{^x}} closed by its {{/x}}, known conditionals only' }];
+    return errors.length === 0
+      ? []
+      : [{ field: 'message', got: errors.join('; '), expected: 'a well-formed template: each {{#x}} or {{^x}} closed by its {{/x}}, known conditionals only' }];
   },
 };

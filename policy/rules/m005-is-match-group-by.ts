@@ -24,7 +24,13 @@ export const M005: Rule = {
   title: 'every {{#is_match "tag" ...}} names a tag in the query\'s group-by',
   check(m, ctx) {
     const groups = monitorGroupBy(m, ctx);
-    const missing = [...new Set(parseTemplate(m.message).matches.map((x) => x.tag).filter((t) => !groups.includes(t)))].sort();
+    const missing = [
+      ...new Set(
+        parseTemplate(m.message)
+          .matches.map((x) => x.tag)
+          .filter((t) => !groups.includes(t)),
+      ),
+    ].sort();
     if (missing.length === 0) return [];
     return [
       {

@@ -14,7 +14,10 @@ export const M006: Rule = {
     if (m.kind === 'composite' || m.kind === 'service-check') return [];
     const q = queryThreshold(m.query);
     const critical = m.thresholds.critical;
-    if (q === undefined) return [{ field: 'query', got: 'a query without a trailing "<comparator> <number>"', expected: 'a query ending in its critical threshold, such as "> 0.05"' }];
+    if (q === undefined)
+      return [
+        { field: 'query', got: 'a query without a trailing "<comparator> <number>"', expected: 'a query ending in its critical threshold, such as "> 0.05"' },
+      ];
     if (critical === undefined || Math.abs(q.value - critical) > 1e-9 * Math.max(1, Math.abs(critical))) {
       return [
         {

@@ -10,7 +10,7 @@ import type { Finding, Rule } from '../rule';
 
 export const M007: Rule = {
   id: 'ROLLOUT-M007',
-  title: 'anomaly monitors declare threshold windows matching the query\'s alert_window',
+  title: "anomaly monitors declare threshold windows matching the query's alert_window",
   check(m) {
     const isAnomalyQuery = /\banomalies\(/.test(m.query);
     if (m.kind !== 'anomaly') {
@@ -19,7 +19,11 @@ export const M007: Rule = {
     const out: Finding[] = [];
     const alertWindow = anomalyAlertWindow(m.query);
     if (!m.thresholdWindows) {
-      out.push({ field: 'thresholdWindows', got: 'no threshold windows', expected: `thresholdWindows: { trigger: ${alertWindow?.replace('last_', '') ?? '15m'}, recovery: ... }` });
+      out.push({
+        field: 'thresholdWindows',
+        got: 'no threshold windows',
+        expected: `thresholdWindows: { trigger: ${alertWindow?.replace('last_', '') ?? '15m'}, recovery: ... }`,
+      });
     } else if (alertWindow === undefined || m.thresholdWindows.trigger !== alertWindow) {
       out.push({
         field: 'thresholdWindows',
@@ -30,7 +34,11 @@ export const M007: Rule = {
     const interval = anomalyInterval(m.query);
     const windowMinutes = alertWindow ? parseLastWindow(alertWindow) : undefined;
     if (interval !== undefined && windowMinutes !== undefined && interval > (windowMinutes * 60) / 5) {
-      out.push({ field: 'query', got: `interval=${interval}s with alert_window='${alertWindow}'`, expected: `an interval of at most a fifth of the alert window (${(windowMinutes * 60) / 5}s)` });
+      out.push({
+        field: 'query',
+        got: `interval=${interval}s with alert_window='${alertWindow}'`,
+        expected: `an interval of at most a fifth of the alert window (${(windowMinutes * 60) / 5}s)`,
+      });
     }
     return out;
   },

@@ -13,7 +13,10 @@ import { describeDelta, diffValues, formatValue, isPlainObject, listDelta, pathS
 export interface InventoryModel {
   readonly stage: string;
   readonly vars: Readonly<Record<string, unknown>>;
-  readonly batches: ReadonlyMap<number, { readonly vars: Readonly<Record<string, unknown>>; readonly hosts: ReadonlyMap<string, Readonly<Record<string, unknown>>> }>;
+  readonly batches: ReadonlyMap<
+    number,
+    { readonly vars: Readonly<Record<string, unknown>>; readonly hosts: ReadonlyMap<string, Readonly<Record<string, unknown>>> }
+  >;
 }
 
 /** Read the `all > <stage> > batch_N > hosts` shape; undefined when the document has another shape. */
@@ -31,7 +34,8 @@ export function inventoryModel(doc: unknown): InventoryModel | undefined {
     const match = /^batch_(\d+)$/.exec(name);
     if (!match || !isPlainObject(batchGroup)) return undefined;
     const hosts = new Map<string, Record<string, unknown>>();
-    for (const [host, hostVars] of Object.entries(isPlainObject(batchGroup.hosts) ? batchGroup.hosts : {})) hosts.set(host, isPlainObject(hostVars) ? hostVars : {});
+    for (const [host, hostVars] of Object.entries(isPlainObject(batchGroup.hosts) ? batchGroup.hosts : {}))
+      hosts.set(host, isPlainObject(hostVars) ? hostVars : {});
     batches.set(Number(match[1]), { vars: isPlainObject(batchGroup.vars) ? batchGroup.vars : {}, hosts });
   }
   return { stage, vars, batches };
@@ -93,9 +97,7 @@ const HOST_VARS: Record<string, { label: string; risk: Risk }> = {
 
 /** Risk of hosts joining, leaving or moving between batches of `stage`. */
 function membershipRisk(stage: string): Risk {
-  return isProductionStage(stage)
-    ? { risk: 'high', why: 'batch membership of prod hosts' }
-    : { risk: 'medium', why: 'batch membership outside prod' };
+  return isProductionStage(stage) ? { risk: 'high', why: 'batch membership of prod hosts' } : { risk: 'medium', why: 'batch membership outside prod' };
 }
 
 /** Tags without the `rollout_batch:N` tag, which follows the batch and is reported as a move. */
@@ -135,9 +137,26 @@ function genericDocumentChanges(stage: string, base: unknown, head: unknown): Ch
   if (leaves.length === 0) return [];
   const attributes = leaves.map((leaf) => {
     const path = pathString(leaf.path) || 'document';
-    return { path, before: leaf.before, after: leaf.after, text: `${path} ${describeDelta(leaf.before, leaf.after)}`, risk: 'medium' as const, why: 'inventory' };
+    return {
+      path,
+      before: leaf.before,
+      after: leaf.after,
+      text: `${path} ${describeDelta(leaf.before, leaf.after)}`,
+      risk: 'medium' as const,
+      why: 'inventory',
+    };
   });
-  return [inventoryChange(stage, { kind: 'changed', risk: 'medium', why: 'inventory', subject: 'inventory', label: 'inventory', text: `inventory: ${plural(attributes.length, 'setting')} change`, attributes })];
+  return [
+    inventoryChange(stage, {
+      kind: 'changed',
+      risk: 'medium',
+      why: 'inventory',
+      subject: 'inventory',
+      label: 'inventory',
+      text: `inventory: ${plural(attributes.length, 'setting')} change`,
+      attributes,
+    }),
+  ];
 }
 
 /** Total number of hosts of a schedule. */
@@ -174,7 +193,17 @@ function stageVarChanges(stage: string, base: InventoryModel, head: InventoryMod
     const onHosts = spec.perHost ? ` on ${plural(headHostCount, 'host')}` : '';
     const text = `${spec.label} ${describeDelta(before, after)}${onHosts}`;
     const attribute: AttributeChange = { path: key, before, after, text, risk: spec.risk.risk, why: spec.risk.why };
-    changes.push(inventoryChange(stage, { kind: 'changed', risk: spec.risk.risk, why: spec.risk.why, subject: `var ${key}`, label: spec.label, text, attributes: [attribute] }));
+    changes.push(
+      inventoryChange(stage, {
+        kind: 'changed',
+        risk: spec.risk.risk,
+        why: spec.risk.why,
+        subject: `var ${key}`,
+        label: spec.label,
+        text,
+        attributes: [attribute],
+      }),
+    );
   }
   return changes;
 }
@@ -190,7 +219,15 @@ function batchAddedChange(stage: string, batchNumber: number, headBatch: BatchMo
 /** A batch that exists only in the base inventory. */
 function batchRemovedChange(stage: string, batchNumber: number): Change {
   const label = `batch ${batchNumber}`;
-  return inventoryChange(stage, { kind: 'removed', risk: ROLLOUT_POLICY.risk, why: ROLLOUT_POLICY.why, subject: label, label, text: `batch ${batchNumber} is removed`, attributes: [] });
+  return inventoryChange(stage, {
+    kind: 'removed',
+    risk: ROLLOUT_POLICY.risk,
+    why: ROLLOUT_POLICY.why,
+    subject: label,
+    label,
+    text: `batch ${batchNumber} is removed`,
+    attributes: [],
+  });
 }
 
 /** Differing variables of a batch in both inventories; its soak is skipped when the stage's soak hours changed (reported already). */
@@ -238,21 +275,44 @@ function batchChanges(stage: string, base: InventoryModel, head: InventoryModel)
 function hostAddedChange(stage: string, host: string, headHost: HostModel): Change {
   const risk = membershipRisk(stage);
   const label = `host ${host}`;
-  return inventoryChange(stage, { kind: 'added', risk: risk.risk, why: risk.why, subject: label, label, text: `${label} joins the rollout in batch ${headHost.batch}`, attributes: [] });
+  return inventoryChange(stage, {
+    kind: 'added',
+    risk: risk.risk,
+    why: risk.why,
+    subject: label,
+    label,
+    text: `${label} joins the rollout in batch ${headHost.batch}`,
+    attributes: [],
+  });
 }
 
 /** A host that leaves the rollout, with the batch it was in. */
 function hostRemovedChange(stage: string, host: string, baseHost: HostModel): Change {
   const risk = membershipRisk(stage);
   const label = `host ${host}`;
-  return inventoryChange(stage, { kind: 'removed', risk: risk.risk, why: risk.why, subject: label, label, text: `${label} leaves the rollout (was in batch ${baseHost.batch})`, attributes: [] });
+  return inventoryChange(stage, {
+    kind: 'removed',
+    risk: risk.risk,
+    why: risk.why,
+    subject: label,
+    label,
+    text: `${label} leaves the rollout (was in batch ${baseHost.batch})`,
+    attributes: [],
+  });
 }
 
 /** A host's move between batches as an attribute; undefined when it stays in its batch. */
 function hostBatchMove(stage: string, baseHost: HostModel, headHost: HostModel): AttributeChange | undefined {
   if (baseHost.batch === headHost.batch) return undefined;
   const risk = membershipRisk(stage);
-  return { path: 'batch', before: baseHost.batch, after: headHost.batch, text: `moves from batch ${baseHost.batch} to batch ${headHost.batch}`, risk: risk.risk, why: risk.why };
+  return {
+    path: 'batch',
+    before: baseHost.batch,
+    after: headHost.batch,
+    text: `moves from batch ${baseHost.batch} to batch ${headHost.batch}`,
+    risk: risk.risk,
+    why: risk.why,
+  };
 }
 
 /** Wording of one host variable's change: list values as `adds X; removes Y`, others as a plain delta. */
@@ -325,9 +385,5 @@ export function diffInventory(stage: string, base: unknown, head: unknown): Chan
   if (unreadable) return genericDocumentChanges(stage, base, head);
   if (!baseModel) return headModel ? [inventoryAddedChange(stage, headModel)] : [];
   if (!headModel) return [inventoryRemovedChange(stage, baseModel)];
-  return [
-    ...stageVarChanges(stage, baseModel, headModel),
-    ...batchChanges(stage, baseModel, headModel),
-    ...hostChanges(stage, baseModel, headModel),
-  ];
+  return [...stageVarChanges(stage, baseModel, headModel), ...batchChanges(stage, baseModel, headModel), ...hostChanges(stage, baseModel, headModel)];
 }

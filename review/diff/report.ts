@@ -16,10 +16,13 @@ export interface ReportLabels {
 export const RISK_LEGEND: ReadonlyArray<{ risk: RiskClass; what: string }> = [
   {
     risk: 'critical',
-    what: 'destroys or replaces the state bucket, the lock table or a host; turns off state protection (prevent_destroy, deletion protection, point-in-time recovery, versioning, encryption, public access block); moves a stack\'s state',
+    what: "destroys or replaces the state bucket, the lock table or a host; turns off state protection (prevent_destroy, deletion protection, point-in-time recovery, versioning, encryption, public access block); moves a stack's state",
   },
   { risk: 'high', what: 'IAM, security groups, secrets, providers, agent version and agent settings, batch membership of prod hosts' },
-  { risk: 'medium', what: 'monitor thresholds and queries, notification routing, SLO targets, rollout policy, batch membership outside prod, anything not listed' },
+  {
+    risk: 'medium',
+    what: 'monitor thresholds and queries, notification routing, SLO targets, rollout policy, batch membership outside prod, anything not listed',
+  },
   { risk: 'low', what: 'tags, descriptions, dashboards, outputs, message text, data sources' },
 ];
 
@@ -81,13 +84,21 @@ export function renderMarkdown(result: DiffResult, labels: ReportLabels): string
     for (const c of list) if (c.risk !== 'low') out.push(...changeLines(c));
     if (low.length > 0) {
       if (low.length < list.length) out.push('');
-      out.push(`<details><summary>${low.length} low-risk change${low.length === 1 ? '' : 's'} (${[...new Set(low.map((c) => c.why))].sort().join(', ')})</summary>`, '');
+      out.push(
+        `<details><summary>${low.length} low-risk change${low.length === 1 ? '' : 's'} (${[...new Set(low.map((c) => c.why))].sort().join(', ')})</summary>`,
+        '',
+      );
       for (const c of low) out.push(...changeLines(c));
       out.push('', '</details>');
     }
   }
   if (result.schedules.length > 0) {
-    out.push('', '### Rollout schedule', '', 'Batches of each stage that changes, in order, with the soak before each go/no-go gate (times from the start of the deploy).');
+    out.push(
+      '',
+      '### Rollout schedule',
+      '',
+      'Batches of each stage that changes, in order, with the soak before each go/no-go gate (times from the start of the deploy).',
+    );
     for (const s of result.schedules) out.push('', `#### ${s.stage}`, '', '```mermaid', ganttChart(s), '```');
   }
   out.push('', '<details><summary>Risk classes</summary>', '', '| class | what |', '| --- | --- |');

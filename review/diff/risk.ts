@@ -99,7 +99,8 @@ export function attributeRisk(f: ResourceFacts, path: string, before: unknown, a
   if (path === 'lifecycle.prevent_destroy' && wasTrue(before, after)) return r('critical', 'turns off state protection (prevent_destroy)');
   if (t === 'aws_dynamodb_table') {
     if (path === 'deletion_protection_enabled' && wasTrue(before, after)) return r('critical', 'turns off state protection (deletion protection)');
-    if (/^point_in_time_recovery(\[0\])?\.enabled$/.test(path) && wasTrue(before, after)) return r('critical', 'turns off state protection (point-in-time recovery)');
+    if (/^point_in_time_recovery(\[0\])?\.enabled$/.test(path) && wasTrue(before, after))
+      return r('critical', 'turns off state protection (point-in-time recovery)');
     if (/^server_side_encryption(\[0\])?\.enabled$/.test(path) && wasTrue(before, after)) return r('critical', 'turns off state protection (encryption)');
   }
   if (t === 'aws_s3_bucket_versioning' && /status$/.test(path) && before === 'Enabled' && after !== 'Enabled') {
@@ -154,4 +155,3 @@ export function variableRisk(path: string, before: unknown, after: unknown): Ris
   if (path === 'description') return r('low', 'descriptions');
   return r('medium', 'variables');
 }
-

@@ -7,17 +7,7 @@
  * `lifecycle.ignore_changes` names it.
  */
 import { attributeName, bucketOf, LabelContext, ResourceIndex, ResourceRef, resourceLabel } from './labels';
-import {
-  addRisk,
-  attributeRisk,
-  backendRisk,
-  BUCKET_GUARD_TYPES,
-  destroyRisk,
-  providerRisk,
-  Risk,
-  ResourceFacts,
-  variableRisk,
-} from './risk';
+import { addRisk, attributeRisk, backendRisk, BUCKET_GUARD_TYPES, destroyRisk, providerRisk, Risk, ResourceFacts, variableRisk } from './risk';
 import { AttributeChange, Change, maxRisk, RiskClass, riskRank } from './types';
 import { describeDelta, diffValues, isPlainObject, Leaf, pathString } from './values';
 
@@ -212,7 +202,12 @@ export function diffStack(stage: string, stackName: string, base: unknown, head:
     const f = facts(rh, tree, h.index);
     // A weakening is judged on the base side's facts too (e.g. a bucket that stops being a state bucket).
     const fb = facts(rb, tree, b.index);
-    const ff: ResourceFacts = { ...f, guardsStateBucket: f.guardsStateBucket || fb.guardsStateBucket, isStateBucket: f.isStateBucket || fb.isStateBucket, isLockTable: f.isLockTable || fb.isLockTable };
+    const ff: ResourceFacts = {
+      ...f,
+      guardsStateBucket: f.guardsStateBucket || fb.guardsStateBucket,
+      isStateBucket: f.isStateBucket || fb.isStateBucket,
+      isLockTable: f.isLockTable || fb.isLockTable,
+    };
     const ignored = ignoredAttributes(rh.config);
     const attrs: AttributeChange[] = [];
     const forcedBy: string[] = [];
@@ -221,7 +216,15 @@ export function diffStack(stage: string, stackName: string, base: unknown, head:
       const name = attributeName(rh.type, path);
       const top = leaf.path[0] ?? '';
       if (rh.mode === 'resource' && top !== 'lifecycle' && (ignored.all || ignored.names.has(top))) {
-        attrs.push(attrChange(path, name, leaf, { risk: 'low', why: 'ignored by lifecycle.ignore_changes' }, ' (ignored by lifecycle.ignore_changes: only resources created later get it)'));
+        attrs.push(
+          attrChange(
+            path,
+            name,
+            leaf,
+            { risk: 'low', why: 'ignored by lifecycle.ignore_changes' },
+            ' (ignored by lifecycle.ignore_changes: only resources created later get it)',
+          ),
+        );
         continue;
       }
       if (rh.mode === 'resource' && forcesReplacement(rh.type, path)) forcedBy.push(path);
@@ -251,7 +254,15 @@ export function diffStack(stage: string, stackName: string, base: unknown, head:
       // A whole new (or removed) stack: its settings come and go with it; its resources carry the risk.
       const wholeStack = base === undefined || head === undefined;
       const risk: Risk = wholeStack ? { risk: 'low', why: added ? 'part of a new stack' : 'part of a removed stack' } : addedRisk;
-      mk({ kind: added ? 'added' : 'removed', risk: risk.risk, why: risk.why, subject: key, label, text: `${label} ${added ? 'is added' : 'is removed'}`, attributes: [] });
+      mk({
+        kind: added ? 'added' : 'removed',
+        risk: risk.risk,
+        why: risk.why,
+        subject: key,
+        label,
+        text: `${label} ${added ? 'is added' : 'is removed'}`,
+        attributes: [],
+      });
       continue;
     }
     const leaves = diffValues(vb, vh);
@@ -300,9 +311,14 @@ function describeEntry(key: string): { label: string; riskOf: (path: string, bef
   const medium: Risk = { risk: 'medium', why: 'other settings' };
   switch (kind) {
     case 'terraform':
-      if (name === 'backend') return { label: 'state backend', riskOf: (p, a, b) => backendRisk(p, a, b), addedRisk: { risk: 'critical', why: "moves the stack's state" } };
+      if (name === 'backend')
+        return { label: 'state backend', riskOf: (p, a, b) => backendRisk(p, a, b), addedRisk: { risk: 'critical', why: "moves the stack's state" } };
       if (name.startsWith('required_providers.')) {
-        return { label: `provider ${name.slice('required_providers.'.length)} requirement`, riskOf: () => ({ risk: 'medium', why: 'provider versions' }), addedRisk: { risk: 'medium', why: 'provider versions' } };
+        return {
+          label: `provider ${name.slice('required_providers.'.length)} requirement`,
+          riskOf: () => ({ risk: 'medium', why: 'provider versions' }),
+          addedRisk: { risk: 'medium', why: 'provider versions' },
+        };
       }
       return { label: `terraform ${name}`, riskOf: () => medium, addedRisk: medium };
     case 'provider':

@@ -37,4 +37,3 @@ export function parseSynthTree(files: Readonly<Record<string, string>>, label = 
   }
   return { stacks, inventories };
 }
-

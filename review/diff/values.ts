@@ -80,8 +80,7 @@ export function diffValues(before: unknown, after: unknown, path: readonly strin
   if (Array.isArray(before) && Array.isArray(after)) {
     const id = identityField(before, after);
     if (id) {
-      const index = (list: readonly unknown[]): Map<string, unknown> =>
-        new Map(list.map((x) => [String((x as Record<string, unknown>)[id]), x]));
+      const index = (list: readonly unknown[]): Map<string, unknown> => new Map(list.map((x) => [String((x as Record<string, unknown>)[id]), x]));
       const ia = index(before);
       const ib = index(after);
       // Same members in a different order: a reorder, reported as one leaf.
@@ -162,8 +161,8 @@ export function listDelta(before: readonly unknown[], after: readonly unknown[])
   const ca = count(after);
   const added: unknown[] = [];
   const removed: unknown[] = [];
-  for (const [k, n] of ca) for (let i = (cb.get(k) ?? 0); i < n; i++) added.push(JSON.parse(k));
-  for (const [k, n] of cb) for (let i = (ca.get(k) ?? 0); i < n; i++) removed.push(JSON.parse(k));
+  for (const [k, n] of ca) for (let i = cb.get(k) ?? 0; i < n; i++) added.push(JSON.parse(k));
+  for (const [k, n] of cb) for (let i = ca.get(k) ?? 0; i < n; i++) removed.push(JSON.parse(k));
   const byText = (x: unknown, y: unknown): number => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1);
   return { added: added.sort(byText), removed: removed.sort(byText) };
 }

@@ -42,7 +42,10 @@ export function renderPlanSummary(s: PlanSummary, title: string): string {
   const total = PLAN_ACTIONS.reduce((n, a) => n + s.counts[a], 0);
   if (s.incomplete) out.push('**The plan did not complete** (Terraform reported an error): what follows is partial.', '');
   if (s.drift.length > 0) {
-    out.push(`**Drift**: ${s.drift.length} resource${s.drift.length === 1 ? '' : 's'} changed outside Terraform since the last apply: ${s.drift.map(code).join(', ')}.`, '');
+    out.push(
+      `**Drift**: ${s.drift.length} resource${s.drift.length === 1 ? '' : 's'} changed outside Terraform since the last apply: ${s.drift.map(code).join(', ')}.`,
+      '',
+    );
   }
   if (total === 0 && s.outputs.length === 0) {
     out.push('**No changes.** The infrastructure matches the configuration.');
@@ -67,7 +70,12 @@ export function renderPlanSummary(s: PlanSummary, title: string): string {
     if (s.outputs.length > 0) counts.push(`${s.outputs.length} output${s.outputs.length === 1 ? '' : 's'}`);
     out.push('', `<details><summary>${rest} more: ${counts.join(', ')}</summary>`, '');
     for (const o of s.others) {
-      const detail = o.action === 'move' && o.from ? ` from ${code(o.from)}` : o.attributes.length > 0 ? `: ${o.attributes.map((a) => a.replace(/^(\S+)/, (m) => code(m))).join(', ')}` : '';
+      const detail =
+        o.action === 'move' && o.from
+          ? ` from ${code(o.from)}`
+          : o.attributes.length > 0
+            ? `: ${o.attributes.map((a) => a.replace(/^(\S+)/, (m) => code(m))).join(', ')}`
+            : '';
       out.push(`- ${o.action} ${code(o.address)}${detail}`);
     }
     for (const o of s.outputs) out.push(`- output ${code(o.name)}: ${o.action}`);

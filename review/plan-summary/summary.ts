@@ -156,7 +156,10 @@ export function summarizePlan(plan: Plan): PlanSummary {
     .filter(([, c]) => !(c.actions.length === 1 && c.actions[0] === 'no-op'))
     .map(([name, c]) => ({ name, action: c.actions.join(', ') }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  const drift = plan.resource_drift.filter((d) => actionOf(d) !== undefined).map((d) => d.address).sort();
+  const drift = plan.resource_drift
+    .filter((d) => actionOf(d) !== undefined)
+    .map((d) => d.address)
+    .sort();
   return {
     ...(plan.terraform_version ? { terraformVersion: plan.terraform_version } : {}),
     counts,

@@ -65,7 +65,9 @@ function main(): void {
 
   log('## Synth: ours vs the naive cdktf setup');
   log('');
-  log(`Median of ${RUNS} runs (min-max). Ours: \`node dist/main.js\` (compiled JavaScript, deep provider imports). Naive: the same stacks with provider classes imported from the package root, run by \`ts-node\` with type checking (a fresh \`cdktf init\` project's \`npx ts-node main.ts\`). Three stages each.`);
+  log(
+    `Median of ${RUNS} runs (min-max). Ours: \`node dist/main.js\` (compiled JavaScript, deep provider imports). Naive: the same stacks with provider classes imported from the package root, run by \`ts-node\` with type checking (a fresh \`cdktf init\` project's \`npx ts-node main.ts\`). Three stages each.`,
+  );
   log('');
   log('| hosts/stage | monitors/stage | resources | ours: wall | ours: peak RSS | ms/item | marginal ms/item | naive: wall | naive: peak RSS | naive/ours |');
   log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -79,28 +81,39 @@ function main(): void {
     const items = resources + 3 * size.hosts;
     let naiveCells = ['-', '-', '-'];
     if (NAIVE) {
-      const naive = measureNode([tsNode, '--project', path.join(naiveDir, 'tsconfig.json'), path.join(naiveDir, 'main.ts'), '--config', cfg, '--out', `${out}-naive`], {
-        cwd: naiveDir,
-        runs: RUNS,
-        label: 'naive',
-      });
+      const naive = measureNode(
+        [tsNode, '--project', path.join(naiveDir, 'tsconfig.json'), path.join(naiveDir, 'main.ts'), '--config', cfg, '--out', `${out}-naive`],
+        {
+          cwd: naiveDir,
+          runs: RUNS,
+          label: 'naive',
+        },
+      );
       const diff = spawnSync('diff', ['-r', out, `${out}-naive`], { encoding: 'utf8' });
       if (diff.status !== 0) throw new Error(`naive and ours synthesize different output:\n${diff.stdout.slice(0, 2000)}`);
       naiveCells = [fmt(naive), mem(naive), `${(naive.wallMs.median / ours.wallMs.median).toFixed(1)}x`];
     }
     const marginal = prev ? ((ours.wallMs.median - prev.wall) / (items - prev.items)).toFixed(3) : '-';
     prev = { wall: ours.wallMs.median, items };
-    log(`| ${size.hosts.toLocaleString('en')} | ${size.monitors.toLocaleString('en')} | ${resources.toLocaleString('en')} | ${fmt(ours)} | ${mem(ours)} | ${(ours.wallMs.median / items).toFixed(3)} | ${marginal} | ${naiveCells.join(' | ')} |`);
+    log(
+      `| ${size.hosts.toLocaleString('en')} | ${size.monitors.toLocaleString('en')} | ${resources.toLocaleString('en')} | ${fmt(ours)} | ${mem(ours)} | ${(ours.wallMs.median / items).toFixed(3)} | ${marginal} | ${naiveCells.join(' | ')} |`,
+    );
   }
   log('');
-  log('"ms/item" is wall time divided by items (resources + hosts, three stages); it includes the fixed start-up (module loading, about 0.5 s), so it falls as sizes grow. "marginal ms/item" is the cost of the items added since the previous row: flat or falling means time grows linearly.');
+  log(
+    '"ms/item" is wall time divided by items (resources + hosts, three stages); it includes the fixed start-up (module loading, about 0.5 s), so it falls as sizes grow. "marginal ms/item" is the cost of the items added since the previous row: flat or falling means time grows linearly.',
+  );
   log('');
 
   log('## Other figures');
   log('');
   log('| what | wall | peak RSS |');
   log('| --- | ---: | ---: |');
-  const cdktf = measureCommand(path.join(REPO, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', path.join(work, 'cdktf-cli-out')], { cwd: REPO, runs: RUNS, label: 'cdktf synth' });
+  const cdktf = measureCommand(path.join(REPO, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', path.join(work, 'cdktf-cli-out')], {
+    cwd: REPO,
+    runs: RUNS,
+    label: 'cdktf synth',
+  });
   log(`| \`cdktf synth\` of the example (app command \`node scripts/app.js\`, sources unchanged) | ${fmt(cdktf)} | - |`);
   const direct = measureNode([path.join(REPO, 'dist', 'main.js'), '--out', path.join(work, 'example-out')], { cwd: REPO, runs: RUNS, label: 'direct synth' });
   log(`| direct synth of the example (\`node dist/main.js\`) | ${fmt(direct)} | ${mem(direct)} |`);
@@ -115,7 +128,10 @@ function main(): void {
     tags: {},
   }));
   const stage: Stage = {
-    name: 'bench', sourceFile: 'stacks/stages/bench.yaml', region: 'us-east-1', owner: 'platform-team',
+    name: 'bench',
+    sourceFile: 'stacks/stages/bench.yaml',
+    region: 'us-east-1',
+    owner: 'platform-team',
     state: { bucket: 'b', lockTable: 't', keyPrefix: 'stages/bench' },
     datadog: { site: 'us5.datadoghq.com', apiUrl: 'https://api.us5.datadoghq.com/' },
     agent: { version: '7.72.0', logsEnabled: true, apmEnabled: true, processEnabled: true },
@@ -141,7 +157,8 @@ function main(): void {
   if (!QUICK) {
     const doc = path.join(REPO, 'BENCHMARKS.md');
     const head = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8').split('<!-- bench:begin -->')[0] : '# Benchmarks\n\n';
-    const tail = fs.existsSync(doc) && fs.readFileSync(doc, 'utf8').includes('<!-- bench:end -->') ? fs.readFileSync(doc, 'utf8').split('<!-- bench:end -->')[1] : '\n';
+    const tail =
+      fs.existsSync(doc) && fs.readFileSync(doc, 'utf8').includes('<!-- bench:end -->') ? fs.readFileSync(doc, 'utf8').split('<!-- bench:end -->')[1] : '\n';
     fs.writeFileSync(doc, `${head}<!-- bench:begin -->\n${lines.join('\n')}\n<!-- bench:end -->${tail}`);
     process.stderr.write(`wrote ${doc}\n`);
   }

@@ -47,7 +47,12 @@ export function measureCommand(cmd: string, args: string[], opts: { cwd: string;
   const walls: number[] = [];
   for (let i = 0; i < opts.runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env, CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`${opts.label}: exit ${r.status}\n${(r.stderr || r.stdout).slice(-2000)}`);
     walls.push(ms);

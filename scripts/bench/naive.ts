@@ -18,7 +18,11 @@ export function rewriteToBarrel(text: string): string {
     const ns = `${camel(mod)}`;
     const alias = `__${pkg.replace('-', '_')}_${ns}`;
     const lines = [`import { ${ns} as ${alias} } from '@cdktf/${pkg}';`];
-    for (const n of names.split(',').map((x) => x.trim()).filter(Boolean)) lines.push(`import ${n} = ${alias}.${n};`);
+    for (const n of names
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean))
+      lines.push(`import ${n} = ${alias}.${n};`);
     return lines.join(' ');
   });
 }
@@ -48,7 +52,16 @@ export function makeNaiveTree(repo: string, dest: string): number {
     path.join(dest, 'tsconfig.json'),
     JSON.stringify(
       {
-        compilerOptions: { target: 'ES2022', module: 'commonjs', lib: ['ES2022'], strict: true, esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true, types: ['node'] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          lib: ['ES2022'],
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          resolveJsonModule: true,
+          types: ['node'],
+        },
         include: ['main.ts', ...SOURCE_DIRS.map((d) => `${d}/**/*.ts`)],
       },
       null,

@@ -44,7 +44,8 @@ describe('layer boundaries', () => {
       fs.writeFileSync(path.join(dir, 'tsconfig.test.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', esModuleInterop: true } }));
       const files: Record<string, string> = {
         'main.ts': "import { run } from './cli/main';\nvoid run;\n",
-        'cli/main.ts': "import { a } from '../model/a';\nimport { s } from '../stacks/s';\nimport { g } from '../gate/g';\nimport { y } from '../constructs/x/y';\nexport const run = [a, s, g, y];\n",
+        'cli/main.ts':
+          "import { a } from '../model/a';\nimport { s } from '../stacks/s';\nimport { g } from '../gate/g';\nimport { y } from '../constructs/x/y';\nexport const run = [a, s, g, y];\n",
         // model imports plan: a lower layer reaching up.
         'model/a.ts': "import { b } from '../plan/b';\nexport const a = b;\n",
         // plan imports constructs (the cdktf package): a pure layer using cdktf.

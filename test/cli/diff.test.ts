@@ -60,8 +60,12 @@ describe('rollout diff', () => {
     const c = capture();
     const code = await runDiff(parseDiffArgs(['--base', a, '--config', repo]), c.io, IN_PROCESS);
     expect(code).toBe(0);
-    expect(c.out.join('')).toBe(`## Change review\n\nBase \`${a} (${a.slice(0, 7)})\`, head \`working tree\`.\n\n**No changes**: every stack and inventory means the same on both sides.\n`);
-    expect(c.err.join('\n')).toMatch(/building and synthesizing base .*\n.*base synthesized in [\d.]+ s\n.*synthesizing head working tree.*\n.*head synthesized in [\d.]+ s\n.*0 changes \([\d.]+ s\)/);
+    expect(c.out.join('')).toBe(
+      `## Change review\n\nBase \`${a} (${a.slice(0, 7)})\`, head \`working tree\`.\n\n**No changes**: every stack and inventory means the same on both sides.\n`,
+    );
+    expect(c.err.join('\n')).toMatch(
+      /building and synthesizing base .*\n.*base synthesized in [\d.]+ s\n.*synthesizing head working tree.*\n.*head synthesized in [\d.]+ s\n.*0 changes \([\d.]+ s\)/,
+    );
   });
 
   test('reordering stage file keys and hosts gives an empty diff', async () => {
@@ -111,7 +115,9 @@ describe('rollout diff', () => {
     await expect(runDiff(parseDiffArgs(['--base', 'no-such-branch', '--config', repo]), c.io, IN_PROCESS)).rejects.toThrow(
       new UsageError(`rollout diff: --base: got "no-such-branch", expected a commit, branch or tag of ${repo}`),
     );
-    await expect(runDiff(parseDiffArgs(['--base', a, '--head=--upload-pack=x', '--config', repo]), c.io, IN_PROCESS)).rejects.toThrow(/--head: got "--upload-pack=x"/);
+    await expect(runDiff(parseDiffArgs(['--base', a, '--head=--upload-pack=x', '--config', repo]), c.io, IN_PROCESS)).rejects.toThrow(
+      /--head: got "--upload-pack=x"/,
+    );
     expect(c.out).toEqual([]);
   });
 
@@ -186,7 +192,9 @@ describe('rollout plan-summary', () => {
   });
 
   test('bad command line: usage errors', () => {
-    expect(() => planSummaryCommand.run([], capture().io)).toThrow(new UsageError('rollout plan-summary: expected at least one PLAN.json (terraform show -json PLANFILE > PLAN.json)'));
+    expect(() => planSummaryCommand.run([], capture().io)).toThrow(
+      new UsageError('rollout plan-summary: expected at least one PLAN.json (terraform show -json PLANFILE > PLAN.json)'),
+    );
     expect(() => planSummaryCommand.run(['a.json', '--colour'], capture().io)).toThrow(/Unknown option '--colour'; allowed options: --title TEXT/);
     expect(() => planSummaryCommand.run(['a.json', 'b.json', '--title', 'x'], capture().io)).toThrow(/--title applies to one plan/);
   });

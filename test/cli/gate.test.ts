@@ -131,12 +131,15 @@ describe('rollout gate against the fake Datadog API', () => {
     const q = fake.requestsTo('query').find((x) => x.params.query === h.queries.latencyBatch)!;
     expect(Number(q.params.from)).toBe((NOW - 48 * HOUR) / 1000);
     expect(Number(q.params.to)).toBe(NOW / 1000);
-    expect(fake.requestsTo('monitors').map((x) => x.params.monitor_tags).sort()).toEqual([
-      'env:prod,rollout_batch:2',
-      'env:prod,rollout_check:app-errors',
-      'env:prod,rollout_check:security',
-    ]);
-    expect(fake.requestsTo('events:list')[0].params).toEqual(expect.objectContaining({ tags: 'env:prod,rollout_batch:2,rollout_phase:start', unaggregated: 'true' }));
+    expect(
+      fake
+        .requestsTo('monitors')
+        .map((x) => x.params.monitor_tags)
+        .sort(),
+    ).toEqual(['env:prod,rollout_batch:2', 'env:prod,rollout_check:app-errors', 'env:prod,rollout_check:security']);
+    expect(fake.requestsTo('events:list')[0].params).toEqual(
+      expect.objectContaining({ tags: 'env:prod,rollout_batch:2,rollout_phase:start', unaggregated: 'true' }),
+    );
     expect(fake.requests.every((x) => x.apiKeyOk && x.appKeyOk)).toBe(true);
     expect(r.err).toContain('gate: reading deploy events, agents, monitors');
   });
@@ -230,7 +233,9 @@ describe('rollout gate against the fake Datadog API', () => {
     expect(Object.values(status(r)).every((s) => s === 'inconclusive')).toBe(true);
     expect(r.ms).toBeLessThan(2000 + 1000);
     expect(fake.requestsTo('query').length).toBeGreaterThan(1); // retried
-    expect(r.report!.json.checks.find((c) => c.id === 'coverage')!.summary).toMatch(/^could not query the agents: GET \/api\/v1\/query: HTTP 500 after \d attempts?; backoff in [\d.]+ s, past the gate's deadline: Internal Server Error$/);
+    expect(r.report!.json.checks.find((c) => c.id === 'coverage')!.summary).toMatch(
+      /^could not query the agents: GET \/api\/v1\/query: HTTP 500 after \d attempts?; backoff in [\d.]+ s, past the gate's deadline: Internal Server Error$/,
+    );
     expectCompleteReport(r);
   });
 
@@ -242,7 +247,9 @@ describe('rollout gate against the fake Datadog API', () => {
     expect(r.report!.json.verdict).toBe('INCONCLUSIVE');
     expect(r.ms).toBeGreaterThanOrEqual(1400);
     expect(r.ms).toBeLessThan(1500 + 1000);
-    expect(r.report!.json.checks.find((c) => c.id === 'coverage')!.summary).toBe('could not query the agents: GET /api/v1/query: the deadline of 1.5 s was reached');
+    expect(r.report!.json.checks.find((c) => c.id === 'coverage')!.summary).toBe(
+      'could not query the agents: GET /api/v1/query: the deadline of 1.5 s was reached',
+    );
     expect(status(r)['rollout-monitors']).toBe('pass'); // the other endpoints answered
     expectCompleteReport(r);
   });
@@ -250,7 +257,13 @@ describe('rollout gate against the fake Datadog API', () => {
   test('fails when the soak time has not elapsed (10 h of 48 h) -> NO-GO', async () => {
     healthy(fake, stage, 2);
     fake.events = [
-      { id: 200, title: 'start', text: 'x', date_happened: (NOW - 10 * HOUR) / 1000, tags: ['env:prod', 'rollout_batch:2', 'rollout_phase:start', 'agent_version:7.72.0', `git.commit.sha:${COMMIT}`] },
+      {
+        id: 200,
+        title: 'start',
+        text: 'x',
+        date_happened: (NOW - 10 * HOUR) / 1000,
+        tags: ['env:prod', 'rollout_batch:2', 'rollout_phase:start', 'agent_version:7.72.0', `git.commit.sha:${COMMIT}`],
+      },
     ];
     const r = await gate();
     expect(r.code).toBe(1);
@@ -299,7 +312,18 @@ describe('rollout gate against the fake Datadog API', () => {
   test('--report FILE.json writes FILE.json and FILE.md; no temporary file is left', async () => {
     healthy(fake, stage, 2);
     const dir = path.join(tempDir('gate-'), 'nested', 'reports');
-    const r = await runCommand(makeGateCommand(deps()), ['--config', configDir, '--stage', 'prod', '--batch', '2', '--api-url', fake.url, '--report', path.join(dir, 'prod-2.json')]);
+    const r = await runCommand(makeGateCommand(deps()), [
+      '--config',
+      configDir,
+      '--stage',
+      'prod',
+      '--batch',
+      '2',
+      '--api-url',
+      fake.url,
+      '--report',
+      path.join(dir, 'prod-2.json'),
+    ]);
     expect(r.code).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual(['prod-2.json', 'prod-2.md']);
     everything.push(...fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')));
@@ -338,7 +362,18 @@ describe('rollout gate against the fake Datadog API', () => {
   test('fails when Datadog refuses the event: exit 1, no retry on 403', async () => {
     fake.reset();
     const r = await runCommand(makeEventCommand(deps({ env: { DD_API_KEY: 'wrong-key-0000' } })), [
-      '--config', configDir, '--api-url', fake.url, '--phase', 'start', '--stage', 'prod', '--batch', '1', '--commit', COMMIT,
+      '--config',
+      configDir,
+      '--api-url',
+      fake.url,
+      '--phase',
+      'start',
+      '--stage',
+      'prod',
+      '--batch',
+      '1',
+      '--commit',
+      COMMIT,
     ]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('rollout event: the start event was not posted: POST /api/v1/events: HTTP 403 (not retried): Forbidden');
@@ -357,7 +392,10 @@ describe('rollout gate: bad command lines and setup (exit 2, one clear message)'
     [['--stage', 'prod'], 'rollout gate: --batch: got null, expected a batch number from 1 to 3 (stage prod has 3 batches)'],
     [['--stage', 'staging', '--batch', '1'], 'rollout gate: --stage: got "staging", expected one of prod'],
     [['--stage', 'prod', '--batch', '1', '--deadline', '0'], 'rollout gate: --deadline: got "0", expected a number of seconds greater than 0 and at most 3600'],
-    [['--stage', 'prod', '--batch', '1', '--deadline', '5m'], 'rollout gate: --deadline: got "5m", expected a number of seconds greater than 0 and at most 3600'],
+    [
+      ['--stage', 'prod', '--batch', '1', '--deadline', '5m'],
+      'rollout gate: --deadline: got "5m", expected a number of seconds greater than 0 and at most 3600',
+    ],
     [
       ['--stage', 'prod', '--batch', '1', '--api-url', 'http://api.us5.datadoghq.com/'],
       'rollout gate: --api-url: got "http://api.us5.datadoghq.com/", expected an https URL such as https://api.us5.datadoghq.com/ (plain http only for 127.0.0.1 or localhost), without credentials, query or fragment',
@@ -404,7 +442,9 @@ describe('rollout gate: bad command lines and setup (exit 2, one clear message)'
     expect(a.err).toBe('rollout event: --phase: got "middle", expected one of start, end');
     const b = await runCommand(ev, ['--config', configDir, '--stage', 'prod', '--batch', '1', '--phase', 'start']);
     expect(b.code).toBe(2);
-    expect(b.err).toBe('rollout event: --commit: got null, expected a git commit id (7 to 40 lowercase hex digits), from --commit, ROLLOUT_COMMIT or GITHUB_SHA');
+    expect(b.err).toBe(
+      'rollout event: --commit: got null, expected a git commit id (7 to 40 lowercase hex digits), from --commit, ROLLOUT_COMMIT or GITHUB_SHA',
+    );
   });
 });
 
@@ -413,7 +453,10 @@ describe('rollout gate: the API URL', () => {
     const { resolveApiUrl } = await import('../../cli/commands/gate');
     expect(resolveApiUrl('gate', undefined, {}, stage)).toEqual({ url: 'https://api.us5.datadoghq.com/', source: 'stage prod' });
     expect(resolveApiUrl('gate', undefined, { DD_SITE: 'datadoghq.eu' }, stage)).toEqual({ url: 'https://api.datadoghq.eu/', source: 'DD_SITE' });
-    expect(resolveApiUrl('gate', 'https://proxy.example/datadog', { DD_SITE: 'datadoghq.eu' }, stage)).toEqual({ url: 'https://proxy.example/datadog/', source: '--api-url' });
+    expect(resolveApiUrl('gate', 'https://proxy.example/datadog', { DD_SITE: 'datadoghq.eu' }, stage)).toEqual({
+      url: 'https://proxy.example/datadog/',
+      source: '--api-url',
+    });
   });
 });
 

@@ -69,7 +69,9 @@ describe('synthesis', () => {
     const out = path.join(tempDir(), 'cdktf.out');
     synthesize({ configDir: REPO, outdir: out, inventoryRoot: path.dirname(out) });
     const before = readTree(out);
-    const bad = tempConfig({ 'dev.yaml': minimalStageYaml().replace('criticality: low', 'criticality: urgent').replace('region: us-east-1', 'region: nowhere') });
+    const bad = tempConfig({
+      'dev.yaml': minimalStageYaml().replace('criticality: low', 'criticality: urgent').replace('region: us-east-1', 'region: nowhere'),
+    });
     const c = capture();
     const code = await run(['synth', '--config', bad, '--out', out], c.io);
     expect(code).toBe(1);
@@ -133,7 +135,10 @@ describe('rollout inventory', () => {
   test('prints a stage inventory, filling managed hosts from Terraform outputs', async () => {
     const dir = tempDir();
     const outputs = path.join(dir, 'outputs.json');
-    fs.writeFileSync(outputs, JSON.stringify({ host_addresses: { value: { 'dev-api-01': '10.1.0.1', 'dev-web-01': '10.1.0.2', 'dev-worker-01': '10.1.0.3' } } }));
+    fs.writeFileSync(
+      outputs,
+      JSON.stringify({ host_addresses: { value: { 'dev-api-01': '10.1.0.1', 'dev-web-01': '10.1.0.2', 'dev-worker-01': '10.1.0.3' } } }),
+    );
     const c = capture();
     expect(await run(['inventory', '--config', REPO, '--stage', 'dev', '--outputs', outputs], c.io)).toBe(0);
     expect(c.out.join('\n')).toContain('ansible_host: 10.1.0.2');

@@ -142,7 +142,14 @@ describe('plan-summary of real terraform plans (state on s3rver + dynalite)', ()
     );
     // What terraform planned, action by action.
     const plan = JSON.parse(fs.readFileSync(file, 'utf8')) as { resource_changes: Array<{ change: { actions: string[] } }> };
-    expect(plan.resource_changes.map((r) => r.change.actions.join('+')).sort()).toEqual(['create', 'create+delete', 'delete', 'delete+create', 'update', 'update']);
+    expect(plan.resource_changes.map((r) => r.change.actions.join('+')).sort()).toEqual([
+      'create',
+      'create+delete',
+      'delete',
+      'delete+create',
+      'update',
+      'update',
+    ]);
   });
 
   test('no value from the plan reaches the summary, sensitive ones included', async () => {

@@ -79,7 +79,11 @@ describe('rollback by reverted commit', () => {
   test('the synth of the revert is byte-identical to A (every stack and inventory)', () => {
     const a = synth.A as Record<string, string>;
     expect(Object.keys(a).filter((f) => f.endsWith('cdk.tf.json')).length).toBeGreaterThanOrEqual(7);
-    expect(Object.keys(a).filter((f) => f.endsWith('hosts.yml'))).toEqual(['ansible/inventories/dev/hosts.yml', 'ansible/inventories/prod/hosts.yml', 'ansible/inventories/test/hosts.yml']);
+    expect(Object.keys(a).filter((f) => f.endsWith('hosts.yml'))).toEqual([
+      'ansible/inventories/dev/hosts.yml',
+      'ansible/inventories/prod/hosts.yml',
+      'ansible/inventories/test/hosts.yml',
+    ]);
     expect(synth.R).toEqual(a);
     expect(synth.B).not.toEqual(a);
   });
@@ -87,7 +91,12 @@ describe('rollback by reverted commit', () => {
   test('A -> B lists the three changes in words', () => {
     const forward = diffTrees(parseSynthTree(synth.A as Record<string, string>), parseSynthTree(synth.B as Record<string, string>));
     const texts = forward.changes.map((c) => `${c.risk} ${c.text}`);
-    expect(texts).toEqual(expect.arrayContaining(['high agent version 7.72.0 -> 7.73.0 on 39 hosts', expect.stringMatching(/^high host prod-web-09 joins the rollout in batch \d$/)]));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'high agent version 7.72.0 -> 7.73.0 on 39 hosts',
+        expect.stringMatching(/^high host prod-web-09 joins the rollout in batch \d$/),
+      ]),
+    );
     expect(texts.some((t) => t.includes('degradation threshold (%) 5 -> 4'))).toBe(true);
     expect(forward.changes.every((c) => c.stage === 'prod')).toBe(true);
   });

@@ -70,9 +70,21 @@ interface S3BackendBlock {
 
 /** Settings pointing at real AWS credentials/endpoints that would defeat the emulators; dropped. */
 const CREDENTIAL_AND_ENDPOINT_SETTINGS = [
-  'access_key', 'secret_key', 'token', 'profile', 'shared_config_files', 'shared_credentials_files',
-  'assume_role', 'assume_role_with_web_identity', 'endpoints', 'endpoint', 'dynamodb_endpoint',
-  'iam_endpoint', 'sts_endpoint', 'force_path_style', 'use_path_style',
+  'access_key',
+  'secret_key',
+  'token',
+  'profile',
+  'shared_config_files',
+  'shared_credentials_files',
+  'assume_role',
+  'assume_role_with_web_identity',
+  'endpoints',
+  'endpoint',
+  'dynamodb_endpoint',
+  'iam_endpoint',
+  'sts_endpoint',
+  'force_path_style',
+  'use_path_style',
 ];
 
 /** Extracts and sanity-checks the s3 backend from a stack's `terraform.backend` object. */
@@ -204,7 +216,7 @@ export function describeStateBackendE2E(label: string, backendBlock: Record<stri
       } finally {
         await emu?.stop();
         if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
-         
+
         console.log(`state-backend e2e timings (ms): ${JSON.stringify(timings)}`);
       }
     }, 30_000);
@@ -225,88 +237,97 @@ export function describeStateBackendE2E(label: string, backendBlock: Record<stri
       expect(main.terraform.backend).toEqual({ s3: synth });
     });
 
-    test('terraform init and apply store the state in the bucket at exactly the configured key', async () => {
-      fs.writeFileSync(releaseFile, ''); // the hold provisioner returns immediately on the first apply
-      let t = Date.now();
-      const init = await tf(['init', '-input=false'], INIT_TIMEOUT_MS);
-      timings.initMs = Date.now() - t;
-      expect({ code: init.code, out: describeResult(init) }).toMatchObject({ code: 0 });
-      expect(init.stdout).toContain('Successfully configured the backend "s3"');
+    test(
+      'terraform init and apply store the state in the bucket at exactly the configured key',
+      async () => {
+        fs.writeFileSync(releaseFile, ''); // the hold provisioner returns immediately on the first apply
+        let t = Date.now();
+        const init = await tf(['init', '-input=false'], INIT_TIMEOUT_MS);
+        timings.initMs = Date.now() - t;
+        expect({ code: init.code, out: describeResult(init) }).toMatchObject({ code: 0 });
+        expect(init.stdout).toContain('Successfully configured the backend "s3"');
 
-      t = Date.now();
-      const apply = await tf(['apply', '-auto-approve', '-input=false']);
-      timings.firstApplyMs = Date.now() - t;
-      expect({ code: apply.code, out: describeResult(apply) }).toMatchObject({ code: 0 });
-      expect(apply.stdout).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed/);
+        t = Date.now();
+        const apply = await tf(['apply', '-auto-approve', '-input=false']);
+        timings.firstApplyMs = Date.now() - t;
+        expect({ code: apply.code, out: describeResult(apply) }).toMatchObject({ code: 0 });
+        expect(apply.stdout).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed/);
 
-      // The object exists at exactly `key` (and nothing else was written to the bucket).
-      expect(await listObjectKeys(emu!.s3Endpoint, synth.bucket)).toEqual([synth.key]);
-      const body = await getObject(emu!.s3Endpoint, synth.bucket, synth.key);
-      expect(body).toBeDefined();
-      const state = JSON.parse(body!.toString('utf8')) as {
-        version: number;
-        resources: Array<{ mode: string; type: string; name: string }>;
-      };
-      expect(state.version).toBe(4);
-      expect(state.resources.map((r) => `${r.mode}.${r.type}.${r.name}`).sort()).toEqual([
-        'managed.terraform_data.hold',
-        'managed.terraform_data.marker',
-      ]);
+        // The object exists at exactly `key` (and nothing else was written to the bucket).
+        expect(await listObjectKeys(emu!.s3Endpoint, synth.bucket)).toEqual([synth.key]);
+        const body = await getObject(emu!.s3Endpoint, synth.bucket, synth.key);
+        expect(body).toBeDefined();
+        const state = JSON.parse(body!.toString('utf8')) as {
+          version: number;
+          resources: Array<{ mode: string; type: string; name: string }>;
+        };
+        expect(state.version).toBe(4);
+        expect(state.resources.map((r) => `${r.mode}.${r.type}.${r.name}`).sort()).toEqual(['managed.terraform_data.hold', 'managed.terraform_data.marker']);
 
-      // The backend's consistency digest in the lock table matches the stored bytes, and no lock is left.
-      const digests = await getStateDigests(emu!.dynamoEndpoint, synth.dynamodb_table);
-      expect(digests).toEqual({ [`${lockId}-md5`]: createHash('md5').update(body!).digest('hex') });
-      expect(await locks()).toEqual([]);
-      initialApplyOk = true;
-    }, TEST_TIMEOUT_MS);
+        // The backend's consistency digest in the lock table matches the stored bytes, and no lock is left.
+        const digests = await getStateDigests(emu!.dynamoEndpoint, synth.dynamodb_table);
+        expect(digests).toEqual({ [`${lockId}-md5`]: createHash('md5').update(body!).digest('hex') });
+        expect(await locks()).toEqual([]);
+        initialApplyOk = true;
+      },
+      TEST_TIMEOUT_MS,
+    );
 
-    test('fails when a second apply runs while the first one holds the DynamoDB lock', async () => {
-      requirePreviousSteps();
-      const t = Date.now();
-      const { proc: first, lock } = await startHoldingApply();
-      expect(lock.info.Operation).toBe('OperationTypeApply');
-      expect(lock.info.Path).toBe(lockId);
+    test(
+      'fails when a second apply runs while the first one holds the DynamoDB lock',
+      async () => {
+        requirePreviousSteps();
+        const t = Date.now();
+        const { proc: first, lock } = await startHoldingApply();
+        expect(lock.info.Operation).toBe('OperationTypeApply');
+        expect(lock.info.Path).toBe(lockId);
 
-      const second = await tf(['apply', '-auto-approve', '-input=false', '-lock-timeout=0s']);
-      expect(second.code).not.toBe(0);
-      expect(second.stderr + second.stdout).toContain(LOCK_ERROR);
-      expect(lockIdFromOutput(second.stderr + second.stdout)).toBe(lock.info.ID);
-      // The failed attempt must not have stolen or released the holder's lock.
-      expect((await locks()).map((l) => l.info.ID)).toEqual([lock.info.ID]);
+        const second = await tf(['apply', '-auto-approve', '-input=false', '-lock-timeout=0s']);
+        expect(second.code).not.toBe(0);
+        expect(second.stderr + second.stdout).toContain(LOCK_ERROR);
+        expect(lockIdFromOutput(second.stderr + second.stdout)).toBe(lock.info.ID);
+        // The failed attempt must not have stolen or released the holder's lock.
+        expect((await locks()).map((l) => l.info.ID)).toEqual([lock.info.ID]);
 
-      fs.writeFileSync(releaseFile, '');
-      const firstResult = await first.result;
-      expect({ code: firstResult.code, out: describeResult(firstResult) }).toMatchObject({ code: 0 });
-      expect(firstResult.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 1 destroyed/);
-      expect(await locks()).toEqual([]);
-      timings.lockContentionMs = Date.now() - t;
-    }, TEST_TIMEOUT_MS);
+        fs.writeFileSync(releaseFile, '');
+        const firstResult = await first.result;
+        expect({ code: firstResult.code, out: describeResult(firstResult) }).toMatchObject({ code: 0 });
+        expect(firstResult.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 1 destroyed/);
+        expect(await locks()).toEqual([]);
+        timings.lockContentionMs = Date.now() - t;
+      },
+      TEST_TIMEOUT_MS,
+    );
 
-    test('fails when planning against a stale lock left by a killed apply, until force-unlock removes it', async () => {
-      requirePreviousSteps();
-      const t = Date.now();
-      const { proc, lock } = await startHoldingApply();
-      proc.kill('SIGKILL'); // the whole process group: terraform and its provisioner shell
-      const killed = await proc.result;
-      expect(killed.signal).toBe('SIGKILL');
-      expect((await locks()).map((l) => l.info.ID)).toEqual([lock.info.ID]); // nobody released it
+    test(
+      'fails when planning against a stale lock left by a killed apply, until force-unlock removes it',
+      async () => {
+        requirePreviousSteps();
+        const t = Date.now();
+        const { proc, lock } = await startHoldingApply();
+        proc.kill('SIGKILL'); // the whole process group: terraform and its provisioner shell
+        const killed = await proc.result;
+        expect(killed.signal).toBe('SIGKILL');
+        expect((await locks()).map((l) => l.info.ID)).toEqual([lock.info.ID]); // nobody released it
 
-      const blocked = await tf(['plan', '-input=false', '-lock-timeout=0s']);
-      expect(blocked.code).not.toBe(0);
-      expect(blocked.stderr + blocked.stdout).toContain(LOCK_ERROR);
-      const parsedId = lockIdFromOutput(blocked.stderr + blocked.stdout);
-      expect(parsedId).toBe(lock.info.ID);
+        const blocked = await tf(['plan', '-input=false', '-lock-timeout=0s']);
+        expect(blocked.code).not.toBe(0);
+        expect(blocked.stderr + blocked.stdout).toContain(LOCK_ERROR);
+        const parsedId = lockIdFromOutput(blocked.stderr + blocked.stdout);
+        expect(parsedId).toBe(lock.info.ID);
 
-      const unlock = await tf(['force-unlock', '-force', parsedId!]);
-      expect({ code: unlock.code, out: describeResult(unlock) }).toMatchObject({ code: 0 });
-      expect(unlock.stdout).toContain('Terraform state has been successfully unlocked!');
-      expect(await locks()).toEqual([]);
+        const unlock = await tf(['force-unlock', '-force', parsedId!]);
+        expect({ code: unlock.code, out: describeResult(unlock) }).toMatchObject({ code: 0 });
+        expect(unlock.stdout).toContain('Terraform state has been successfully unlocked!');
+        expect(await locks()).toEqual([]);
 
-      const plan = await tf(['plan', '-input=false', '-lock-timeout=0s']);
-      expect({ code: plan.code, out: describeResult(plan) }).toMatchObject({ code: 0 });
-      expect(await locks()).toEqual([]);
-      timings.staleLockMs = Date.now() - t;
-    }, TEST_TIMEOUT_MS);
+        const plan = await tf(['plan', '-input=false', '-lock-timeout=0s']);
+        expect({ code: plan.code, out: describeResult(plan) }).toMatchObject({ code: 0 });
+        expect(await locks()).toEqual([]);
+        timings.staleLockMs = Date.now() - t;
+      },
+      TEST_TIMEOUT_MS,
+    );
   });
 }
 

@@ -24,7 +24,10 @@ const stage = exampleStage('test'); // 6 hosts, batches of 2/2/2, soak 48/48/72 
 const plan = (batch = 2, now = NOW): GatePlan => planGate(stage, batch, now);
 const ok = <T>(value: T): Fetched<T> => ({ ok: true, value });
 const failed = (error: string): Fetched<never> => ({ ok: false, error });
-const flat = (value: number | null, n = 20, t0 = NOW - 2 * HOUR): Series => ({ tags: [], points: Array.from({ length: n }, (_, i) => [t0 + i * 60_000, value] as const) });
+const flat = (value: number | null, n = 20, t0 = NOW - 2 * HOUR): Series => ({
+  tags: [],
+  points: Array.from({ length: n }, (_, i) => [t0 + i * 60_000, value] as const),
+});
 const startEvent = (atMs: number, version = '7.72.0', id = 'e1', batch = 2): DeployEvent => ({
   id,
   title: 'start',
@@ -88,7 +91,12 @@ describe('soak time', () => {
   });
 
   test('the latest start event of the version counts (a redeploy restarts the clock; other versions and batches do not)', () => {
-    const events = [startEvent(NOW - 100 * HOUR, '7.72.0', 'a'), startEvent(NOW - 10 * HOUR, '7.72.0', 'b'), startEvent(NOW - 1 * HOUR, '7.71.1', 'c'), startEvent(NOW - 2 * HOUR, '7.72.0', 'd', 1)];
+    const events = [
+      startEvent(NOW - 100 * HOUR, '7.72.0', 'a'),
+      startEvent(NOW - 10 * HOUR, '7.72.0', 'b'),
+      startEvent(NOW - 1 * HOUR, '7.71.1', 'c'),
+      startEvent(NOW - 2 * HOUR, '7.72.0', 'd', 1),
+    ];
     expect(latestDeployStart(plan(), events)?.id).toBe('b');
     expect(soakCheck(plan(), ok(events)).status).toBe('fail');
   });
@@ -104,7 +112,8 @@ describe('soak time', () => {
 
 describe('coverage', () => {
   const p = plan(2);
-  const agents = (versions: Record<string, string>): Series[] => Object.entries(versions).map(([h, v]) => ({ tags: [`host:${h}`, `version:${v}`], points: [[NOW - 60_000, 1]] }));
+  const agents = (versions: Record<string, string>): Series[] =>
+    Object.entries(versions).map(([h, v]) => ({ tags: [`host:${h}`, `version:${v}`], points: [[NOW - 60_000, 1]] }));
   const obs = (series: Fetched<readonly Series[]>) => ({ query: p.coverage, result: series });
   const [h1, h2] = p.batchHosts;
 
@@ -124,7 +133,13 @@ describe('coverage', () => {
 
   test('a host that moved versions counts with its latest point; empty points do not count', () => {
     const series: Series[] = [
-      { tags: [`host:${h1}`, 'version:7.71.1'], points: [[NOW - 300_000, 1], [NOW - 60_000, null]] },
+      {
+        tags: [`host:${h1}`, 'version:7.71.1'],
+        points: [
+          [NOW - 300_000, 1],
+          [NOW - 60_000, null],
+        ],
+      },
       { tags: [`host:${h1}`, 'version:7.72.0'], points: [[NOW - 120_000, 1]] },
       { tags: [`host:${h2}`, 'version:7.72.0'], points: [[NOW - 120_000, null]] },
     ];
@@ -146,7 +161,10 @@ describe('coverage', () => {
 
 describe('monitors', () => {
   const check = (ms: readonly MonitorState[] | Fetched<readonly MonitorState[]>): CheckResult =>
-    monitorsCheck('rollout-monitors', 'Rollout monitors', { tags: ['env:test', 'rollout_batch:2'], result: Array.isArray(ms) ? ok(ms) : (ms as Fetched<readonly MonitorState[]>) });
+    monitorsCheck('rollout-monitors', 'Rollout monitors', {
+      tags: ['env:test', 'rollout_batch:2'],
+      result: Array.isArray(ms) ? ok(ms) : (ms as Fetched<readonly MonitorState[]>),
+    });
 
   test('passes when none is in Alert (Warn is not Alert)', () => {
     expect(check([mon(1, 'OK'), mon(2, 'Warn')])).toEqual(expect.objectContaining({ status: 'pass', observed: 0 }));
@@ -170,7 +188,8 @@ describe('monitors', () => {
 
 describe('degradation', () => {
   const p = plan(2);
-  const lat = (batch: number | null, baseline: number | null, n = 20): CheckResult => degradationCheck(p, 'latency', comparison(ok([flat(batch, n)]), ok([flat(baseline, n)])));
+  const lat = (batch: number | null, baseline: number | null, n = 20): CheckResult =>
+    degradationCheck(p, 'latency', comparison(ok([flat(batch, n)]), ok([flat(baseline, n)])));
   const err = (batch: number, baseline: number): CheckResult => degradationCheck(p, 'error-rate', comparison(ok([flat(batch)]), ok([flat(baseline)])));
 
   test.each([
@@ -206,7 +225,18 @@ describe('degradation', () => {
   });
 
   test('means ignore empty points; percent change handles a zero baseline', () => {
-    expect(seriesMean([{ tags: [], points: [[1, 1], [2, null], [3, 3]] }])).toEqual({ mean: 2, points: 2 });
+    expect(
+      seriesMean([
+        {
+          tags: [],
+          points: [
+            [1, 1],
+            [2, null],
+            [3, 3],
+          ],
+        },
+      ]),
+    ).toEqual({ mean: 2, points: 2 });
     expect(percentChange(106, 100)).toBeCloseTo(6);
     expect(percentChange(0, 0)).toBe(0);
     expect(percentChange(1, 0)).toBeNull();
@@ -238,7 +268,11 @@ describe('verdict', () => {
 
   test('a failed check outranks missing data: NO-GO', () => {
     const o = healthyObs(plan());
-    const checks = evaluateChecks(plan(), { ...o, rolloutMonitors: { ...o.rolloutMonitors, result: ok([mon(1, 'Alert')]) }, agentRunning: { ...o.agentRunning, result: ok([]) } });
+    const checks = evaluateChecks(plan(), {
+      ...o,
+      rolloutMonitors: { ...o.rolloutMonitors, result: ok([mon(1, 'Alert')]) },
+      agentRunning: { ...o.agentRunning, result: ok([]) },
+    });
     expect(checks.map((c) => c.status)).toEqual(['pass', 'inconclusive', 'fail', 'pass', 'pass', 'pass', 'pass']);
     expect(decideVerdict(checks)).toBe('NO-GO');
   });

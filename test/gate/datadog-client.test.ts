@@ -23,7 +23,15 @@ function api(opts: Partial<TransportOptions> & { deadlineMs?: number } = {}, key
   deadlines.push(deadline);
   const client = datadogApi(
     { apiUrl: fake.url, ...keys },
-    { requestTimeoutMs: 5000, retry: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 }, random: () => 0.5, now: () => NOW, progress: (l) => progress.push(l), deadline, ...opts },
+    {
+      requestTimeoutMs: 5000,
+      retry: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 },
+      random: () => 0.5,
+      now: () => NOW,
+      progress: (l) => progress.push(l),
+      deadline,
+      ...opts,
+    },
   );
   return { client, progress };
 }
@@ -52,7 +60,9 @@ test('fails when the deadline is reached, whatever the request timeout', async (
 test('fails after the attempts are used up on 5xx', async () => {
   fake.always('events:list', serverError(502));
   const { client, progress } = api();
-  await expect(client.listEvents(['env:prod'], { fromMs: NOW - 60_000, toMs: NOW })).rejects.toThrow('GET /api/v1/events: HTTP 502 after 4 attempts: Internal Server Error');
+  await expect(client.listEvents(['env:prod'], { fromMs: NOW - 60_000, toMs: NOW })).rejects.toThrow(
+    'GET /api/v1/events: HTTP 502 after 4 attempts: Internal Server Error',
+  );
   expect(progress).toHaveLength(3);
   expect(fake.requestsTo('events:list')).toHaveLength(4);
 });

@@ -67,7 +67,9 @@ describe('report rendering', () => {
     expect(md.indexOf('## Summary')).toBeLessThan(md.indexOf('## Policy'));
     expect(md.indexOf('## Policy')).toBeLessThan(md.indexOf('## Checks'));
     expect(md).toContain('| 2 | Coverage | PASS | 100 % | >= 99 % |');
-    expect(md).toContain('`sum:datadog.agent.running{env:test AND rollout_batch:2} by {host,version}` | 2025-06-02T11:50:00.000Z .. 2025-06-02T12:00:00.000Z | 2 hosts |');
+    expect(md).toContain(
+      '`sum:datadog.agent.running{env:test AND rollout_batch:2} by {host,version}` | 2025-06-02T11:50:00.000Z .. 2025-06-02T12:00:00.000Z | 2 hosts |',
+    );
     expect(md).toContain('`p95:trace.http.request{env:test AND (rollout_batch:3)}` | 2025-05-31T12:00:00.000Z .. 2025-06-02T12:00:00.000Z | 0.2 s | 30 |');
     expect(md).toContain('- monitor 1 "m | pipe": OK'); // details are list items, not table cells
     expect(md.endsWith('\n')).toBe(true);
@@ -79,7 +81,20 @@ describe('report rendering', () => {
     const text = renderJson(r);
     expect(JSON.parse(text)).toEqual(r);
     expect(Object.keys(JSON.parse(text))).toEqual([
-      'kind', 'version', 'verdict', 'exitCode', 'soft', 'stage', 'batch', 'batchCount', 'agentVersion', 'evaluatedAt', 'apiUrl', 'reasons', 'settings', 'checks',
+      'kind',
+      'version',
+      'verdict',
+      'exitCode',
+      'soft',
+      'stage',
+      'batch',
+      'batchCount',
+      'agentVersion',
+      'evaluatedAt',
+      'apiUrl',
+      'reasons',
+      'settings',
+      'checks',
     ]);
     expect(renderJson(await run(stubApi()))).toBe(text);
   });

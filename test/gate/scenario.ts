@@ -81,9 +81,27 @@ export function healthy(fake: FakeDatadog, stage: Stage, batch: number, now = NO
   const count = stage.rollout.batchPercentages.length;
   // An older start event of the same batch, and one of another version: the gate takes the latest of its version.
   fake.events.push(
-    { id: 101, title: 'start (earlier attempt)', text: 'x', date_happened: Math.floor((deployStartMs - 30 * HOUR) / 1000), tags: deploymentEventTags(stage.name, batch, 'start', version, COMMIT) },
-    { id: 102, title: 'start of an older version', text: 'x', date_happened: Math.floor((deployStartMs - 10 * HOUR) / 1000), tags: deploymentEventTags(stage.name, batch, 'start', '7.71.1', COMMIT) },
-    { id: 103, title: 'Datadog Agent rollout started', text: 'x', date_happened: Math.floor(deployStartMs / 1000), tags: deploymentEventTags(stage.name, batch, 'start', version, COMMIT) },
+    {
+      id: 101,
+      title: 'start (earlier attempt)',
+      text: 'x',
+      date_happened: Math.floor((deployStartMs - 30 * HOUR) / 1000),
+      tags: deploymentEventTags(stage.name, batch, 'start', version, COMMIT),
+    },
+    {
+      id: 102,
+      title: 'start of an older version',
+      text: 'x',
+      date_happened: Math.floor((deployStartMs - 10 * HOUR) / 1000),
+      tags: deploymentEventTags(stage.name, batch, 'start', '7.71.1', COMMIT),
+    },
+    {
+      id: 103,
+      title: 'Datadog Agent rollout started',
+      text: 'x',
+      date_happened: Math.floor(deployStartMs / 1000),
+      tags: deploymentEventTags(stage.name, batch, 'start', version, COMMIT),
+    },
   );
   const scope = batchScope(stage.name, batch);
   const base = baselineScope(stage.name, batch, count) ?? scope;

@@ -41,9 +41,7 @@ describe('inventory', () => {
       for (const [name, vars] of Object.entries(batch.hosts) as Array<[string, Json]>) {
         const h = exampleStage('test').hosts.find((x) => x.name === name)!;
         expect(vars.ansible_host).toBe(h.address);
-        expect(vars.datadog_tags).toEqual(
-          expect.arrayContaining([`env:test`, `service:${h.service}`, `team:${h.team}`, `rollout_batch:${n}`]),
-        );
+        expect(vars.datadog_tags).toEqual(expect.arrayContaining([`env:test`, `service:${h.service}`, `team:${h.team}`, `rollout_batch:${n}`]));
       }
     }
     expect(Object.keys(stage.children.batch_3.hosts)).toContain('test-db-proxy-01');
@@ -52,7 +50,9 @@ describe('inventory', () => {
   test('prod puts every critical host in the last batch', () => {
     const inv = parse(renderInventory(exampleStage('prod'))) as Json;
     const batches = inv.all.children.prod.children;
-    const crit = exampleStage('prod').hosts.filter((h) => h.criticality === 'critical').map((h) => h.name);
+    const crit = exampleStage('prod')
+      .hosts.filter((h) => h.criticality === 'critical')
+      .map((h) => h.name);
     expect(Object.keys(batches.batch_3.hosts)).toEqual(expect.arrayContaining(crit));
     expect(Object.keys(batches.batch_1.hosts).map((n) => exampleStage('prod').hosts.find((h) => h.name === n)!.criticality)).not.toContain('high');
   });
@@ -74,7 +74,9 @@ describe('inventory', () => {
     const all = Object.assign({}, ...Object.values(inv.all.children.dev.children).map((b) => (b as Json).hosts));
     expect(all['dev-web-01'].ansible_host).toBe('10.20.1.6');
     expect(all['dev-api-01'].ansible_host).toBe('10.20.1.5');
-    const cdktfOutputs = JSON.stringify({ 'dev-infra': { host_addresses: { 'dev-api-01': '10.20.1.5', 'dev-web-01': '10.20.1.6', 'dev-worker-01': '10.20.2.7' } } });
+    const cdktfOutputs = JSON.stringify({
+      'dev-infra': { host_addresses: { 'dev-api-01': '10.20.1.5', 'dev-web-01': '10.20.1.6', 'dev-worker-01': '10.20.2.7' } },
+    });
     expect(addressesFromOutputs(dev, 'outputs.json', cdktfOutputs)).toEqual(addrs);
   });
 

@@ -4,7 +4,30 @@ import { emitYaml, yamlScalar } from '../../inventory/yaml-emit';
 
 const scalar = fc.oneof(
   fc.string(),
-  fc.constantFrom('true', 'no', 'Off', 'null', '~', 'y', '7.72.0', '10.0.0.1', '1e3', '0x1f', '12:30', '2026-11-22', '-', 'a: b', 'a #b', '@x', '"q"', "'s'", 'env:dev', 'k:', '::1', ''),
+  fc.constantFrom(
+    'true',
+    'no',
+    'Off',
+    'null',
+    '~',
+    'y',
+    '7.72.0',
+    '10.0.0.1',
+    '1e3',
+    '0x1f',
+    '12:30',
+    '2026-11-22',
+    '-',
+    'a: b',
+    'a #b',
+    '@x',
+    '"q"',
+    "'s'",
+    'env:dev',
+    'k:',
+    '::1',
+    '',
+  ),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
   fc.boolean(),
@@ -26,7 +49,13 @@ describe('emitYaml', () => {
   });
 
   test('keeps safe strings plain and quotes ambiguous ones', () => {
-    expect(['web-01', 'env:dev', '7.72.0', '10.30.1.11', 'us5.datadoghq.com'].map(yamlScalar)).toEqual(['web-01', 'env:dev', '7.72.0', '10.30.1.11', 'us5.datadoghq.com']);
+    expect(['web-01', 'env:dev', '7.72.0', '10.30.1.11', 'us5.datadoghq.com'].map(yamlScalar)).toEqual([
+      'web-01',
+      'env:dev',
+      '7.72.0',
+      '10.30.1.11',
+      'us5.datadoghq.com',
+    ]);
     expect(['yes', 'null', '1.5', '12:30', 'a b', ''].map(yamlScalar)).toEqual(['"yes"', '"null"', '"1.5"', '"12:30"', '"a b"', '""']);
     expect(emitYaml({ a: { b: [1, 'x'] }, c: {} })).toBe('a:\n  b: [1, "x"]\nc: {}\n');
   });

@@ -53,7 +53,9 @@ describe('stage model', () => {
       '  - { name: a-01, service: web, team: t1, criticality: low, managed: true }',
       '  - { name: c-03, service: web, team: t1, criticality: low, managed: true, subnetId: subnet-0000000c }',
     ];
-    const base = minimalStageYaml().replace(/hosts:\n.*\n/, '').replace('  vpcId: vpc-0123abcd', '  vpcId: vpc-0123abcd\n  subnetIds: [subnet-0000000a, subnet-0000000b]');
+    const base = minimalStageYaml()
+      .replace(/hosts:\n.*\n/, '')
+      .replace('  vpcId: vpc-0123abcd', '  vpcId: vpc-0123abcd\n  subnetIds: [subnet-0000000a, subnet-0000000b]');
     const one = parseStage('stacks/stages/dev.yaml', `${base}hosts:\n${hosts.join('\n')}\n`).stage!;
     const two = parseStage('stacks/stages/dev.yaml', `${base}hosts:\n${[...hosts].reverse().join('\n')}\n`).stage!;
     expect(one.hosts.map((h) => h.name)).toEqual(['a-01', 'b-02', 'c-03']);
@@ -64,9 +66,7 @@ describe('stage model', () => {
 
   test('fails when a value has the wrong type, naming file, line, path, value and what is allowed', () => {
     const text = minimalStageYaml().replace('criticality: low', 'criticality: urgent');
-    expect(problemsOf(text)).toEqual([
-      'stacks/stages/dev.yaml:10 hosts.0.criticality: got "urgent", expected one of "low", "medium", "high", "critical"',
-    ]);
+    expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:10 hosts.0.criticality: got "urgent", expected one of "low", "medium", "high", "critical"']);
   });
 
   test('fails when a required field is missing, pointing at the parent', () => {
@@ -77,7 +77,9 @@ describe('stage model', () => {
   test('fails when a key is unknown, listing the known keys', () => {
     const text = minimalStageYaml().replace('owner: platform-team', 'owner: platform-team\nregoin: us-west-2');
     const [p] = problemsOf(text);
-    expect(p).toMatch(/^stacks\/stages\/dev\.yaml:4 regoin: got unknown key "regoin", expected one of the known keys: agent, ci, datadog, fleet, hosts, network, owner, region, rollout, stage, state$/);
+    expect(p).toMatch(
+      /^stacks\/stages\/dev\.yaml:4 regoin: got unknown key "regoin", expected one of the known keys: agent, ci, datadog, fleet, hosts, network, owner, region, rollout, stage, state$/,
+    );
   });
 
   test('fails when several fields are wrong, reporting every problem at once', () => {

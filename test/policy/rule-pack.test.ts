@@ -56,7 +56,10 @@ describe('rule pack', () => {
       ]);
     });
     test('fails when a priority 1-2 monitor has no runbook, even if it only notifies Slack', () => {
-      const team = TEAM_FILE.replace("alert: ['@pagerduty-storefront']", "alert: ['@slack-storefront-alerts']").replace(/ {4}runbook: .*\n/, '    priority: 2\n');
+      const team = TEAM_FILE.replace("alert: ['@pagerduty-storefront']", "alert: ['@slack-storefront-alerts']").replace(
+        / {4}runbook: .*\n/,
+        '    priority: 2\n',
+      );
       expect(check(team).rules).toEqual(['ROLLOUT-M001']);
     });
   });
@@ -86,7 +89,9 @@ describe('rule pack', () => {
       const lines = check(TEAM_FILE.replace("warning: ['@slack-storefront-alerts']", "warning: ['@pagerduty-storefront']")).problems;
       expect(lines).toEqual([
         expect.stringContaining('monitors.0.notify: got [ROLLOUT-M003] "Web error ratio high": PagerDuty handle @pagerduty-storefront outside {{#is_alert}}'),
-        expect.stringContaining('monitors.0.notify: got [ROLLOUT-M003] "Web error ratio high": a warning threshold (0.02) whose warnings notify no Slack channel'),
+        expect.stringContaining(
+          'monitors.0.notify: got [ROLLOUT-M003] "Web error ratio high": a warning threshold (0.02) whose warnings notify no Slack channel',
+        ),
       ]);
     });
     test('fails when a monitor with a warning threshold sends its warnings to no Slack channel', () => {
@@ -138,7 +143,11 @@ describe('rule pack', () => {
     runbook: https://runbooks.example/both
     message: '{{#is_match "host.name" "a"}}x{{/is_match}}'
 `);
-      expect(check(team).problems).toEqual([expect.stringMatching(/^monitors\/storefront\.yaml:27 monitors\.2\.message: got \[ROLLOUT-M005\] "Web both": is_match on "host" with the query grouped by nothing/)]);
+      expect(check(team).problems).toEqual([
+        expect.stringMatching(
+          /^monitors\/storefront\.yaml:27 monitors\.2\.message: got \[ROLLOUT-M005\] "Web both": is_match on "host" with the query grouped by nothing/,
+        ),
+      ]);
     });
   });
 
@@ -168,7 +177,8 @@ describe('rule pack', () => {
     thresholds: { critical: 1, criticalRecovery: 0 }
     runbook: https://runbooks.example/traffic
 ${windows}`);
-    test('passes trigger and recovery windows with the trigger equal to the alert window', () => ok(anomaly('    thresholdWindows: { trigger: 15m, recovery: 30m }\n')));
+    test('passes trigger and recovery windows with the trigger equal to the alert window', () =>
+      ok(anomaly('    thresholdWindows: { trigger: 15m, recovery: 30m }\n')));
     test('fails when an anomaly monitor declares no threshold windows', () => {
       expect(check(anomaly('')).problems).toEqual([
         'monitors/storefront.yaml:16 monitors.1.thresholdWindows: got [ROLLOUT-M007] "Web traffic": no threshold windows (stage prod), expected thresholdWindows: { trigger: 15m, recovery: ... }; or suppress: [{rule: ROLLOUT-M007, reason: ...}] (monitors/RULES.md)',
@@ -206,7 +216,7 @@ ${windows}`);
         'monitors/storefront.yaml:8 monitors.0.service: got [ROLLOUT-M009] "Web error ratio high": no service tag (stage prod), expected a service (here or in the file); or suppress: [{rule: ROLLOUT-M009, reason: ...}] (monitors/RULES.md)',
       ]);
     });
-    test("fails when a tag the policy requires is missing; passes when it is there", () => {
+    test('fails when a tag the policy requires is missing; passes when it is there', () => {
       const policy = `requiredTags: [cost_center, tier]\n${NO_ROLLOUT}`;
       expect(check(TEAM_FILE, { policy }).problems).toEqual([
         'monitors/storefront.yaml:9 monitors.0.tags: got [ROLLOUT-M009] "Web error ratio high": no tier tag (stage prod), expected tags.tier; or suppress: [{rule: ROLLOUT-M009, reason: ...}] (monitors/RULES.md)',
@@ -230,7 +240,8 @@ ${windows}`);
 
   describe('suppressions', () => {
     test('a suppression with a written reason turns a violation into a recorded exception, for its rule only', () => {
-      const team = TEAM_FILE.replace(/ {4}runbook: .*\n/, '').replace('critical: 0.05', 'critical: 0.1') +
+      const team =
+        TEAM_FILE.replace(/ {4}runbook: .*\n/, '').replace('critical: 0.05', 'critical: 0.1') +
         '    suppress:\n      - { rule: ROLLOUT-M001, reason: The on-call handbook covers web errors end to end. }\n';
       const res = check(team);
       expect(res.rules).toEqual(['ROLLOUT-M006']);
@@ -254,8 +265,12 @@ ${windows}`);
     targets: [{ timeframe: 30d, target: 99.9 }]
 `;
       expect(check(slo).problems).toEqual([
-        expect.stringMatching(/^monitors\/storefront\.yaml:17 slos\.0\.runbook: got \[ROLLOUT-M001\] burn-rate alert "Web SLO: error budget burn 14\.4x over 1h\/5m \(page\)": a paging monitor \(priority 2, @pagerduty-storefront\) without a runbook/),
-        expect.stringMatching(/^monitors\/storefront\.yaml:17 slos\.0\.runbook: got \[ROLLOUT-M001\] burn-rate alert "Web SLO: error budget burn 6x over 6h\/30m \(page\)"/),
+        expect.stringMatching(
+          /^monitors\/storefront\.yaml:17 slos\.0\.runbook: got \[ROLLOUT-M001\] burn-rate alert "Web SLO: error budget burn 14\.4x over 1h\/5m \(page\)": a paging monitor \(priority 2, @pagerduty-storefront\) without a runbook/,
+        ),
+        expect.stringMatching(
+          /^monitors\/storefront\.yaml:17 slos\.0\.runbook: got \[ROLLOUT-M001\] burn-rate alert "Web SLO: error budget burn 6x over 6h\/30m \(page\)"/,
+        ),
       ]);
       const suppressed = check(`${slo}    suppress: [{ rule: ROLLOUT-M001, reason: The SLO page links the runbook in its description. }]\n`);
       expect(suppressed.rules).toEqual([]);
@@ -264,7 +279,10 @@ ${windows}`);
   });
 
   test('violations fail with one ConfigError listing every stage and file at once; the same violation in several stages is one line', () => {
-    const monitoring = loadOk({ [T]: TEAM_FILE.replace(/ {4}runbook: .*\n/, '').replace('critical: 0.05', 'critical: 0.1'), 'monitors/policy.yaml': NO_ROLLOUT });
+    const monitoring = loadOk({
+      [T]: TEAM_FILE.replace(/ {4}runbook: .*\n/, '').replace('critical: 0.05', 'critical: 0.1'),
+      'monitors/policy.yaml': NO_ROLLOUT,
+    });
     let err: unknown;
     try {
       assertMonitoringRules({ stages: [stageWith('dev'), stageWith('prod')], monitoring });

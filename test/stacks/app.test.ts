@@ -11,7 +11,15 @@ describe('buildStacks', () => {
   test('adds the state stack and an infra and observability stack per stage, in deploy order', () => {
     const app = Testing.app();
     buildStacks(app, exampleConfig());
-    expect(app.node.children.map((c) => c.node.id)).toEqual(['state', 'dev-infra', 'dev-observability', 'prod-infra', 'prod-observability', 'test-infra', 'test-observability']);
+    expect(app.node.children.map((c) => c.node.id)).toEqual([
+      'state',
+      'dev-infra',
+      'dev-observability',
+      'prod-infra',
+      'prod-observability',
+      'test-infra',
+      'test-observability',
+    ]);
   });
 
   test('plans each stage once per synth: the rule pack and the observability stacks share the plans', () => {
@@ -32,7 +40,9 @@ describe('buildStacks', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toMatch(/^invalid monitoring policy: 1 problem\n {2}monitors\/storefront\.yaml:13 monitors\.0\.thresholds\.critical: got \[ROLLOUT-M006\]/);
+    expect((err as Error).message).toMatch(
+      /^invalid monitoring policy: 1 problem\n {2}monitors\/storefront\.yaml:13 monitors\.0\.thresholds\.critical: got \[ROLLOUT-M006\]/,
+    );
     expect(app.node.children).toHaveLength(0);
   });
 });

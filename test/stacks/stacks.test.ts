@@ -18,7 +18,10 @@ function synthJson(make: (app: App) => TerraformStack): { text: string; json: Js
 const stateStack = (): ReturnType<typeof synthJson> => synthJson((app) => new StateStack(app, 'state', { stages: exampleConfig().stages }));
 const infraStack = (stage = 'dev'): ReturnType<typeof synthJson> => synthJson((app) => new InfraStack(app, `${stage}-infra`, { stage: exampleStage(stage) }));
 const obsStack = (stage = 'dev'): ReturnType<typeof synthJson> =>
-  synthJson((app) => new ObservabilityStack(app, `${stage}-observability`, { stage: exampleStage(stage), plan: planStage(exampleStage(stage), exampleConfig().monitoring) }));
+  synthJson(
+    (app) =>
+      new ObservabilityStack(app, `${stage}-observability`, { stage: exampleStage(stage), plan: planStage(exampleStage(stage), exampleConfig().monitoring) }),
+  );
 
 describe('state stack', () => {
   test('creates the one shared bucket and lock table, and keeps its own state in that bucket', () => {
@@ -77,7 +80,9 @@ describe.each(['dev', 'test', 'prod'])('%s-infra stack', (stage) => {
   });
 
   test('creates instances exactly for the managed hosts of the stage', () => {
-    const managed = exampleStage(stage).hosts.filter((h) => h.managed).map((h) => h.name);
+    const managed = exampleStage(stage)
+      .hosts.filter((h) => h.managed)
+      .map((h) => h.name);
     const instances = (Object.values(infraStack(stage).json.resource.aws_instance ?? {}) as Json[]).map((i) => i.tags.Name);
     expect(instances).toEqual(managed);
   });
@@ -102,7 +107,9 @@ describe('dev-infra stack', () => {
 describe.each(['dev', 'test', 'prod'])('%s-observability stack', (stage) => {
   test('has its own backend key and a Datadog provider on US5 with keys from variables', () => {
     const { json, text } = obsStack(stage);
-    expect(json.terraform.backend.s3).toEqual(expect.objectContaining({ key: `stages/${stage}/observability.tfstate`, dynamodb_table: 'acme-observability-rollout-tflock', encrypt: true }));
+    expect(json.terraform.backend.s3).toEqual(
+      expect.objectContaining({ key: `stages/${stage}/observability.tfstate`, dynamodb_table: 'acme-observability-rollout-tflock', encrypt: true }),
+    );
     expect(text).toHaveProviderWithProperties(DatadogProvider, {
       api_url: 'https://api.us5.datadoghq.com/',
       api_key: '${var.datadog_api_key}',

@@ -189,16 +189,12 @@ async function signedRequest(
   const headers = sigV4Headers(method, url, opts.headers ?? {}, body, service, opts.region ?? EMULATOR_REGION);
   headers['content-length'] = String(body.length);
   return new Promise<HttpResponse>((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      },
-    );
+    const req = http.request(url, { method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
     req.on('timeout', () => req.destroy(new Error(`${method} ${rawUrl} timed out after ${REQUEST_TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.end(body);

@@ -31,7 +31,13 @@ export function rateLimited(resetSeconds = 1): Behaviour {
   return {
     kind: 'status',
     status: 429,
-    headers: { 'X-RateLimit-Limit': '100', 'X-RateLimit-Period': '60', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetSeconds), 'X-RateLimit-Name': 'query' },
+    headers: {
+      'X-RateLimit-Limit': '100',
+      'X-RateLimit-Period': '60',
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': String(resetSeconds),
+      'X-RateLimit-Name': 'query',
+    },
     body: { errors: ['Rate limit of 100 requests in 60 seconds reached. Please try again later.'] },
   };
 }
@@ -201,7 +207,11 @@ export class FakeDatadog {
     const interval = Math.max(20, Math.ceil((to - from) / 200));
     const first = Math.ceil(from / interval) * interval;
     const metric = /(?:^|[:(])([a-z_][\w.]*)\{/.exec(p.query)?.[1] ?? p.query;
-    const groupBy = /\bby \{([^}]*)\}/.exec(p.query)?.[1]?.split(',').map((s) => s.trim()) ?? [];
+    const groupBy =
+      /\bby \{([^}]*)\}/
+        .exec(p.query)?.[1]
+        ?.split(',')
+        .map((s) => s.trim()) ?? [];
     const series = (this.metrics.get(p.query) ?? []).map((s) => {
       const pointlist: Array<[number, number | null]> = [];
       for (let t = first; t <= to; t += interval) {
@@ -226,13 +236,26 @@ export class FakeDatadog {
     });
     return [
       200,
-      { status: 'ok', res_type: 'time_series', resp_version: 1, query: p.query, from_date: from * 1000, to_date: to * 1000, group_by: groupBy, series, message: '' },
+      {
+        status: 'ok',
+        res_type: 'time_series',
+        resp_version: 1,
+        query: p.query,
+        from_date: from * 1000,
+        to_date: to * 1000,
+        group_by: groupBy,
+        series,
+        message: '',
+      },
     ];
   }
 
   private listMonitors(p: Record<string, string>): [number, unknown] {
     // monitor_tags: treated as all-of (the gate filters again either way).
-    const want = (p.monitor_tags ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const want = (p.monitor_tags ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
     const all = this.monitors.filter((m) => want.every((t) => m.tags.includes(t))).sort((a, b) => a.id - b.id);
     const size = p.page_size !== undefined ? Number(p.page_size) : p.page !== undefined ? 100 : all.length;
     const page = p.page !== undefined ? Number(p.page) : 0;
@@ -263,7 +286,10 @@ export class FakeDatadog {
     if (p.start === undefined || p.end === undefined) return [400, { errors: ["The 'start' and 'end' parameters are required"] }];
     const start = Number(p.start);
     const end = Number(p.end);
-    const want = (p.tags ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const want = (p.tags ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
     const page = p.page !== undefined ? Number(p.page) : 0;
     const events = this.events
       .filter((e) => e.date_happened >= start && e.date_happened <= end && want.every((t) => e.tags.includes(t)))

@@ -73,7 +73,8 @@ export function mustReplace(text: string, target: string | RegExp, replacement: 
   if (typeof target === 'string') {
     const count = text.split(target).length - 1;
     if (count === 0) throw new Error(`mustReplace: ${JSON.stringify(target)} not found in the fixture`);
-    if (count > 1 && !opts.all) throw new Error(`mustReplace: ${JSON.stringify(target)} occurs ${count} times in the fixture; pass { all: true } to replace every one`);
+    if (count > 1 && !opts.all)
+      throw new Error(`mustReplace: ${JSON.stringify(target)} occurs ${count} times in the fixture; pass { all: true } to replace every one`);
     return text.split(target).join(replacement);
   }
   const flags = opts.all && !target.flags.includes('g') ? `${target.flags}g` : target.flags;

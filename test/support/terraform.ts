@@ -335,7 +335,10 @@ export function startTerraform(args: string[], opts: TerraformOptions): Terrafor
           if (pattern.test(stdout) || pattern.test(stderr)) done();
           else if (exited) done(new Error(`terraform ${args.join(' ')} exited before output matched ${pattern}\n${stdout}\n${stderr}`));
         };
-        const t = setTimeout(() => done(new Error(`timed out after ${waitMs} ms waiting for ${pattern} from terraform ${args.join(' ')}\n${stdout}\n${stderr}`)), waitMs);
+        const t = setTimeout(
+          () => done(new Error(`timed out after ${waitMs} ms waiting for ${pattern} from terraform ${args.join(' ')}\n${stdout}\n${stderr}`)),
+          waitMs,
+        );
         const done = (err?: Error): void => {
           clearTimeout(t);
           listeners.delete(check);

@@ -1,13 +1,6 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { App, Testing } from 'cdktf';
-import {
-  CiAccess,
-  deployRoleName,
-  environmentSubject,
-  GITHUB_OIDC_URL,
-  PLAN_ROLE_NAME,
-  pullRequestSubject,
-} from '../../../constructs/ci-access/ci-access';
+import { CiAccess, deployRoleName, environmentSubject, GITHUB_OIDC_URL, PLAN_ROLE_NAME, pullRequestSubject } from '../../../constructs/ci-access/ci-access';
 import { parseStage } from '../../../model/load';
 import type { Stage } from '../../../model/stage';
 import { StateStack } from '../../../stacks/state-stack';
@@ -42,7 +35,13 @@ function roleOf(json: Json, name: string): { role: Json; trust: Json; permission
 
 /** Minimal IAM evaluation of a trust policy for a GitHub token (StringEquals / StringLike, all conditions must hold). */
 function trusts(trust: Json, providerRef: string, token: { aud: string; sub: string }): boolean {
-  const like = (pattern: string, v: string): boolean => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(v);
+  const like = (pattern: string, v: string): boolean =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    ).test(v);
   return (trust.statement as Json[]).some((st) => {
     if (st.effect !== 'Allow' || !st.actions.includes('sts:AssumeRoleWithWebIdentity')) return false;
     if (!st.principals.some((p: Json) => p.type === 'Federated' && p.identifiers.includes(providerRef))) return false;
@@ -69,7 +68,11 @@ describe('CiAccess', () => {
   });
 
   test('each deploy role trusts exactly its stage environment: sub pinned with StringEquals, aud sts.amazonaws.com', () => {
-    for (const [name, env] of [['dev', 'dev'], ['test', 'test'], ['prod', 'production']]) {
+    for (const [name, env] of [
+      ['dev', 'dev'],
+      ['test', 'test'],
+      ['prod', 'production'],
+    ]) {
       const { role, trust } = roleOf(json, deployRoleName(name));
       expect(role.path).toBe('/ci/');
       expect(trust.statement).toEqual([
@@ -87,7 +90,7 @@ describe('CiAccess', () => {
     }
   });
 
-  test('who may assume which role (a GitHub token\'s aud and sub against every trust policy)', () => {
+  test("who may assume which role (a GitHub token's aud and sub against every trust policy)", () => {
     const roles = [...stages.map((s) => deployRoleName(s.name)), PLAN_ROLE_NAME];
     const assumable = (sub: string, aud = 'sts.amazonaws.com'): string[] => roles.filter((r) => trusts(roleOf(json, r).trust, providerRef, { aud, sub }));
     expect(assumable(environmentSubject(REPO_NAME, 'production'))).toEqual([deployRoleName('prod')]);
@@ -109,7 +112,10 @@ describe('CiAccess', () => {
   test('a deploy role writes only its own stage state and resources, and never reads secret values or touches CI access', () => {
     const { permissions } = roleOf(json, deployRoleName('dev'));
     const st = (sid: string): Json => (permissions.statement as Json[]).find((s) => s.sid === sid) as Json;
-    expect(st('StateObjects')).toMatchObject({ actions: ['s3:GetObject', 's3:PutObject'], resources: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.ci_partition_[0-9A-F]+\.partition\}:s3:::acme-tfstate\/stages\/dev\/\*$/)] });
+    expect(st('StateObjects')).toMatchObject({
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.ci_partition_[0-9A-F]+\.partition\}:s3:::acme-tfstate\/stages\/dev\/\*$/)],
+    });
     expect(st('StageIam').resources).toEqual([
       expect.stringMatching(/:role\/observability-rollout-dev-\*$/),
       expect.stringMatching(/:instance-profile\/observability-rollout-dev-\*$/),
@@ -149,7 +155,9 @@ describe('CiAccess', () => {
   test('invalid props: one error listing every problem', () => {
     const noCi = stage('dev', '');
     expect(() => synth([])).toThrow(/CiAccess ci: 1 invalid prop\n {2}stages: got \[\], expected at least one stage with a ci section/);
-    expect(() => synth([noCi, noCi])).toThrow(/CiAccess ci: 3 invalid props\n {2}stages: got \["dev","dev"\], expected distinct stage names\n {2}stages\.0\.ci: got missing/);
+    expect(() => synth([noCi, noCi])).toThrow(
+      /CiAccess ci: 3 invalid props\n {2}stages: got \["dev","dev"\], expected distinct stage names\n {2}stages\.0\.ci: got missing/,
+    );
   });
 });
 
@@ -158,7 +166,11 @@ describe('StateStack with CI access', () => {
 
   test('stages with a ci section get roles; a configuration without any gets no OIDC provider', () => {
     const withCi = stateJson([stage('dev'), stage('prod', '')]);
-    expect(Object.values(withCi.resource.aws_iam_role as Json).map((r: Json) => r.name).sort()).toEqual([deployRoleName('dev'), PLAN_ROLE_NAME]);
+    expect(
+      Object.values(withCi.resource.aws_iam_role as Json)
+        .map((r: Json) => r.name)
+        .sort(),
+    ).toEqual([deployRoleName('dev'), PLAN_ROLE_NAME]);
     const without = stateJson([stage('dev', '')]);
     expect(without.resource.aws_iam_openid_connect_provider).toBeUndefined();
     expect(without.resource.aws_iam_role).toBeUndefined();

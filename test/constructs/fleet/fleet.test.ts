@@ -4,7 +4,16 @@ import { Testing } from 'cdktf';
 import { Fleet, FleetProps } from '../../../constructs/fleet/fleet';
 import type { Host } from '../../../model/stage';
 
-const managed: Host = { name: 'dev-web-01', service: 'web', team: 'storefront', criticality: 'low', managed: true, instanceType: 't3.small', subnetId: 'subnet-0000000a', tags: { tier: 'frontend' } };
+const managed: Host = {
+  name: 'dev-web-01',
+  service: 'web',
+  team: 'storefront',
+  criticality: 'low',
+  managed: true,
+  instanceType: 't3.small',
+  subnetId: 'subnet-0000000a',
+  tags: { tier: 'frontend' },
+};
 const existing: Host = { name: 'dev-db-01', service: 'db', team: 'platform', criticality: 'critical', managed: false, address: '10.0.0.9', tags: {} };
 const props: FleetProps = {
   stage: 'dev',

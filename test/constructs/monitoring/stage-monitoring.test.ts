@@ -22,7 +22,9 @@ function synth(stage: Stage, monitoring: MonitoringConfig): { text: string; json
 
 /** Resources of one type, keyed by the construct id they were created with. */
 function byId(json: Json, type: string): Record<string, Json> {
-  return Object.fromEntries(Object.entries((json.resource?.[type] ?? {}) as Record<string, Json>).map(([k, r]) => [k.replace(/^monitoring_/, '').replace(/_[0-9A-F]{8}$/, ''), r]));
+  return Object.fromEntries(
+    Object.entries((json.resource?.[type] ?? {}) as Record<string, Json>).map(([k, r]) => [k.replace(/^monitoring_/, '').replace(/_[0-9A-F]{8}$/, ''), r]),
+  );
 }
 
 describe('StageMonitoring', () => {
@@ -34,8 +36,17 @@ describe('StageMonitoring', () => {
   test('creates every resource kind for the example prod stage', () => {
     expect(Object.keys(json.resource).sort()).toEqual(['datadog_dashboard_json', 'datadog_logs_metric', 'datadog_monitor', 'datadog_service_level_objective']);
     expect(Object.keys(monitors)).toHaveLength(41);
-    expect(Object.keys(byId(json, 'datadog_service_level_objective')).sort()).toEqual(['slo-api-latency', 'slo-checkout-availability', 'slo-checkout-uptime', 'slo-web-availability']);
-    expect(Object.keys(byId(json, 'datadog_dashboard_json')).sort()).toEqual(['dashboard-payments-checkout', 'dashboard-storefront-overview', 'rollout-dashboard']);
+    expect(Object.keys(byId(json, 'datadog_service_level_objective')).sort()).toEqual([
+      'slo-api-latency',
+      'slo-checkout-availability',
+      'slo-checkout-uptime',
+      'slo-web-availability',
+    ]);
+    expect(Object.keys(byId(json, 'datadog_dashboard_json')).sort()).toEqual([
+      'dashboard-payments-checkout',
+      'dashboard-storefront-overview',
+      'rollout-dashboard',
+    ]);
     expect(text).toHaveResourceWithProperties(LogsMetric, { name: 'rollout.security.failed_logins.prod', compute: { aggregation_type: 'count' } });
   });
 
@@ -75,7 +86,13 @@ describe('StageMonitoring', () => {
       }),
     );
     expect(monitors['monitor-checkout-up']).toEqual(
-      expect.objectContaining({ type: 'service check', monitor_thresholds: { critical: '2', ok: '1' }, notify_no_data: true, no_data_timeframe: 5, priority: '1' }),
+      expect.objectContaining({
+        type: 'service check',
+        monitor_thresholds: { critical: '2', ok: '1' },
+        notify_no_data: true,
+        no_data_timeframe: 5,
+        priority: '1',
+      }),
     );
   });
 
@@ -92,7 +109,9 @@ describe('StageMonitoring', () => {
   test('a composite refers to the monitors it combines by their Terraform ids, and has no thresholds', () => {
     const c = monitors['monitor-web-degraded'];
     expect(c.type).toBe('composite');
-    expect(c.query).toMatch(/^\$\{datadog_monitor\.monitoring_monitor-web-5xx-ratio_[0-9A-F]+\.id\} && \$\{datadog_monitor\.monitoring_monitor-web-p95-latency_[0-9A-F]+\.id\}$/);
+    expect(c.query).toMatch(
+      /^\$\{datadog_monitor\.monitoring_monitor-web-5xx-ratio_[0-9A-F]+\.id\} && \$\{datadog_monitor\.monitoring_monitor-web-p95-latency_[0-9A-F]+\.id\}$/,
+    );
     expect(c.monitor_thresholds).toBeUndefined();
     expect(c.notify_no_data).toBeUndefined();
   });
@@ -107,7 +126,9 @@ describe('StageMonitoring', () => {
         priority: '1',
       }),
     );
-    expect(b.query).toMatch(/^burn_rate\("\$\{datadog_service_level_objective\.monitoring_slo-checkout-availability_[0-9A-F]+\.id\}"\)\.over\("30d"\)\.long_window\("1h"\)\.short_window\("5m"\) > 14\.4$/);
+    expect(b.query).toMatch(
+      /^burn_rate\("\$\{datadog_service_level_objective\.monitoring_slo-checkout-availability_[0-9A-F]+\.id\}"\)\.over\("30d"\)\.long_window\("1h"\)\.short_window\("5m"\) > 14\.4$/,
+    );
   });
 
   test('SLOs: metric with 7d/30d/90d targets and warnings, monitor on monitor ids, time slice', () => {
@@ -133,7 +154,9 @@ describe('StageMonitoring', () => {
       }),
     );
     expect(slos['slo-checkout-uptime'].type).toBe('monitor');
-    expect(slos['slo-checkout-uptime'].monitor_ids).toEqual([expect.stringMatching(/^\$\{datadog_monitor\.monitoring_monitor-checkout-5xx-ratio_[0-9A-F]+\.id\}$/)]);
+    expect(slos['slo-checkout-uptime'].monitor_ids).toEqual([
+      expect.stringMatching(/^\$\{datadog_monitor\.monitoring_monitor-checkout-5xx-ratio_[0-9A-F]+\.id\}$/),
+    ]);
     expect(slos['slo-api-latency']).toEqual(
       expect.objectContaining({
         type: 'time_slice',
@@ -188,13 +211,25 @@ describe('StageMonitoring', () => {
   test('a new stage gets every default monitor, SLO and dashboard with no monitor edits', () => {
     const dir = tempConfig({});
     for (const f of ['dev.yaml', 'prod.yaml', 'test.yaml']) fs.copyFileSync(path.join(REPO, 'stacks/stages', f), path.join(dir, 'stacks/stages', f));
-    fs.writeFileSync(path.join(dir, 'stacks/stages/staging.yaml'), fs.readFileSync(path.join(REPO, 'stacks/stages/test.yaml'), 'utf8').replace('stage: test', 'stage: staging').replace(/test-/g, 'staging-'));
+    fs.writeFileSync(
+      path.join(dir, 'stacks/stages/staging.yaml'),
+      fs.readFileSync(path.join(REPO, 'stacks/stages/test.yaml'), 'utf8').replace('stage: test', 'stage: staging').replace(/test-/g, 'staging-'),
+    );
     fs.cpSync(path.join(REPO, 'monitors'), path.join(dir, 'monitors'), { recursive: true });
     const cfg = loadConfig(dir);
     const staging = cfg.stages.find((s) => s.name === 'staging')!;
     const out = synth(staging, cfg.monitoring).json;
     const teamIds = byId(out, 'datadog_monitor');
-    expect(Object.keys(teamIds).filter((k) => k.startsWith('monitor-')).sort()).toEqual(cfg.monitoring.monitors.filter((m) => m.enabled).map((m) => `monitor-${m.id}`).sort());
+    expect(
+      Object.keys(teamIds)
+        .filter((k) => k.startsWith('monitor-'))
+        .sort(),
+    ).toEqual(
+      cfg.monitoring.monitors
+        .filter((m) => m.enabled)
+        .map((m) => `monitor-${m.id}`)
+        .sort(),
+    );
     expect(Object.keys(byId(out, 'datadog_service_level_objective'))).toHaveLength(cfg.monitoring.slos.length);
     expect(Object.keys(byId(out, 'datadog_dashboard_json'))).toHaveLength(cfg.monitoring.dashboards.length + 1);
     // A stage nobody lists gets the base routing: Slack, no pager.
@@ -226,7 +261,10 @@ describe('StageMonitoring', () => {
     expect(text).toHaveResource(Monitor);
     expect(text).toHaveResource(ServiceLevelObjective);
     const dir = path.join(REPO, 'constructs/monitoring');
-    const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    const files = fs
+      .readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts'));
     for (const f of files) expect(fs.readFileSync(path.join(dir, f), 'utf8')).not.toMatch(/from '@cdktf\/provider-datadog'/);
   });
 });

@@ -43,6 +43,8 @@ describe('burn-rate math', () => {
     expect(tierProblem(DEFAULT_BURN_RATE_TIERS[0], 99.9)).toBeUndefined();
     expect(tierProblem(DEFAULT_BURN_RATE_TIERS[0], 90)).toMatch(/^a burn rate of at most 10 /);
     expect(tierProblem({ severity: 'page', burnRate: 2, longWindowMinutes: 30, shortWindowMinutes: 5 }, 99)).toBe('a long window of at least 1h');
-    expect(tierProblem({ severity: 'page', burnRate: 2, longWindowMinutes: 60, shortWindowMinutes: 60 }, 99)).toBe('a short window shorter than the long window');
+    expect(tierProblem({ severity: 'page', burnRate: 2, longWindowMinutes: 60, shortWindowMinutes: 60 }, 99)).toBe(
+      'a short window shorter than the long window',
+    );
   });
 });

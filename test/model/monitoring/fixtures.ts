@@ -54,7 +54,10 @@ export function problemLines(files: Record<string, string>, stages = STAGES): st
 
 /** A stage (from the minimal stage file) with `hosts` web hosts of team storefront. */
 export function stageWith(name = 'dev', hosts = 1): Stage {
-  const lines = Array.from({ length: hosts }, (_, i) => `  - { name: ${name}-web-${String(i + 1).padStart(2, '0')}, service: web, team: storefront, criticality: low, address: 10.0.0.${i + 1} }`);
+  const lines = Array.from(
+    { length: hosts },
+    (_, i) => `  - { name: ${name}-web-${String(i + 1).padStart(2, '0')}, service: web, team: storefront, criticality: low, address: 10.0.0.${i + 1} }`,
+  );
   const text = minimalStageYaml(name).replace(/hosts:\n.*\n/, `hosts:\n${lines.join('\n')}\n`);
   const res = parseStage(`stacks/stages/${name}.yaml`, text);
   if (!res.stage) throw new Error(res.problems.map(formatProblem).join('\n'));

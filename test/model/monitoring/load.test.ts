@@ -52,7 +52,12 @@ slos:
       enabled: true,
       stages: {},
       suppress: [],
-      source: expect.objectContaining({ file: T, line: 9, path: 'monitors.0', fieldLines: expect.objectContaining({ id: 9, query: 12, thresholds: 13, 'thresholds.critical': 13 }) }),
+      source: expect.objectContaining({
+        file: T,
+        line: 9,
+        path: 'monitors.0',
+        fieldLines: expect.objectContaining({ id: 9, query: 12, thresholds: 13, 'thresholds.critical': 13 }),
+      }),
     });
     const slo = m.slos[0];
     expect(slo.primaryTimeframe).toBe('30d');
@@ -84,11 +89,15 @@ slos:
   test('fails when a key is unknown, listing the known keys', () => {
     const lines = problemLines({ [T]: TEAM_FILE.replace('    runbook:', '    treshold: 3\n    runbook:') });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^monitors\/storefront\.yaml:14 monitors\.0\.treshold: got unknown key "treshold", expected one of the known keys: enabled, evaluationDelay, id, message, name, newGroupDelay, noData, notify, priority, query, renotify, requireFullWindow, restrictedRoles, rolloutCheck, runbook, service, stages, suppress, tags, team, thresholdWindows, thresholds, type$/);
+    expect(lines[0]).toMatch(
+      /^monitors\/storefront\.yaml:14 monitors\.0\.treshold: got unknown key "treshold", expected one of the known keys: enabled, evaluationDelay, id, message, name, newGroupDelay, noData, notify, priority, query, renotify, requireFullWindow, restrictedRoles, rolloutCheck, runbook, service, stages, suppress, tags, team, thresholdWindows, thresholds, type$/,
+    );
   });
 
   test('fails when a value has the wrong type', () => {
-    expect(problemLines({ [T]: withMonitor('    priority: high\n') })).toEqual(['monitors/storefront.yaml:16 monitors.0.priority: got "high", expected a number']);
+    expect(problemLines({ [T]: withMonitor('    priority: high\n') })).toEqual([
+      'monitors/storefront.yaml:16 monitors.0.priority: got "high", expected a number',
+    ]);
   });
 
   test('fails when a duration is malformed', () => {
@@ -101,7 +110,9 @@ slos:
 
   test('fails when an id repeats across files, naming the first', () => {
     const lines = problemLines({ [T]: TEAM_FILE, 'monitors/web/more.yaml': TEAM_FILE });
-    expect(lines).toEqual(['monitors/web/more.yaml:9 monitors.0.id: got "web-errors", expected a monitor id not used before (monitors/storefront.yaml:9 has it)']);
+    expect(lines).toEqual([
+      'monitors/web/more.yaml:9 monitors.0.id: got "web-errors", expected a monitor id not used before (monitors/storefront.yaml:9 has it)',
+    ]);
   });
 
   test('fails when an SLO target is outside (0, 100) or its warning is not above it', () => {
@@ -175,7 +186,9 @@ slos:
   });
 
   test('fails when a stage override names no stage of stacks/stages', () => {
-    const lines = problemLines({ [T]: withMonitor('    stages:\n      prd: { enabled: false }\n').replace('monitors:', 'stages:\n  qa: { enabled: false }\nmonitors:') });
+    const lines = problemLines({
+      [T]: withMonitor('    stages:\n      prd: { enabled: false }\n').replace('monitors:', 'stages:\n  qa: { enabled: false }\nmonitors:'),
+    });
     expect(lines).toEqual([
       'monitors/storefront.yaml:9 stages.qa: got "qa", expected a stage of stacks/stages (dev, prod, test)',
       'monitors/storefront.yaml:19 monitors.0.stages.prd: got "prd", expected a stage of stacks/stages (dev, prod, test)',
@@ -205,7 +218,9 @@ slos:
   });
 
   test('fails when a suppression has no written reason or names no rule', () => {
-    const lines = problemLines({ [T]: withMonitor('    suppress:\n      - { rule: ROLLOUT-M001, reason: "" }\n      - { rule: M003, reason: because the team decided so }\n') });
+    const lines = problemLines({
+      [T]: withMonitor('    suppress:\n      - { rule: ROLLOUT-M001, reason: "" }\n      - { rule: M003, reason: because the team decided so }\n'),
+    });
     expect(lines).toEqual([
       'monitors/storefront.yaml:17 monitors.0.suppress.0.reason: got "", expected a written reason (at least 15 characters) why the rule does not apply',
       'monitors/storefront.yaml:18 monitors.0.suppress.1.rule: got "M003", expected a rule id such as ROLLOUT-M003',
@@ -294,7 +309,9 @@ slos:
     });
     expect(lines).toEqual([
       'monitors/storefront.yaml:17 dashboards.0.file: got "dashboards/missing.json", expected a JSON file under monitors/ (relative to monitors/storefront.yaml)',
-      expect.stringMatching(/^monitors\/storefront\.yaml:18 dashboards\.1\.file: got monitors\/dashboards\/bad\.json: invalid JSON \(.*\), expected a dashboard JSON object as exported from Datadog$/),
+      expect.stringMatching(
+        /^monitors\/storefront\.yaml:18 dashboards\.1\.file: got monitors\/dashboards\/bad\.json: invalid JSON \(.*\), expected a dashboard JSON object as exported from Datadog$/,
+      ),
       'monitors/storefront.yaml:19 dashboards.2.file: got monitors/dashboards/tf.json containing "${", expected no "${" or "%{" in dashboard JSON (Terraform would read them as interpolation)',
       'monitors/storefront.yaml:20 dashboards.3.file: got "../../outside.json", expected a JSON file under monitors/ (relative to monitors/storefront.yaml)',
     ]);

@@ -18,7 +18,10 @@ describe('monitor queries', () => {
     ['query', 'pct_change(avg(last_5m),last_1w):avg:a{env:prod} > 50'],
     ['log', 'logs("service:web status:error env:prod").index("*").rollup("count").by("host").last("10m") > 200'],
     ['service-check', '"nginx.can_connect".over("env:prod","service:web").by("host").last(3).count_by_status()'],
-    ['anomaly', "avg(last_4h):anomalies(sum:a{env:prod}.as_count(), 'agile', 3, direction='below', alert_window='last_30m', interval=300, count_default_zero='true', seasonality='weekly') >= 1"],
+    [
+      'anomaly',
+      "avg(last_4h):anomalies(sum:a{env:prod}.as_count(), 'agile', 3, direction='below', alert_window='last_30m', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
+    ],
     ['composite', 'web-errors && !web-latency'],
   ] as const)('a %s query such as %s is well formed', (type, q) => {
     expect(isWellFormedQuery(type, q)).toBe(true);

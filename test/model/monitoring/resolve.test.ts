@@ -25,7 +25,9 @@ monitors:`,
   test('every stage gets every enabled definition; a stage nobody mentions gets the base values', () => {
     const m = loadOk({ [T]: file }, ['dev', 'prod', 'test', 'staging']);
     const staging = resolveStage(m, 'staging').definitions.monitors;
-    expect(staging.map((x) => [x.id, x.priority, x.thresholds, x.notify.alert])).toEqual([['web-errors', undefined, { critical: 0.05, warning: 0.02 }, ['@pagerduty-storefront']]]);
+    expect(staging.map((x) => [x.id, x.priority, x.thresholds, x.notify.alert])).toEqual([
+      ['web-errors', undefined, { critical: 0.05, warning: 0.02 }, ['@pagerduty-storefront']],
+    ]);
     expect(staging[0].query).toContain('{env:staging,service:web}');
     expect(resolveStage(m, 'test').definitions.monitors).toEqual([]);
   });
@@ -44,7 +46,11 @@ monitors:`,
       warning: ['@slack-storefront-dev'],
       noData: ['@slack-storefront-dev'],
     });
-    expect(resolveStage(m, 'prod').definitions.monitors[0].notify).toEqual({ alert: ['@pagerduty-web-oncall'], warning: [], noData: ['@pagerduty-web-oncall'] });
+    expect(resolveStage(m, 'prod').definitions.monitors[0].notify).toEqual({
+      alert: ['@pagerduty-web-oncall'],
+      warning: [],
+      noData: ['@pagerduty-web-oncall'],
+    });
   });
 
   test("a definition's own routing beats the file's stage routing", () => {

@@ -16,7 +16,10 @@ const exported = {
   layout_type: 'ordered',
   widgets: [
     { id: 12, definition: { type: 'note', content: 'hi' } },
-    { id: 13, definition: { type: 'group', title: 'g', layout_type: 'ordered', widgets: [{ id: 14, definition: { type: 'query_value', title: 'q', requests: [] } }] } },
+    {
+      id: 13,
+      definition: { type: 'group', title: 'g', layout_type: 'ordered', widgets: [{ id: 14, definition: { type: 'query_value', title: 'q', requests: [] } }] },
+    },
   ],
 };
 
@@ -61,7 +64,9 @@ describe('dashboard JSON', () => {
     expect(json.title).toBe('[test] Storefront overview');
     expect(json.template_variables).toEqual([{ available_values: [], defaults: ['test'], name: 'env', prefix: 'env' }]);
     expect(json.tags).toEqual(['team:storefront']);
-    expect(json.description).toMatch(/\n\nManaged by observability-rollout from monitors\/dashboards\/storefront-overview\.json; edits in the Datadog UI are overwritten\.$/);
+    expect(json.description).toMatch(
+      /\n\nManaged by observability-rollout from monitors\/dashboards\/storefront-overview\.json; edits in the Datadog UI are overwritten\.$/,
+    );
     expect(planned.json).not.toMatch(/"id"|author_|created_at|modified_at|"url"|is_read_only/);
   });
 });

@@ -47,7 +47,15 @@ describe('generated rollout monitors', () => {
   test('batch monitors carry the gate contract tags, field by field', () => {
     const byKey = new Map(generated(test6).monitors.map((m) => [m.key, m]));
     const cov = byKey.get('rollout-batch2-coverage')!;
-    expect({ name: cov.name, type: cov.datadogType, query: cov.query, thresholds: cov.thresholds, priority: cov.priority, tags: cov.tags, requireFullWindow: cov.requireFullWindow }).toEqual({
+    expect({
+      name: cov.name,
+      type: cov.datadogType,
+      query: cov.query,
+      thresholds: cov.thresholds,
+      priority: cov.priority,
+      tags: cov.tags,
+      requireFullWindow: cov.requireFullWindow,
+    }).toEqual({
       name: '[test] Agent rollout batch 2/3: fewer than 99% of its 2 hosts report an Agent',
       type: 'query alert',
       query: 'max(last_15m):default_zero(sum:datadog.agent.running{env:test AND rollout_batch:2}) * 100 / 2 < 99',
@@ -100,7 +108,15 @@ describe('generated rollout monitors', () => {
   test('the security signal: one failed-login anomaly monitor per stage, multi-alert by batch, over a log-based metric', () => {
     const { monitors, logsMetrics } = generated(test6);
     const sec = monitors.find((m) => m.key === 'rollout-security-failed-logins')!;
-    expect({ kind: sec.kind, type: sec.datadogType, name: sec.name, query: sec.query, thresholds: sec.thresholds, windows: sec.thresholdWindows, tags: sec.tags }).toEqual({
+    expect({
+      kind: sec.kind,
+      type: sec.datadogType,
+      name: sec.name,
+      query: sec.query,
+      thresholds: sec.thresholds,
+      windows: sec.thresholdWindows,
+      tags: sec.tags,
+    }).toEqual({
       kind: 'anomaly',
       type: 'query alert',
       name: '[test] Agent rollout: failed logins anomalous in batch {{rollout_batch.name}}',

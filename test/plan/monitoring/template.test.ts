@@ -9,7 +9,13 @@ describe('message templates', () => {
     expect(t.errors).toEqual([]);
     expect(t.handles).toEqual([
       { handle: '@pagerduty-web', within: [{ name: 'is_alert', negated: false }] },
-      { handle: '@slack-db', within: [{ name: 'is_alert', negated: false }, { name: 'is_match', negated: false }] },
+      {
+        handle: '@slack-db',
+        within: [
+          { name: 'is_alert', negated: false },
+          { name: 'is_match', negated: false },
+        ],
+      },
       { handle: '@slack-web', within: [{ name: 'is_alert', negated: true }] },
     ]);
     expect(t.matches).toEqual([{ conditional: 'is_match', variable: 'host.name', tag: 'host' }]);

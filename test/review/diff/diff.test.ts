@@ -97,13 +97,17 @@ describe('diffTrees: wording and risk', () => {
       j.widgets[0].definition.content = 'hello world';
       d.dashboard = JSON.stringify(j);
     });
-    expect(only(res)).toMatchObject({ risk: 'low', label: 'dashboard `dev rollout`', text: 'dashboard `dev rollout` dashboard.widgets[0].definition.content hello -> `hello world`' });
+    expect(only(res)).toMatchObject({
+      risk: 'low',
+      label: 'dashboard `dev rollout`',
+      text: 'dashboard `dev rollout` dashboard.widgets[0].definition.content hello -> `hello world`',
+    });
   });
 
   test('unknown Datadog resource types are handled generically, by name', () => {
     const base = exampleTree();
     base.stacks['dev-observability'].resource.datadog_synthetics_test = {
-      'synthetics_home_0A0A0A0A': { name: 'home page', type: 'api', status: 'live', tags: ['env:dev'] },
+      synthetics_home_0A0A0A0A: { name: 'home page', type: 'api', status: 'live', tags: ['env:dev'] },
     };
     const res = diff((t) => {
       t.stacks['dev-observability'].resource.datadog_synthetics_test['synthetics_home_0A0A0A0A'].status = 'paused';
@@ -154,7 +158,12 @@ describe('diffTrees: wording and risk', () => {
     const res = diff((t) => {
       delete t.stacks.state.resource.aws_s3_bucket_versioning;
     });
-    expect(only(res)).toMatchObject({ kind: 'removed', risk: 'critical', why: 'turns off state protection', text: 'state bucket `acme-tfstate` versioning is destroyed' });
+    expect(only(res)).toMatchObject({
+      kind: 'removed',
+      risk: 'critical',
+      why: 'turns off state protection',
+      text: 'state bucket `acme-tfstate` versioning is destroyed',
+    });
   });
 
   test('renaming the state bucket replaces it (critical), naming the attribute that forces it', () => {
@@ -198,7 +207,11 @@ describe('diffTrees: wording and risk', () => {
 
   test('moving a stack state (backend key) is critical', () => {
     const res = diff((t) => (t.stacks['dev-infra'].terraform.backend.s3.key = 'stages/dev2/infra.tfstate'));
-    expect(only(res)).toMatchObject({ subject: 'terraform.backend', risk: 'critical', text: 'state backend s3.key stages/dev/infra.tfstate -> stages/dev2/infra.tfstate' });
+    expect(only(res)).toMatchObject({
+      subject: 'terraform.backend',
+      risk: 'critical',
+      text: 'state backend s3.key stages/dev/infra.tfstate -> stages/dev2/infra.tfstate',
+    });
   });
 
   test('a provider upgrade is medium; a sensitive variable made visible is high', () => {
@@ -224,7 +237,13 @@ describe('diffTrees: inventories', () => {
 
   test('a prod host moving between batches is high, worded as a move (its rollout_batch tag follows silently)', () => {
     const res = diff((t) => move(t, 'prod', 'prod-web-17', 2, 1));
-    expect(only(res)).toMatchObject({ stage: 'prod', stack: 'inventory', kind: 'changed', risk: 'high', text: 'host prod-web-17 moves from batch 2 to batch 1' });
+    expect(only(res)).toMatchObject({
+      stage: 'prod',
+      stack: 'inventory',
+      kind: 'changed',
+      risk: 'high',
+      text: 'host prod-web-17 moves from batch 2 to batch 1',
+    });
   });
 
   test('a dev host moving is medium', () => {
@@ -259,7 +278,12 @@ describe('diffTrees: inventories', () => {
     const res = diff((t) => {
       t.inventories.test = inventory('test', hostBatches('test', [2, 2, 2]));
     });
-    expect(only(res)).toMatchObject({ stage: 'test', kind: 'added', risk: 'medium', text: 'inventory of stage test is added: 6 hosts in batches of 2/2/2, agent 7.72.0' });
+    expect(only(res)).toMatchObject({
+      stage: 'test',
+      kind: 'added',
+      risk: 'medium',
+      text: 'inventory of stage test is added: 6 hosts in batches of 2/2/2, agent 7.72.0',
+    });
     expect(res.schedules.map((s) => s.stage)).toEqual(['test']);
   });
 
@@ -313,7 +337,11 @@ describe('diffTrees: summary, order, schedules', () => {
       kind: c.kind === 'added' ? 'removed' : c.kind === 'removed' ? 'added' : c.kind,
       attributes: c.attributes.map((x) => ({ path: x.path, before: x.after, after: x.before })),
     });
-    const same = (c: Change): unknown => ({ where: `${c.stage}/${c.stack}/${c.subject}`, kind: c.kind, attributes: c.attributes.map((x) => ({ path: x.path, before: x.before, after: x.after })) });
+    const same = (c: Change): unknown => ({
+      where: `${c.stage}/${c.stack}/${c.subject}`,
+      kind: c.kind,
+      attributes: c.attributes.map((x) => ({ path: x.path, before: x.before, after: x.after })),
+    });
     const forward = diffTrees(asTree(a), asTree(b)).changes.map(inverse);
     const back = diffTrees(asTree(b), asTree(a)).changes.map(same);
     expect(back).toEqual(forward);

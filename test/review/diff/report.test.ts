@@ -18,7 +18,11 @@ function busy(): ReturnType<typeof diffTrees> {
 describe('renderMarkdown', () => {
   test('headline and summary table first, then the changes in words grouped by stage and stack, then schedules and the legend', () => {
     const md = renderMarkdown(busy(), labels);
-    expect(md.startsWith('## Change review\n\nBase `main (1a2b3c4)`, head `working tree`.\n\n**Highest risk: critical.** 4 changes in 3 stages: 0 added, 3 changed, 0 removed, 1 replaced.\n')).toBe(true);
+    expect(
+      md.startsWith(
+        '## Change review\n\nBase `main (1a2b3c4)`, head `working tree`.\n\n**Highest risk: critical.** 4 changes in 3 stages: 0 added, 3 changed, 0 removed, 1 replaced.\n',
+      ),
+    ).toBe(true);
     expect(md).toContain(
       [
         '| stage | stack | added | changed | removed | replaced | risk |',
@@ -29,13 +33,22 @@ describe('renderMarkdown', () => {
         '| prod | inventory | 0 | 1 | 0 | 0 | **high** |',
       ].join('\n'),
     );
-    expect(md).toContain('#### shared / state\n\n- **critical** state bucket `acme-tfstate`: prevent_destroy removed _(turns off state protection (prevent_destroy))_');
+    expect(md).toContain(
+      '#### shared / state\n\n- **critical** state bucket `acme-tfstate`: prevent_destroy removed _(turns off state protection (prevent_destroy))_',
+    );
     expect(md).toContain(
       '#### dev / dev-infra\n\n- **critical** host dev-web-01 is replaced (destroyed and re-created) because subnet changes _(replaces a host)_\n  - subnet subnet-0a11de5e0001d001 -> subnet-0a11de5e0002d001 (medium)',
     );
     expect(md).toContain('#### prod / prod-observability\n\n- medium monitor `api latency` critical threshold 0.5 -> 0.8');
     expect(md).toContain('#### prod / inventory\n\n- **high** agent version 7.72.0 -> 7.73.0 on 30 hosts _(agent version)_');
-    const order = ['| stage |', '### What changes', '### Rollout schedule', '#### dev\n\n```mermaid', '#### prod\n\n```mermaid', '<details><summary>Risk classes</summary>'].map((s) => md.indexOf(s));
+    const order = [
+      '| stage |',
+      '### What changes',
+      '### Rollout schedule',
+      '#### dev\n\n```mermaid',
+      '#### prod\n\n```mermaid',
+      '<details><summary>Risk classes</summary>',
+    ].map((s) => md.indexOf(s));
     expect(order.every((v, i) => v >= 0 && (i === 0 || v > order[i - 1]))).toBe(true);
     expect(md).not.toContain('#### shared\n\n```mermaid'); // the state stack has no rollout
   });
@@ -47,8 +60,15 @@ describe('renderMarkdown', () => {
 
   test('no changes', () => {
     const none = diffTrees(asTree(exampleTree()), asTree(exampleTree()));
-    expect(renderMarkdown(none, labels)).toBe('## Change review\n\nBase `main (1a2b3c4)`, head `working tree`.\n\n**No changes**: every stack and inventory means the same on both sides.\n');
-    expect(JSON.parse(renderJson(none, labels))).toMatchObject({ highestRisk: null, totals: { added: 0, changed: 0, removed: 0, replaced: 0 }, changes: [], summary: [] });
+    expect(renderMarkdown(none, labels)).toBe(
+      '## Change review\n\nBase `main (1a2b3c4)`, head `working tree`.\n\n**No changes**: every stack and inventory means the same on both sides.\n',
+    );
+    expect(JSON.parse(renderJson(none, labels))).toMatchObject({
+      highestRisk: null,
+      totals: { added: 0, changed: 0, removed: 0, replaced: 0 },
+      changes: [],
+      summary: [],
+    });
   });
 });
 
@@ -58,15 +78,37 @@ describe('renderJson', () => {
     expect(doc.highestRisk).toBe('critical');
     expect(doc.totals).toEqual({ added: 0, changed: 3, removed: 0, replaced: 1 });
     const bucket = doc.changes.find((c) => c.stack === 'state');
-    expect(bucket).toMatchObject({ subject: 'resource.aws_s3_bucket.storage_bucket_1A2B3C4D', kind: 'changed', risk: 'critical', label: 'state bucket `acme-tfstate`' });
-    expect(bucket?.attributes).toEqual([{ path: 'lifecycle.prevent_destroy', before: true, text: 'prevent_destroy removed', risk: 'critical', why: 'turns off state protection (prevent_destroy)' }]);
+    expect(bucket).toMatchObject({
+      subject: 'resource.aws_s3_bucket.storage_bucket_1A2B3C4D',
+      kind: 'changed',
+      risk: 'critical',
+      label: 'state bucket `acme-tfstate`',
+    });
+    expect(bucket?.attributes).toEqual([
+      {
+        path: 'lifecycle.prevent_destroy',
+        before: true,
+        text: 'prevent_destroy removed',
+        risk: 'critical',
+        why: 'turns off state protection (prevent_destroy)',
+      },
+    ]);
     expect(doc.changes.find((c) => c.kind === 'replaced')?.forcedBy).toEqual(['subnet_id']);
   });
 });
 
 describe('ganttChart', () => {
   test('one section per batch: deploy, soak, gate, each batch after the previous gate', () => {
-    expect(ganttChart({ stage: 'prod', agentVersion: '7.72.0', batches: [{ number: 1, hosts: 12, soakHours: 48 }, { number: 2, hosts: 1, soakHours: 24 }] })).toBe(
+    expect(
+      ganttChart({
+        stage: 'prod',
+        agentVersion: '7.72.0',
+        batches: [
+          { number: 1, hosts: 12, soakHours: 48 },
+          { number: 2, hosts: 1, soakHours: 24 },
+        ],
+      }),
+    ).toBe(
       [
         'gantt',
         '    title prod rollout, 13 hosts, agent 7.72.0, 72 h of soak',

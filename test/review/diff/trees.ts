@@ -21,7 +21,9 @@ export function stateStack(): Json {
     '//': { metadata: { backend: 's3', stackName: s, version: '0.21.0' } },
     provider: { aws: [{ region: 'us-east-1', default_tags: [{ tags: { 'managed-by': 'observability-rollout', stage: 'shared' } }] }] },
     resource: {
-      aws_s3_bucket: { storage_bucket_1A2B3C4D: { ...meta(s, 'storage/bucket', 'storage_bucket_1A2B3C4D'), bucket: BUCKET, lifecycle: { prevent_destroy: true } } },
+      aws_s3_bucket: {
+        storage_bucket_1A2B3C4D: { ...meta(s, 'storage/bucket', 'storage_bucket_1A2B3C4D'), bucket: BUCKET, lifecycle: { prevent_destroy: true } },
+      },
       aws_s3_bucket_versioning: {
         storage_versioning_5E6F7A8B: {
           ...meta(s, 'storage/versioning', 'storage_versioning_5E6F7A8B'),
@@ -77,17 +79,29 @@ export function infraStack(stage: string, hosts: string[] = [`${stage}-web-01`])
         'agent-access_read-secret_565AC20C': {
           ...meta(s, 'agent-access/read-secret', 'agent-access_read-secret_565AC20C'),
           statement: [
-            { sid: 'ReadDatadogApiKey', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: ['${aws_secretsmanager_secret.agent-access_api-key_5A6D995F.arn}'] },
+            {
+              sid: 'ReadDatadogApiKey',
+              effect: 'Allow',
+              actions: ['secretsmanager:GetSecretValue'],
+              resources: ['${aws_secretsmanager_secret.agent-access_api-key_5A6D995F.arn}'],
+            },
           ],
         },
       },
     },
     provider: { aws: [{ region: 'us-east-1', default_tags: [{ tags: { stage } }] }] },
     resource: {
-      aws_iam_role: { 'agent-access_role_BA18D0AB': { ...meta(s, 'agent-access/role', 'agent-access_role_BA18D0AB'), name: `observability-rollout-${stage}-agent` } },
+      aws_iam_role: {
+        'agent-access_role_BA18D0AB': { ...meta(s, 'agent-access/role', 'agent-access_role_BA18D0AB'), name: `observability-rollout-${stage}-agent` },
+      },
       aws_instance: instances,
       aws_security_group: {
-        'agent-access_egress_1111AAAA': { ...meta(s, 'agent-access/egress', 'agent-access_egress_1111AAAA'), name: `observability-rollout-${stage}-datadog-egress`, description: 'egress', vpc_id: 'vpc-0a11de5e0000d001' },
+        'agent-access_egress_1111AAAA': {
+          ...meta(s, 'agent-access/egress', 'agent-access_egress_1111AAAA'),
+          name: `observability-rollout-${stage}-datadog-egress`,
+          description: 'egress',
+          vpc_id: 'vpc-0a11de5e0000d001',
+        },
       },
     },
     terraform: { backend: backend(`stages/${stage}/infra.tfstate`), required_providers: { aws: { source: 'aws', version: '5.100.0' } } },
@@ -112,7 +126,7 @@ export function observabilityStack(stage: string, critical = 0.5): Json {
         },
       },
       datadog_service_level_objective: {
-        'slos_checkout_0E0E0E0E': {
+        slos_checkout_0E0E0E0E: {
           ...meta(s, 'slos/checkout', 'slos_checkout_0E0E0E0E'),
           name: 'checkout availability',
           type: 'metric',
@@ -123,7 +137,7 @@ export function observabilityStack(stage: string, critical = 0.5): Json {
         },
       },
       datadog_dashboard_json: {
-        'dashboards_rollout_0D0D0D0D': {
+        dashboards_rollout_0D0D0D0D: {
           ...meta(s, 'dashboards/rollout', 'dashboards_rollout_0D0D0D0D'),
           dashboard: JSON.stringify({ title: `${stage} rollout`, layout_type: 'ordered', widgets: [{ definition: { type: 'note', content: 'hello' } }] }),
         },
@@ -142,7 +156,11 @@ export function inventory(stage: string, batches: string[][], opts: { version?: 
     const n = i + 1;
     const hs: Json = {};
     for (const h of hosts) {
-      hs[h] = { ansible_host: `10.0.${n}.${hosts.indexOf(h) + 10}`, datadog_tags: [`env:${stage}`, `rollout_batch:${n}`, 'team:storefront'], rollout_criticality: 'low' };
+      hs[h] = {
+        ansible_host: `10.0.${n}.${hosts.indexOf(h) + 10}`,
+        datadog_tags: [`env:${stage}`, `rollout_batch:${n}`, 'team:storefront'],
+        rollout_criticality: 'low',
+      };
     }
     children[`batch_${n}`] = { vars: { rollout_batch: n, rollout_batch_soak_hours: soak[i] }, ...(hosts.length ? { hosts: hs } : {}) };
   });

@@ -17,8 +17,14 @@ describe('diffValues', () => {
   });
 
   test('lists of objects with an identity field are matched by it, not by position', () => {
-    const a = [{ sid: 'A', actions: ['x'] }, { sid: 'B', actions: ['y'] }];
-    const b = [{ sid: 'C', actions: ['z'] }, { sid: 'A', actions: ['x', 'w'] }];
+    const a = [
+      { sid: 'A', actions: ['x'] },
+      { sid: 'B', actions: ['y'] },
+    ];
+    const b = [
+      { sid: 'C', actions: ['z'] },
+      { sid: 'A', actions: ['x', 'w'] },
+    ];
     expect(leaves({ statement: a }, { statement: b })).toEqual([
       ['statement[A].actions', ['x'], ['x', 'w']],
       ['statement[B]', { sid: 'B', actions: ['y'] }, undefined],
@@ -59,6 +65,8 @@ describe('wording of values', () => {
     const b = a.replace('> 0.5', '> 0.8');
     expect(stringExcerpts(a, b)).toEqual(['…payments,version:1} > 0.5', '…payments,version:1} > 0.8']);
     const m = 'Only {{value}}% of the 12 hosts of batch 1 (the batch split of stacks/stages/prod.yaml) report an Agent.';
-    expect(describeDelta(m, m.replace('12 hosts', '13 hosts'))).toBe('`Only {{value}}% of the 12 hosts of batch 1 (the b…` -> `Only {{value}}% of the 13 hosts of batch 1 (the b…`');
+    expect(describeDelta(m, m.replace('12 hosts', '13 hosts'))).toBe(
+      '`Only {{value}}% of the 12 hosts of batch 1 (the b…` -> `Only {{value}}% of the 13 hosts of batch 1 (the b…`',
+    );
   });
 });

@@ -20,9 +20,23 @@ function busyPlan(): Json {
     terraform_version: '1.11.4',
     planned_values: {},
     resource_changes: [
-      rc('aws_instance.web', ['update'], {}, { before: { instance_type: 't3.small', tags: { a: '1' }, private_ip: '10.0.0.1' }, after: { instance_type: 't3.large', tags: { a: '1' } }, after_unknown: { private_ip: true } }),
+      rc(
+        'aws_instance.web',
+        ['update'],
+        {},
+        {
+          before: { instance_type: 't3.small', tags: { a: '1' }, private_ip: '10.0.0.1' },
+          after: { instance_type: 't3.large', tags: { a: '1' } },
+          after_unknown: { private_ip: true },
+        },
+      ),
       rc('aws_s3_bucket.state', ['delete', 'create'], { action_reason: 'replace_because_cannot_update' }, { replace_paths: [['bucket']] }),
-      rc('aws_instance.db', ['create', 'delete'], { action_reason: 'replace_because_cannot_update' }, { replace_paths: [['root_block_device', 0, 'encrypted'], ['ami']] }),
+      rc(
+        'aws_instance.db',
+        ['create', 'delete'],
+        { action_reason: 'replace_because_cannot_update' },
+        { replace_paths: [['root_block_device', 0, 'encrypted'], ['ami']] },
+      ),
       rc('aws_iam_role.old', ['delete'], { action_reason: 'delete_because_no_resource_config' }),
       rc('aws_iam_role.new', ['create']),
       rc('aws_instance.tainted', ['delete', 'create'], { action_reason: 'replace_because_tainted' }),
@@ -56,7 +70,11 @@ describe('parsePlan', () => {
     ['no format_version', '{"resource_changes": []}', /^no "format_version"/],
     ['format 2.0', '{"format_version": "2.0", "resource_changes": []}', /^format_version: got "2\.0", expected 1\.x/],
     ['a state', '{"format_version": "1.0", "values": {}}', /^this is a state \(terraform show -json without a plan file\)/],
-    ['a broken change', '{"format_version": "1.2", "resource_changes": [{"address": "a.b"}]}', /^resource_changes\[0\]: expected an object with "address" and "change.actions"/],
+    [
+      'a broken change',
+      '{"format_version": "1.2", "resource_changes": [{"address": "a.b"}]}',
+      /^resource_changes\[0\]: expected an object with "address" and "change.actions"/,
+    ],
   ])('rejects %s with one clear message', (_what, text, message) => {
     expect(() => parsePlan(text)).toThrow(PlanFormatError);
     expect(() => parsePlan(text)).toThrow(message);
@@ -72,7 +90,12 @@ describe('summarizePlan', () => {
 
   test('replacements name the attributes that force them, sorted by address', () => {
     expect(s.replacements).toEqual([
-      { address: 'aws_instance.db', forcedBy: ['ami', 'root_block_device[0].encrypted'], reason: 'an attribute cannot be updated in place', order: 'create, then delete' },
+      {
+        address: 'aws_instance.db',
+        forcedBy: ['ami', 'root_block_device[0].encrypted'],
+        reason: 'an attribute cannot be updated in place',
+        order: 'create, then delete',
+      },
       { address: 'aws_instance.tainted', forcedBy: [], reason: 'the resource is tainted', order: 'delete, then create' },
       { address: 'aws_s3_bucket.state', forcedBy: ['bucket'], reason: 'an attribute cannot be updated in place', order: 'delete, then create' },
     ]);
@@ -86,7 +109,11 @@ describe('summarizePlan', () => {
   });
 
   test('updates list the changed attributes (computed ones marked), never values', () => {
-    expect(s.others.find((o) => o.action === 'update')).toEqual({ address: 'aws_instance.web', action: 'update', attributes: ['instance_type', 'private_ip (known after apply)'] });
+    expect(s.others.find((o) => o.action === 'update')).toEqual({
+      address: 'aws_instance.web',
+      action: 'update',
+      attributes: ['instance_type', 'private_ip (known after apply)'],
+    });
     expect(s.others.find((o) => o.action === 'move')).toMatchObject({ from: 'aws_security_group.old_name' });
     expect(s.drift).toEqual(['aws_security_group.kept']);
     expect(s.outputs).toEqual([{ name: 'host_addresses', action: 'update' }]);
@@ -119,7 +146,12 @@ describe('renderPlanSummary', () => {
   test('no values reach the summary, sensitive or not', () => {
     const plan = busyPlan();
     (plan.resource_changes as Json[]).push(
-      rc('terraform_data.secret', ['update'], {}, { before: { input: 'hunter2-before' }, after: { input: 'hunter2-after' }, before_sensitive: { input: true }, after_sensitive: { input: true } }),
+      rc(
+        'terraform_data.secret',
+        ['update'],
+        {},
+        { before: { input: 'hunter2-before' }, after: { input: 'hunter2-after' }, before_sensitive: { input: true }, after_sensitive: { input: true } },
+      ),
     );
     const md = renderPlanSummary(summarizePlan(parsePlan(JSON.stringify(plan))), 'x');
     expect(md).toContain('- update `terraform_data.secret`: `input`');
@@ -127,7 +159,10 @@ describe('renderPlanSummary', () => {
   });
 
   test('an empty plan says so', () => {
-    const md = renderPlanSummary(summarizePlan(parsePlan(JSON.stringify({ format_version: '1.2', planned_values: {}, resource_changes: [rc('a.b', ['no-op'])] }))), 'dev-observability');
+    const md = renderPlanSummary(
+      summarizePlan(parsePlan(JSON.stringify({ format_version: '1.2', planned_values: {}, resource_changes: [rc('a.b', ['no-op'])] }))),
+      'dev-observability',
+    );
     expect(md).toBe('### Terraform plan: dev-observability\n\n**No changes.** The infrastructure matches the configuration.\n');
   });
 
