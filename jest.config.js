@@ -1,4 +1,4 @@
-/** Two projects: fast unit tests (no external processes) and end-to-end suites
+/** Two projects: fast unit tests (no external tools but node itself) and end-to-end suites
  *  (terraform, emulators, Ansible) that spawn real tools. `npm test` runs both. */
 const common = {
   preset: 'ts-jest',

@@ -225,7 +225,7 @@ function batchRemovedChange(stage: string, batchNumber: number): Change {
     why: ROLLOUT_POLICY.why,
     subject: label,
     label,
-    text: `batch ${batchNumber} is removed`,
+    text: `${label} is removed`,
     attributes: [],
   });
 }
@@ -271,34 +271,12 @@ function batchChanges(stage: string, base: InventoryModel, head: InventoryModel)
   return changes;
 }
 
-/** A host that joins the rollout, with the batch it joins. */
-function hostAddedChange(stage: string, host: string, headHost: HostModel): Change {
+/** A host that joins the rollout (with the batch it joins) or leaves it (with the batch it was in). */
+function hostMembershipChange(stage: string, host: string, kind: 'added' | 'removed', batch: number): Change {
   const risk = membershipRisk(stage);
   const label = `host ${host}`;
-  return inventoryChange(stage, {
-    kind: 'added',
-    risk: risk.risk,
-    why: risk.why,
-    subject: label,
-    label,
-    text: `${label} joins the rollout in batch ${headHost.batch}`,
-    attributes: [],
-  });
-}
-
-/** A host that leaves the rollout, with the batch it was in. */
-function hostRemovedChange(stage: string, host: string, baseHost: HostModel): Change {
-  const risk = membershipRisk(stage);
-  const label = `host ${host}`;
-  return inventoryChange(stage, {
-    kind: 'removed',
-    risk: risk.risk,
-    why: risk.why,
-    subject: label,
-    label,
-    text: `${label} leaves the rollout (was in batch ${baseHost.batch})`,
-    attributes: [],
-  });
+  const text = kind === 'added' ? `${label} joins the rollout in batch ${batch}` : `${label} leaves the rollout (was in batch ${batch})`;
+  return inventoryChange(stage, { kind, risk: risk.risk, why: risk.why, subject: label, label, text, attributes: [] });
 }
 
 /** A host's move between batches as an attribute; undefined when it stays in its batch. */
@@ -367,8 +345,8 @@ function hostChanges(stage: string, base: InventoryModel, head: InventoryModel):
   for (const host of sortedKeys(baseHosts.keys(), headHosts.keys())) {
     const baseHost = baseHosts.get(host);
     const headHost = headHosts.get(host);
-    if (!baseHost && headHost) changes.push(hostAddedChange(stage, host, headHost));
-    else if (baseHost && !headHost) changes.push(hostRemovedChange(stage, host, baseHost));
+    if (!baseHost && headHost) changes.push(hostMembershipChange(stage, host, 'added', headHost.batch));
+    else if (baseHost && !headHost) changes.push(hostMembershipChange(stage, host, 'removed', baseHost.batch));
     else if (baseHost && headHost) {
       const change = hostSettingsChange(stage, host, baseHost, headHost);
       if (change) changes.push(change);

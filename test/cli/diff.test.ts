@@ -12,7 +12,7 @@ import { parse, stringify } from 'yaml';
 import { Checkout, diffCommand, DiffSynthesizers, EXIT_RISK, locateCheckout, parseDiffArgs, runDiff, synthesizeWorkingTree } from '../../cli/commands/diff';
 import { planSummaryCommand } from '../../cli/commands/plan-summary';
 import { UsageError } from '../../cli/args';
-import { tempDir } from '../support/fixtures';
+import { mustReplace, tempDir } from '../support/fixtures';
 import { commitAll, edit, exampleConfigFiles, gitIn, repoWith } from '../review/diff/git-repo';
 
 function capture(): { io: { out(t: string): void; err(t: string): void }; out: string[]; err: string[] } {
@@ -45,8 +45,8 @@ describe('rollout diff', () => {
   beforeAll(() => {
     repo = repoWith(exampleConfigFiles());
     a = commitAll(repo, 'A');
-    edit(repo, PROD, (t) => t.replace('version: 7.72.0', 'version: 7.73.0'));
-    edit(repo, PROD, (t) => t.replace('degradationThresholdPercent: 5', 'degradationThresholdPercent: 4'));
+    edit(repo, PROD, (t) => mustReplace(t, 'version: 7.72.0', 'version: 7.73.0'));
+    edit(repo, PROD, (t) => mustReplace(t, 'degradationThresholdPercent: 5', 'degradationThresholdPercent: 4'));
     edit(repo, PROD, (t) => `${t.trimEnd()}\n  - { name: prod-web-09, service: web, team: storefront, criticality: low, address: 10.40.1.19 }\n`);
     b = commitAll(repo, 'B');
     gitIn(repo, 'tag', 'v-b');

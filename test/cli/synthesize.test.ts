@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { COMMANDS, run } from '../../cli/main';
 import { synthesize } from '../../cli/synthesize';
-import { minimalStageYaml, readTree, REPO, tempConfig, tempDir } from '../support/fixtures';
+import { minimalStageYaml, mustReplace, readTree, REPO, tempConfig, tempDir } from '../support/fixtures';
 
 function capture(): { io: { out(t: string): void; err(t: string): void }; out: string[]; err: string[] } {
   const out: string[] = [];
@@ -70,7 +70,7 @@ describe('synthesis', () => {
     synthesize({ configDir: REPO, outdir: out, inventoryRoot: path.dirname(out) });
     const before = readTree(out);
     const bad = tempConfig({
-      'dev.yaml': minimalStageYaml().replace('criticality: low', 'criticality: urgent').replace('region: us-east-1', 'region: nowhere'),
+      'dev.yaml': mustReplace(mustReplace(minimalStageYaml(), 'criticality: low', 'criticality: urgent'), 'region: us-east-1', 'region: nowhere'),
     });
     const c = capture();
     const code = await run(['synth', '--config', bad, '--out', out], c.io);

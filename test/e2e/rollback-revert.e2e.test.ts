@@ -14,6 +14,7 @@ import { Checkout, locateCheckout, parseDiffArgs, runDiff, synthesizeRef } from 
 import { diffTrees } from '../../review/diff/diff';
 import { parseSynthTree } from '../../review/diff/tree';
 import type { Change } from '../../review/diff/types';
+import { mustReplace } from '../support/fixtures';
 import { commitAll, edit, gitIn, projectFilesAtHead, repoWith } from '../review/diff/git-repo';
 
 jest.setTimeout(900_000);
@@ -52,8 +53,8 @@ describe('rollback by reverted commit', () => {
   beforeAll(async () => {
     repo = repoWith(projectFilesAtHead(), 'rollout-revert-');
     sha.A = commitAll(repo, 'A: the project as committed');
-    edit(repo, PROD, (t) => t.replace(/^( {2}version: )7\.72\.0$/m, '$17.73.0'));
-    edit(repo, PROD, (t) => t.replace(/^( {2}degradationThresholdPercent: )5$/m, '$14'));
+    edit(repo, PROD, (t) => mustReplace(t, /^( {2}version: )7\.72\.0$/m, '$17.73.0'));
+    edit(repo, PROD, (t) => mustReplace(t, /^( {2}degradationThresholdPercent: )5$/m, '$14'));
     edit(repo, PROD, (t) => `${t.trimEnd()}\n${NEW_HOST}\n`);
     sha.B = commitAll(repo, 'B: agent 7.73.0, prod degradation threshold 4%, prod-web-09');
     gitIn(repo, 'revert', '--no-edit', sha.B);

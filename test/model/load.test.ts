@@ -1,6 +1,6 @@
 import { ConfigError } from '../../model/errors';
 import { loadConfig, parseStage } from '../../model/load';
-import { exampleConfig, minimalStageYaml, tempConfig } from '../support/fixtures';
+import { exampleConfig, minimalStageYaml, mustReplace, tempConfig } from '../support/fixtures';
 
 /** Parse `text` as stacks/stages/<stage>.yaml and return the problem lines. */
 function problemsOf(text: string, stage = 'dev'): string[] {
@@ -43,7 +43,7 @@ describe('stage model', () => {
   });
 
   test('the API URL follows the site unless given', () => {
-    const text = minimalStageYaml().replace('network:', 'datadog:\n  site: datadoghq.eu\nnetwork:');
+    const text = mustReplace(minimalStageYaml(), 'network:', 'datadog:\n  site: datadoghq.eu\nnetwork:');
     expect(parseStage('stacks/stages/dev.yaml', text).stage!.datadog.apiUrl).toBe('https://api.datadoghq.eu/');
   });
 
@@ -53,9 +53,11 @@ describe('stage model', () => {
       '  - { name: a-01, service: web, team: t1, criticality: low, managed: true }',
       '  - { name: c-03, service: web, team: t1, criticality: low, managed: true, subnetId: subnet-0000000c }',
     ];
-    const base = minimalStageYaml()
-      .replace(/hosts:\n.*\n/, '')
-      .replace('  vpcId: vpc-0123abcd', '  vpcId: vpc-0123abcd\n  subnetIds: [subnet-0000000a, subnet-0000000b]');
+    const base = mustReplace(
+      mustReplace(minimalStageYaml(), /hosts:\n.*\n/, ''),
+      '  vpcId: vpc-0123abcd',
+      '  vpcId: vpc-0123abcd\n  subnetIds: [subnet-0000000a, subnet-0000000b]',
+    );
     const one = parseStage('stacks/stages/dev.yaml', `${base}hosts:\n${hosts.join('\n')}\n`).stage!;
     const two = parseStage('stacks/stages/dev.yaml', `${base}hosts:\n${[...hosts].reverse().join('\n')}\n`).stage!;
     expect(one.hosts.map((h) => h.name)).toEqual(['a-01', 'b-02', 'c-03']);
@@ -65,17 +67,17 @@ describe('stage model', () => {
   });
 
   test('fails when a value has the wrong type, naming file, line, path, value and what is allowed', () => {
-    const text = minimalStageYaml().replace('criticality: low', 'criticality: urgent');
+    const text = mustReplace(minimalStageYaml(), 'criticality: low', 'criticality: urgent');
     expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:10 hosts.0.criticality: got "urgent", expected one of "low", "medium", "high", "critical"']);
   });
 
   test('fails when a required field is missing, pointing at the parent', () => {
-    const text = minimalStageYaml().replace('  lockTable: acme-tflock\n', '');
+    const text = mustReplace(minimalStageYaml(), '  lockTable: acme-tflock\n', '');
     expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:5 state.lockTable: got missing, expected a string']);
   });
 
   test('fails when a key is unknown, listing the known keys', () => {
-    const text = minimalStageYaml().replace('owner: platform-team', 'owner: platform-team\nregoin: us-west-2');
+    const text = mustReplace(minimalStageYaml(), 'owner: platform-team', 'owner: platform-team\nregoin: us-west-2');
     const [p] = problemsOf(text);
     expect(p).toMatch(
       /^stacks\/stages\/dev\.yaml:4 regoin: got unknown key "regoin", expected one of the known keys: agent, ci, datadog, fleet, hosts, network, owner, region, rollout, stage, state$/,
@@ -83,10 +85,11 @@ describe('stage model', () => {
   });
 
   test('fails when several fields are wrong, reporting every problem at once', () => {
-    const text = minimalStageYaml()
-      .replace('region: us-east-1', 'region: useast1')
-      .replace('bucket: acme-tfstate', 'bucket: Acme_State')
-      .replace('address: 10.0.0.1', 'address: 10.0.0.300');
+    const text = mustReplace(
+      mustReplace(mustReplace(minimalStageYaml(), 'region: us-east-1', 'region: useast1'), 'bucket: acme-tfstate', 'bucket: Acme_State'),
+      'address: 10.0.0.1',
+      'address: 10.0.0.300',
+    );
     const problems = problemsOf(text);
     expect(problems).toHaveLength(3);
     expect(problems).toEqual(
@@ -105,11 +108,11 @@ describe('stage model', () => {
   });
 
   test('fails when a key is duplicated', () => {
-    expect(problemsOf(minimalStageYaml().replace('owner: platform-team', 'owner: a-team\nowner: b-team'))[0]).toMatch(/DUPLICATE_KEY/);
+    expect(problemsOf(mustReplace(minimalStageYaml(), 'owner: platform-team', 'owner: a-team\nowner: b-team'))[0]).toMatch(/DUPLICATE_KEY/);
   });
 
   test('fails when batch percentages do not sum to 100 and soak hours do not match', () => {
-    const text = minimalStageYaml().replace('network:', 'rollout:\n  batchPercentages: [30, 30, 30]\n  soakHours: [48, 48]\nnetwork:');
+    const text = mustReplace(minimalStageYaml(), 'network:', 'rollout:\n  batchPercentages: [30, 30, 30]\n  soakHours: [48, 48]\nnetwork:');
     expect(problemsOf(text)).toEqual([
       'stacks/stages/dev.yaml:8 rollout.batchPercentages: got [30,30,30] (sum 90), expected percentages that sum to 100',
       'stacks/stages/dev.yaml:9 rollout.soakHours: got [48,48], expected one soak time per batch (3 values)',
@@ -117,7 +120,7 @@ describe('stage model', () => {
   });
 
   test('fails when a threshold is outside (0, 100)', () => {
-    const text = minimalStageYaml().replace('network:', 'rollout:\n  maxFailedHostsPercent: 0\n  degradationThresholdPercent: 150\nnetwork:');
+    const text = mustReplace(minimalStageYaml(), 'network:', 'rollout:\n  maxFailedHostsPercent: 0\n  degradationThresholdPercent: 150\nnetwork:');
     expect(problemsOf(text)).toEqual([
       'stacks/stages/dev.yaml:8 rollout.maxFailedHostsPercent: got 0, expected a number > 0',
       'stacks/stages/dev.yaml:9 rollout.degradationThresholdPercent: got 150, expected a number < 100',
@@ -125,7 +128,8 @@ describe('stage model', () => {
   });
 
   test('fails when host names repeat, a pin is out of range, or addresses are inconsistent', () => {
-    const text = minimalStageYaml().replace(
+    const text = mustReplace(
+      minimalStageYaml(),
       /hosts:\n.*\n/,
       [
         'hosts:',
@@ -150,15 +154,15 @@ describe('stage model', () => {
   });
 
   test('fails when the agent version is not an Agent 7 version', () => {
-    const text = minimalStageYaml().replace('network:', 'agent:\n  version: 6.53.0\nnetwork:');
+    const text = mustReplace(minimalStageYaml(), 'network:', 'agent:\n  version: 6.53.0\nnetwork:');
     expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:8 agent.version: got "6.53.0", expected an Agent 7 version such as 7.72.0']);
   });
 
   test('fails when two stages share a state key, and the error lists problems of every file at once', () => {
     const dir = tempConfig({
-      'dev.yaml': minimalStageYaml('dev').replace('lockTable: acme-tflock', 'lockTable: acme-tflock\n  keyPrefix: shared'),
-      'test.yaml': minimalStageYaml('test').replace('lockTable: acme-tflock', 'lockTable: acme-tflock\n  keyPrefix: shared'),
-      'prod.yaml': minimalStageYaml('prod').replace('owner: platform-team', 'owner: Platform Team'),
+      'dev.yaml': mustReplace(minimalStageYaml('dev'), 'lockTable: acme-tflock', 'lockTable: acme-tflock\n  keyPrefix: shared'),
+      'test.yaml': mustReplace(minimalStageYaml('test'), 'lockTable: acme-tflock', 'lockTable: acme-tflock\n  keyPrefix: shared'),
+      'prod.yaml': mustReplace(minimalStageYaml('prod'), 'owner: platform-team', 'owner: Platform Team'),
     });
     let err: unknown;
     try {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { planStage } from '../../plan/monitoring/stage-plan';
 import { assertMonitoringRules, checkMonitoring, checkStagePlan, RULES, violationProblems } from '../../policy/rule-pack';
 import { ConfigError, formatProblem, sortProblems } from '../../model/errors';
-import { exampleConfig, REPO } from '../support/fixtures';
+import { exampleConfig, mustReplace, REPO } from '../support/fixtures';
 import { loadOk, stageWith, TEAM_FILE, withMonitor } from '../model/monitoring/fixtures';
 
 const T = 'monitors/storefront.yaml';
@@ -49,14 +49,15 @@ describe('rule pack', () => {
 
   describe('ROLLOUT-M001 runbook on paging monitors', () => {
     test('passes a monitor that pages nobody and has no runbook', () =>
-      ok(TEAM_FILE.replace("alert: ['@pagerduty-storefront']", "alert: ['@slack-storefront-alerts']").replace(/ {4}runbook: .*\n/, '')));
+      ok(mustReplace(mustReplace(TEAM_FILE, "alert: ['@pagerduty-storefront']", "alert: ['@slack-storefront-alerts']"), / {4}runbook: .*\n/, '')));
     test('fails when a monitor notifying PagerDuty has no runbook', () => {
-      expect(check(TEAM_FILE.replace(/ {4}runbook: .*\n/, '')).problems).toEqual([
+      expect(check(mustReplace(TEAM_FILE, / {4}runbook: .*\n/, '')).problems).toEqual([
         'monitors/storefront.yaml:9 monitors.0.runbook: got [ROLLOUT-M001] "Web error ratio high": a paging monitor (@pagerduty-storefront) without a runbook (stage prod), expected a runbook: https://... link on every paging monitor; or suppress: [{rule: ROLLOUT-M001, reason: ...}] (monitors/RULES.md)',
       ]);
     });
     test('fails when a priority 1-2 monitor has no runbook, even if it only notifies Slack', () => {
-      const team = TEAM_FILE.replace("alert: ['@pagerduty-storefront']", "alert: ['@slack-storefront-alerts']").replace(
+      const team = mustReplace(
+        mustReplace(TEAM_FILE, "alert: ['@pagerduty-storefront']", "alert: ['@slack-storefront-alerts']"),
         / {4}runbook: .*\n/,
         '    priority: 2\n',
       );
@@ -66,27 +67,27 @@ describe('rule pack', () => {
 
   describe('ROLLOUT-M002 owning team', () => {
     test('fails when a monitor has no team', () => {
-      expect(check(TEAM_FILE.replace('team: storefront\n', '')).problems).toEqual([
+      expect(check(mustReplace(TEAM_FILE, 'team: storefront\n', '')).problems).toEqual([
         'monitors/storefront.yaml:8 monitors.0.team: got [ROLLOUT-M002] "Web error ratio high": no team (stage prod), expected a team (here or in the file): one of payments, platform-team, storefront; or suppress: [{rule: ROLLOUT-M002, reason: ...}] (monitors/RULES.md)',
       ]);
     });
     test('fails when the team is unknown to the stage files', () => {
-      expect(check(TEAM_FILE.replace('team: storefront', 'team: storefrnt')).rules).toEqual(['ROLLOUT-M002']);
+      expect(check(mustReplace(TEAM_FILE, 'team: storefront', 'team: storefrnt')).rules).toEqual(['ROLLOUT-M002']);
     });
   });
 
   describe('ROLLOUT-M003 notification routing', () => {
     test('passes PagerDuty inside {{#is_alert}} in the text, and a warning monitor that notifies nobody', () => {
-      ok(TEAM_FILE.replace('Web errors are at {{value}}.', "'{{#is_alert}}Escalate to @pagerduty-web-lead{{/is_alert}}'"));
-      ok(TEAM_FILE.replace("alert: ['@pagerduty-storefront']", 'alert: []').replace("warning: ['@slack-storefront-alerts']", 'warning: []'));
+      ok(mustReplace(TEAM_FILE, 'Web errors are at {{value}}.', "'{{#is_alert}}Escalate to @pagerduty-web-lead{{/is_alert}}'"));
+      ok(mustReplace(mustReplace(TEAM_FILE, "alert: ['@pagerduty-storefront']", 'alert: []'), "warning: ['@slack-storefront-alerts']", 'warning: []'));
     });
     test('fails when a PagerDuty handle sits outside {{#is_alert}} in the message', () => {
-      expect(check(TEAM_FILE.replace('Web errors are at {{value}}.', "'Page @pagerduty-web-lead now.'")).problems).toEqual([
+      expect(check(mustReplace(TEAM_FILE, 'Web errors are at {{value}}.', "'Page @pagerduty-web-lead now.'")).problems).toEqual([
         'monitors/storefront.yaml:15 monitors.0.message: got [ROLLOUT-M003] "Web error ratio high": PagerDuty handle @pagerduty-web-lead outside {{#is_alert}} (it would page on warnings or recoveries too) (stage prod), expected PagerDuty handles only in notify.alert or inside {{#is_alert}}...{{/is_alert}} in the message; or suppress: [{rule: ROLLOUT-M003, reason: ...}] (monitors/RULES.md)',
       ]);
     });
     test('fails when warnings are routed to PagerDuty', () => {
-      const lines = check(TEAM_FILE.replace("warning: ['@slack-storefront-alerts']", "warning: ['@pagerduty-storefront']")).problems;
+      const lines = check(mustReplace(TEAM_FILE, "warning: ['@slack-storefront-alerts']", "warning: ['@pagerduty-storefront']")).problems;
       expect(lines).toEqual([
         expect.stringContaining('monitors.0.notify: got [ROLLOUT-M003] "Web error ratio high": PagerDuty handle @pagerduty-storefront outside {{#is_alert}}'),
         expect.stringContaining(
@@ -95,13 +96,13 @@ describe('rule pack', () => {
       ]);
     });
     test('fails when a monitor with a warning threshold sends its warnings to no Slack channel', () => {
-      expect(check(TEAM_FILE.replace("warning: ['@slack-storefront-alerts']", "warning: ['@web-team@example.com']")).rules).toEqual(['ROLLOUT-M003']);
+      expect(check(mustReplace(TEAM_FILE, "warning: ['@slack-storefront-alerts']", "warning: ['@web-team@example.com']")).rules).toEqual(['ROLLOUT-M003']);
     });
   });
 
   describe('ROLLOUT-M004 well-formed message template', () => {
     test('fails when a conditional block is never closed', () => {
-      const res = check(TEAM_FILE.replace('Web errors are at {{value}}.', "'{{#is_warning}}Errors rising'"));
+      const res = check(mustReplace(TEAM_FILE, 'Web errors are at {{value}}.', "'{{#is_warning}}Errors rising'"));
       // The open block swallows the routing lines: the pager now sits inside {{#is_warning}} too.
       expect(res.rules).toEqual(['ROLLOUT-M003', 'ROLLOUT-M004']);
       expect(res.problems.filter((p) => p.includes('ROLLOUT-M004]'))).toEqual([
@@ -109,7 +110,7 @@ describe('rule pack', () => {
       ]);
     });
     test('fails when blocks cross or a conditional does not exist', () => {
-      expect(check(TEAM_FILE.replace('Web errors are at {{value}}.', "'{{#is_alert}}{{#is_warn}}x{{/is_alert}}{{/is_warn}}'")).problems[0]).toContain(
+      expect(check(mustReplace(TEAM_FILE, 'Web errors are at {{value}}.', "'{{#is_alert}}{{#is_warn}}x{{/is_alert}}{{/is_warn}}'")).problems[0]).toContain(
         'an unknown conditional "{{#is_warn}}"; "{{/is_alert}}" closing "{{#is_warn}}"',
       );
     });
@@ -119,13 +120,14 @@ describe('rule pack', () => {
   });
 
   describe('ROLLOUT-M005 is_match on grouped tags', () => {
-    const byHost = TEAM_FILE.replace('.as_count() > 0.05', '.as_count() by {host} > 0.05').replace(
+    const byHost = mustReplace(
+      mustReplace(TEAM_FILE, '.as_count() > 0.05', '.as_count() by {host} > 0.05'),
       'Web errors are at {{value}}.',
       '\'{{#is_match "host.name" "canary"}}Canary host: @slack-web-canary{{/is_match}}\'',
     );
-    test('passes is_match on a tag the query groups by', () => ok(byHost.replace('.as_count() / sum', '.as_count() by {host} / sum')));
+    test('passes is_match on a tag the query groups by', () => ok(mustReplace(byHost, '.as_count() / sum', '.as_count() by {host} / sum')));
     test('fails when is_match tests a tag the query does not group by', () => {
-      expect(check(byHost.replace(' by {host} > 0.05', ' > 0.05')).problems).toEqual([
+      expect(check(mustReplace(byHost, ' by {host} > 0.05', ' > 0.05')).problems).toEqual([
         'monitors/storefront.yaml:15 monitors.0.message: got [ROLLOUT-M005] "Web error ratio high": is_match on "host" with the query grouped by nothing (stage prod), expected is_match only on grouped tags (add "by {host}" to the query, or match on a grouped tag); or suppress: [{rule: ROLLOUT-M005, reason: ...}] (monitors/RULES.md)',
       ]);
     });
@@ -155,7 +157,7 @@ describe('rule pack', () => {
     test('passes a stage override of the critical threshold (the query is rewritten)', () =>
       ok(withMonitor('    stages:\n      dev: { thresholds: { critical: 0.2, warning: 0.1 } }\n'), { stage: 'dev' }));
     test('fails when the critical threshold differs from the query', () => {
-      expect(check(TEAM_FILE.replace('critical: 0.05', 'critical: 0.1')).problems).toEqual([
+      expect(check(mustReplace(TEAM_FILE, 'critical: 0.05', 'critical: 0.1')).problems).toEqual([
         'monitors/storefront.yaml:13 monitors.0.thresholds.critical: got [ROLLOUT-M006] "Web error ratio high": critical 0.1 but the query says > 0.05 (stage prod), expected thresholds.critical: 0.05 (or change the query); or suppress: [{rule: ROLLOUT-M006, reason: ...}] (monitors/RULES.md)',
       ]);
     });
@@ -196,7 +198,7 @@ ${windows}`);
 
   describe('ROLLOUT-M008 unique names per stage', () => {
     test('fails when two monitors of a stage share a name, naming the first', () => {
-      const other = TEAM_FILE.replace('id: web-errors', 'id: web-errors-2');
+      const other = mustReplace(TEAM_FILE, 'id: web-errors', 'id: web-errors-2');
       const monitoring = loadOk({ [T]: TEAM_FILE, 'monitors/web/other.yaml': other, 'monitors/policy.yaml': NO_ROLLOUT });
       const res = checkStagePlan(planStage(stageWith('prod'), monitoring), monitoring);
       expect(violationProblems(res.violations).map(formatProblem)).toEqual([
@@ -212,7 +214,7 @@ ${windows}`);
 
   describe('ROLLOUT-M009 required tags', () => {
     test('fails when a monitor has no service', () => {
-      expect(check(TEAM_FILE.replace('service: web\n', '').replace(/service:web/g, 'host:web')).problems).toEqual([
+      expect(check(mustReplace(mustReplace(TEAM_FILE, 'service: web\n', ''), /service:web/g, 'host:web')).problems).toEqual([
         'monitors/storefront.yaml:8 monitors.0.service: got [ROLLOUT-M009] "Web error ratio high": no service tag (stage prod), expected a service (here or in the file); or suppress: [{rule: ROLLOUT-M009, reason: ...}] (monitors/RULES.md)',
       ]);
     });
@@ -221,27 +223,27 @@ ${windows}`);
       expect(check(TEAM_FILE, { policy }).problems).toEqual([
         'monitors/storefront.yaml:9 monitors.0.tags: got [ROLLOUT-M009] "Web error ratio high": no tier tag (stage prod), expected tags.tier; or suppress: [{rule: ROLLOUT-M009, reason: ...}] (monitors/RULES.md)',
       ]);
-      ok(TEAM_FILE.replace('  cost_center: cc-web', '  cost_center: cc-web\n  tier: gold'), { policy });
+      ok(mustReplace(TEAM_FILE, '  cost_center: cc-web', '  cost_center: cc-web\n  tier: gold'), { policy });
     });
   });
 
   describe('ROLLOUT-M010 stage-scoped queries', () => {
     test('fails when a query is not filtered by the stage env', () => {
-      const team = TEAM_FILE.replace(/env:\$\{env\}/g, 'env:prod');
+      const team = mustReplace(TEAM_FILE, /env:\$\{env\}/g, 'env:prod');
       expect(check(team, { stage: 'prod' }).rules).toEqual([]);
       expect(check(team, { stage: 'dev' }).problems).toEqual([
         'monitors/storefront.yaml:12 monitors.0.query: got [ROLLOUT-M010] "Web error ratio high": a query without env:dev (stage dev), expected a query filtered by env:${env} (replaced by the stage name); or suppress: [{rule: ROLLOUT-M010, reason: ...}] (monitors/RULES.md)',
       ]);
     });
     test('fails when the env filter only starts with the stage name', () => {
-      expect(check(TEAM_FILE.replace(/env:\$\{env\}/g, 'env:${env}-canary')).rules).toEqual(['ROLLOUT-M010']);
+      expect(check(mustReplace(TEAM_FILE, /env:\$\{env\}/g, 'env:${env}-canary')).rules).toEqual(['ROLLOUT-M010']);
     });
   });
 
   describe('suppressions', () => {
     test('a suppression with a written reason turns a violation into a recorded exception, for its rule only', () => {
       const team =
-        TEAM_FILE.replace(/ {4}runbook: .*\n/, '').replace('critical: 0.05', 'critical: 0.1') +
+        mustReplace(mustReplace(TEAM_FILE, / {4}runbook: .*\n/, ''), 'critical: 0.05', 'critical: 0.1') +
         '    suppress:\n      - { rule: ROLLOUT-M001, reason: The on-call handbook covers web errors end to end. }\n';
       const res = check(team);
       expect(res.rules).toEqual(['ROLLOUT-M006']);
@@ -280,7 +282,7 @@ ${windows}`);
 
   test('violations fail with one ConfigError listing every stage and file at once; the same violation in several stages is one line', () => {
     const monitoring = loadOk({
-      [T]: TEAM_FILE.replace(/ {4}runbook: .*\n/, '').replace('critical: 0.05', 'critical: 0.1'),
+      [T]: mustReplace(mustReplace(TEAM_FILE, / {4}runbook: .*\n/, ''), 'critical: 0.05', 'critical: 0.1'),
       'monitors/policy.yaml': NO_ROLLOUT,
     });
     let err: unknown;

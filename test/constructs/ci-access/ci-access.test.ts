@@ -4,14 +4,14 @@ import { CiAccess, deployRoleName, environmentSubject, GITHUB_OIDC_URL, PLAN_ROL
 import { parseStage } from '../../../model/load';
 import type { Stage } from '../../../model/stage';
 import { StateStack } from '../../../stacks/state-stack';
-import { minimalStageYaml } from '../../support/fixtures';
+import { minimalStageYaml, mustReplace } from '../../support/fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const REPO_NAME = 'acme/observability-rollout';
 
 function stage(name: string, ci: string | undefined = `ci:\n  githubRepository: ${REPO_NAME}\n`): Stage {
-  const text = `${minimalStageYaml(name).replace('hosts:', `${ci ?? ''}hosts:`)}`;
+  const text = `${mustReplace(minimalStageYaml(name), 'hosts:', `${ci ?? ''}hosts:`)}`;
   const res = parseStage(`stacks/stages/${name}.yaml`, text);
   if (!res.stage) throw new Error(JSON.stringify(res.problems));
   return res.stage;

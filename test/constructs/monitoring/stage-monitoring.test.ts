@@ -203,7 +203,7 @@ describe('StageMonitoring', () => {
 
   test('restricted roles are passed where given', () => {
     const role = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
-    const monitoring = loadOk({ 'monitors/storefront.yaml': TEAM_FILE.replace('tags:', `restrictedRoles: ['${role}']\ntags:`) });
+    const monitoring = loadOk({ 'monitors/storefront.yaml': mustReplace(TEAM_FILE, 'tags:', `restrictedRoles: ['${role}']\ntags:`) });
     const out = synth(stageWith('dev'), monitoring).text;
     expect(out).toHaveResourceWithProperties(Monitor, { name: '[dev] Web error ratio high', restricted_roles: [role] });
   });
@@ -213,7 +213,7 @@ describe('StageMonitoring', () => {
     for (const f of ['dev.yaml', 'prod.yaml', 'test.yaml']) fs.copyFileSync(path.join(REPO, 'stacks/stages', f), path.join(dir, 'stacks/stages', f));
     fs.writeFileSync(
       path.join(dir, 'stacks/stages/staging.yaml'),
-      fs.readFileSync(path.join(REPO, 'stacks/stages/test.yaml'), 'utf8').replace('stage: test', 'stage: staging').replace(/test-/g, 'staging-'),
+      mustReplace(mustReplace(fs.readFileSync(path.join(REPO, 'stacks/stages/test.yaml'), 'utf8'), 'stage: test', 'stage: staging'), /test-/g, 'staging-'),
     );
     fs.cpSync(path.join(REPO, 'monitors'), path.join(dir, 'monitors'), { recursive: true });
     const cfg = loadConfig(dir);

@@ -7,7 +7,7 @@ import { loadMonitoringFiles } from '../../../model/monitoring/load';
 import type { MonitoringConfig } from '../../../model/monitoring/types';
 import { parseStage } from '../../../model/load';
 import type { Stage } from '../../../model/stage';
-import { minimalStageYaml } from '../../support/fixtures';
+import { minimalStageYaml, mustReplace } from '../../support/fixtures';
 
 export const STAGES = ['dev', 'prod', 'test'];
 export const KNOWN_TEAMS = ['payments', 'platform-team', 'storefront'];
@@ -58,7 +58,7 @@ export function stageWith(name = 'dev', hosts = 1): Stage {
     { length: hosts },
     (_, i) => `  - { name: ${name}-web-${String(i + 1).padStart(2, '0')}, service: web, team: storefront, criticality: low, address: 10.0.0.${i + 1} }`,
   );
-  const text = minimalStageYaml(name).replace(/hosts:\n.*\n/, `hosts:\n${lines.join('\n')}\n`);
+  const text = mustReplace(minimalStageYaml(name), /hosts:\n.*\n/, `hosts:\n${lines.join('\n')}\n`);
   const res = parseStage(`stacks/stages/${name}.yaml`, text);
   if (!res.stage) throw new Error(res.problems.map(formatProblem).join('\n'));
   return res.stage;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../../../model/errors';
 import { loadConfig } from '../../../model/load';
-import { exampleConfig, minimalStageYaml, tempConfig } from '../../support/fixtures';
+import { exampleConfig, minimalStageYaml, mustReplace, tempConfig } from '../../support/fixtures';
 import { load, loadOk, problemLines, TEAM_FILE, withMonitor } from './fixtures';
 
 const T = 'monitors/storefront.yaml';
@@ -87,7 +87,7 @@ slos:
   });
 
   test('fails when a key is unknown, listing the known keys', () => {
-    const lines = problemLines({ [T]: TEAM_FILE.replace('    runbook:', '    treshold: 3\n    runbook:') });
+    const lines = problemLines({ [T]: mustReplace(TEAM_FILE, '    runbook:', '    treshold: 3\n    runbook:') });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^monitors\/storefront\.yaml:14 monitors\.0\.treshold: got unknown key "treshold", expected one of the known keys: enabled, evaluationDelay, id, message, name, newGroupDelay, noData, notify, priority, query, renotify, requireFullWindow, restrictedRoles, rolloutCheck, runbook, service, stages, suppress, tags, team, thresholdWindows, thresholds, type$/,
@@ -178,7 +178,7 @@ slos:
   });
 
   test('fails when a placeholder is unknown or Terraform would interpolate the text', () => {
-    const lines = problemLines({ [T]: TEAM_FILE.replace('Web errors are at {{value}}.', "'Stage ${stage}: %{if x}'") });
+    const lines = problemLines({ [T]: mustReplace(TEAM_FILE, 'Web errors are at {{value}}.', "'Stage ${stage}: %{if x}'") });
     expect(lines).toEqual([
       'monitors/storefront.yaml:15 monitors.0.message: got "%{", expected no "%{" (Terraform would read it as a template directive)',
       'monitors/storefront.yaml:15 monitors.0.message: got "${stage}", expected only the placeholders ${env}, ${service}, ${team}',
@@ -187,7 +187,7 @@ slos:
 
   test('fails when a stage override names no stage of stacks/stages', () => {
     const lines = problemLines({
-      [T]: withMonitor('    stages:\n      prd: { enabled: false }\n').replace('monitors:', 'stages:\n  qa: { enabled: false }\nmonitors:'),
+      [T]: mustReplace(withMonitor('    stages:\n      prd: { enabled: false }\n'), 'monitors:', 'stages:\n  qa: { enabled: false }\nmonitors:'),
     });
     expect(lines).toEqual([
       'monitors/storefront.yaml:9 stages.qa: got "qa", expected a stage of stacks/stages (dev, prod, test)',
@@ -197,7 +197,7 @@ slos:
 
   test('fails when thresholds are missing, misplaced or in the wrong order', () => {
     const lines = problemLines({
-      [T]: TEAM_FILE.replace('thresholds: { critical: 0.05, warning: 0.02 }', 'thresholds: { critical: 0.05, warning: 0.08 }').concat(`  - id: web-cpu
+      [T]: mustReplace(TEAM_FILE, 'thresholds: { critical: 0.05, warning: 0.02 }', 'thresholds: { critical: 0.05, warning: 0.08 }').concat(`  - id: web-cpu
     name: Web CPU
     type: metric
     query: avg(last_5m):avg:system.cpu.user{env:\${env}} by {host} > 90
@@ -228,7 +228,7 @@ slos:
   });
 
   test('fails when a tag key is set from a field or is not lowercase', () => {
-    expect(problemLines({ [T]: TEAM_FILE.replace('  cost_center: cc-web', '  cost_center: cc-web\n  env: prod\n  Owner: x') })).toEqual([
+    expect(problemLines({ [T]: mustReplace(TEAM_FILE, '  cost_center: cc-web', '  cost_center: cc-web\n  env: prod\n  Owner: x') })).toEqual([
       'monitors/storefront.yaml:5 tags.env: got "env", expected a tag key other than env, service, team, managed-by, rollout_batch, rollout_check (set from the stage, fields and the rollout)',
       'monitors/storefront.yaml:6 tags.Owner: got "Owner", expected a lowercase tag key',
     ]);
@@ -318,7 +318,7 @@ slos:
   });
 
   test('fails with every problem of every file at once, and loadConfig adds them to the stage problems in one error', () => {
-    const dir = tempConfig({ 'dev.yaml': minimalStageYaml().replace('region: us-east-1', 'region: nowhere') });
+    const dir = tempConfig({ 'dev.yaml': mustReplace(minimalStageYaml(), 'region: us-east-1', 'region: nowhere') });
     fs.mkdirSync(path.join(dir, 'monitors'));
     fs.writeFileSync(path.join(dir, 'monitors', 'a.yaml'), withMonitor('    priority: 9\n'));
     fs.writeFileSync(path.join(dir, 'monitors', 'b.yaml'), 'team: [x]\nmonitors: {}\n');
@@ -341,7 +341,7 @@ slos:
   });
 
   test('problems are located even for definitions nested in subfolders', () => {
-    const { problems } = load({ 'monitors/teams/web/storefront.yaml': TEAM_FILE.replace('type: query', 'type: querry') });
+    const { problems } = load({ 'monitors/teams/web/storefront.yaml': mustReplace(TEAM_FILE, 'type: query', 'type: querry') });
     expect(problems.map((p) => [p.file, p.line, p.path])).toEqual([['monitors/teams/web/storefront.yaml', 11, 'monitors.0.type']]);
   });
 });

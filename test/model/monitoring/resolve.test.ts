@@ -1,18 +1,20 @@
 import { formatProblem } from '../../../model/errors';
 import { resolveStage } from '../../../model/monitoring/resolve';
+import { mustReplace } from '../../support/fixtures';
 import { loadOk, TEAM_FILE, withMonitor } from './fixtures';
 
 const T = 'monitors/storefront.yaml';
 
 describe('per-stage overrides', () => {
-  const file = withMonitor(`    stages:
+  const file = mustReplace(
+    withMonitor(`    stages:
       dev:
         thresholds: { critical: 0.2, warning: 0.1 }
         priority: 4
       test: { enabled: false }
       prod:
         notify: { alert: ['@pagerduty-web-oncall'] }
-`).replace(
+`),
     'monitors:',
     `stages:
   dev:
@@ -54,7 +56,8 @@ monitors:`,
   });
 
   test("a definition's own routing beats the file's stage routing", () => {
-    const own = TEAM_FILE.replace('    runbook:', "    notify: { alert: ['@slack-web-special'], warning: ['@slack-web-special'] }\n    runbook:").replace(
+    const own = mustReplace(
+      mustReplace(TEAM_FILE, '    runbook:', "    notify: { alert: ['@slack-web-special'], warning: ['@slack-web-special'] }\n    runbook:"),
       'monitors:',
       "stages:\n  dev:\n    notify: { alert: ['@slack-storefront-dev'] }\nmonitors:",
     );
@@ -62,7 +65,7 @@ monitors:`,
   });
 
   test('placeholders are replaced in names, queries and messages', () => {
-    const m = loadOk({ [T]: TEAM_FILE.replace('name: Web error ratio high', "name: '${team}/${service} errors in ${env}'") });
+    const m = loadOk({ [T]: mustReplace(TEAM_FILE, 'name: Web error ratio high', "name: '${team}/${service} errors in ${env}'") });
     const r = resolveStage(m, 'prod').definitions.monitors[0];
     expect(r.name).toBe('storefront/web errors in prod');
     expect(r.query).not.toContain('${');
@@ -104,7 +107,7 @@ slos:
   });
 
   test('fails when a service placeholder has no service', () => {
-    const m = loadOk({ [T]: TEAM_FILE.replace('service: web\n', '').replace('Web errors are at {{value}}.', "'${service} errors at {{value}}.'") });
+    const m = loadOk({ [T]: mustReplace(mustReplace(TEAM_FILE, 'service: web\n', ''), 'Web errors are at {{value}}.', "'${service} errors at {{value}}.'") });
     expect(resolveStage(m, 'dev').problems.map(formatProblem)).toEqual([
       'monitors/storefront.yaml:14 monitors.0.message: got "${service}" with no service (stage dev), expected a service (here or in the file) for ${service}',
     ]);

@@ -3,6 +3,7 @@ import { SLO_ID_REF } from '../../../plan/monitoring/planned';
 import { resolveStage } from '../../../model/monitoring/resolve';
 import { parseTemplate } from '../../../plan/monitoring/template';
 import { loadOk, TEAM_FILE } from '../../model/monitoring/fixtures';
+import { mustReplace } from '../../support/fixtures';
 
 const SLO = `${TEAM_FILE}slos:
   - id: web-availability
@@ -115,7 +116,8 @@ describe('SLO burn-rate alerts', () => {
   });
 
   test('tiers are configurable and follow the primary timeframe; burn-rate alerting can be switched off', () => {
-    const custom = SLO.replace(
+    const custom = mustReplace(
+      SLO,
       '    priority: 1\n',
       '    priority: 1\n    primaryTimeframe: 7d\n    burnRate:\n      tiers: [{ severity: page, burnRate: 16.8, longWindow: 1h, shortWindow: 5m }]\n',
     );
@@ -123,6 +125,6 @@ describe('SLO burn-rate alerts', () => {
     expect(rest).toEqual([]);
     expect(only.query).toBe(`burn_rate("${SLO_ID_REF}").over("7d").long_window("1h").short_window("5m") > 16.8`);
     expect(only.message).toContain('about 10% of it is spent');
-    expect(burnFor(SLO.replace('    priority: 1\n', '    priority: 1\n    burnRate: { enabled: false }\n'))).toEqual([]);
+    expect(burnFor(mustReplace(SLO, '    priority: 1\n', '    priority: 1\n    burnRate: { enabled: false }\n'))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { diffTrees, stageOfStack } from '../../../review/diff/diff';
 import { parseSynthTree, SynthTreeError } from '../../../review/diff/tree';
 import type { Change, DiffResult } from '../../../review/diff/types';
+import { mustReplace } from '../../support/fixtures';
 import { asTree, clone, exampleTree, hostBatches, inventory, inventoryYaml, Json, reverseKeys } from './trees';
 
 type Tree = ReturnType<typeof exampleTree>;
@@ -54,7 +55,7 @@ describe('diffTrees: wording and risk', () => {
     const res = diff((t) => {
       const m = t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
       m.monitor_thresholds.critical = 0.8;
-      m.query = m.query.replace('> 0.5', '> 0.8');
+      m.query = mustReplace(m.query, '> 0.5', '> 0.8');
     });
     const c = only(res);
     expect(c).toMatchObject({ stage: 'prod', stack: 'prod-observability', kind: 'changed', risk: 'medium', label: 'monitor `api latency`' });
@@ -68,12 +69,12 @@ describe('diffTrees: wording and risk', () => {
   test('notification routing is medium, message text alone is low', () => {
     const routed = diff((t) => {
       const m = t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
-      m.message = m.message.replace('@pagerduty-payments', '@pagerduty-platform');
+      m.message = mustReplace(m.message, '@pagerduty-payments', '@pagerduty-platform');
     });
     expect(only(routed)).toMatchObject({ risk: 'medium', why: 'notification routing' });
     const text = diff((t) => {
       const m = t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
-      m.message = m.message.replace('API latency is high.', 'API latency is too high.');
+      m.message = mustReplace(m.message, 'API latency is high.', 'API latency is too high.');
     });
     expect(only(text)).toMatchObject({ risk: 'low', why: 'message text' });
   });

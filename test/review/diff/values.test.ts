@@ -1,4 +1,5 @@
 import { deepEqual, describeDelta, diffValues, formatValue, pathString, stringExcerpts } from '../../../review/diff/values';
+import { mustReplace } from '../../support/fixtures';
 
 const leaves = (a: unknown, b: unknown): Array<[string, unknown, unknown]> => diffValues(a, b).map((l) => [pathString(l.path), l.before, l.after]);
 
@@ -62,10 +63,10 @@ describe('wording of values', () => {
 
   test('long strings are shown around their difference', () => {
     const a = `avg(last_5m):avg:trace.http.request.duration{env:prod,service:api,team:payments,version:1} > 0.5`;
-    const b = a.replace('> 0.5', '> 0.8');
+    const b = mustReplace(a, '> 0.5', '> 0.8');
     expect(stringExcerpts(a, b)).toEqual(['…payments,version:1} > 0.5', '…payments,version:1} > 0.8']);
     const m = 'Only {{value}}% of the 12 hosts of batch 1 (the batch split of stacks/stages/prod.yaml) report an Agent.';
-    expect(describeDelta(m, m.replace('12 hosts', '13 hosts'))).toBe(
+    expect(describeDelta(m, mustReplace(m, '12 hosts', '13 hosts'))).toBe(
       '`Only {{value}}% of the 12 hosts of batch 1 (the b…` -> `Only {{value}}% of the 13 hosts of batch 1 (the b…`',
     );
   });
