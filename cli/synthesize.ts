@@ -6,9 +6,9 @@
 import { App } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig } from '../model/load';
+import { loadConfig } from '../model/load-config';
 import type { RolloutConfig } from '../model/stage';
-import { INVENTORIES_DIR, inventoryPath, renderInventory } from '../inventory/render';
+import { INVENTORIES_DIR, inventoryPath, renderInventory } from '../inventory/stage-inventory';
 import { buildStacks } from '../stacks/app';
 
 /** Options of one synthesis. */

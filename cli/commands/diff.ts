@@ -11,15 +11,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadConfig } from '../../model/load';
+import { loadConfig } from '../../model/load-config';
 import { diffTrees } from '../../review/diff/diff';
-import { renderJson, renderMarkdown } from '../../review/diff/report';
+import { renderJson, renderMarkdown } from '../../review/diff/change-report';
 import { parseSynthTree } from '../../review/diff/tree';
 import { parseRisk, RISK_CLASSES, RiskClass, riskRank } from '../../review/diff/types';
 import { gitToplevel, resolveCommit, shortSha } from '../../review/git/git';
 import { readSynthFiles, synthesizeCommit } from '../../review/git/synth-ref';
 import { withWorktree } from '../../review/git/worktree';
-import { inventoryPath, renderInventory } from '../../inventory/render';
+import { inventoryPath, renderInventory } from '../../inventory/stage-inventory';
 import { parseOptions, UsageError } from '../args';
 import { Command, configDirOf, Io } from '../command';
 import { synthApp } from '../synthesize';

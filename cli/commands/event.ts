@@ -7,7 +7,7 @@
  * Exit status: 0 posted, 1 Datadog did not take it (after retries), 2 bad usage.
  */
 import { ConfigError } from '../../model/errors';
-import { loadConfig } from '../../model/load';
+import { loadConfig } from '../../model/load-config';
 import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
 import { deploymentEvent } from '../../gate/events';
 import { ROLLOUT_PHASES, RolloutPhase } from '../../model/signals';

@@ -7,11 +7,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../../model/errors';
-import { loadConfig } from '../../model/load';
+import { loadConfig } from '../../model/load-config';
 import type { Stage } from '../../model/stage';
 import { splitIntoBatches } from '../../model/batches';
 import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
-import { renderJson, renderMarkdown, renderText } from '../../gate/report';
+import { renderJson, renderMarkdown, renderText } from '../../gate/gate-report';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../gate/retry';
 import { runGate } from '../../gate/run';
 import { parseOptions, UsageError } from '../args';

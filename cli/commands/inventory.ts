@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig } from '../../model/load';
-import { renderInventory } from '../../inventory/render';
+import { loadConfig } from '../../model/load-config';
+import { renderInventory } from '../../inventory/stage-inventory';
 import { addressesFromOutputs } from '../../inventory/terraform-outputs';
 import { parseOptions, UsageError } from '../args';
 import { Command, configDirOf } from '../command';

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { parsePlan, PlanFormatError } from '../../review/plan-summary/terraform-plan';
-import { renderPlanSummary } from '../../review/plan-summary/render';
+import { renderPlanSummary } from '../../review/plan-summary/render-summary';
 import { summarizePlan } from '../../review/plan-summary/summary';
 import { UsageError } from '../args';
 import { Command, Io } from '../command';

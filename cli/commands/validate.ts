@@ -1,5 +1,5 @@
 import { assertMonitoringRules, RULES } from '../../policy/rule-pack';
-import { loadConfig } from '../../model/load';
+import { loadConfig } from '../../model/load-config';
 import { stageStackNames } from '../../model/names';
 import { checkTag } from '../../model/signals';
 import { parseOptions } from '../args';

@@ -3,7 +3,7 @@
  * monitoring model (pure): defaults resolved, text trimmed, durations in
  * minutes or seconds, records sorted, and the file-level settings (team,
  * service, tags, routing, per-stage overrides) folded into each definition.
- * Only called on input that checks.ts passed.
+ * Only called on input that problems.ts passed.
  */
 import type { YamlSource } from '../yaml-source';
 import type { BurnRateTier, SloTimeframe } from './burn-rate';
@@ -108,7 +108,7 @@ export function toSloDef(src: YamlSource, tf: TeamFile, s: SloSpec, i: number): 
   };
 }
 
-/** A team dashboard; `rel`, `definition` and `title` come from checks.ts's dashboardSource. */
+/** A team dashboard; `rel`, `definition` and `title` come from problems.ts's dashboardSource. */
 export function toDashboardDef(
   src: YamlSource,
   tf: TeamFile,

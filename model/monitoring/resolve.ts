@@ -8,7 +8,7 @@
  */
 import type { Problem } from '../errors';
 import { tierProblem } from './burn-rate';
-import { thresholdOrderProblem } from './checks';
+import { thresholdOrderProblem } from './problems';
 import { compositeIds, substitute, withQueryThreshold } from './query';
 import type { DashboardDef, MonitorDef, MonitoringConfig, SloDef, SourceRef, StageDashboardDef, StageDefinitions, StageMonitorDef, StageSloDef } from './types';
 

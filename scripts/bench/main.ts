@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Host, Stage } from '../../model/stage';
-import { renderInventory } from '../../inventory/render';
+import { renderInventory } from '../../inventory/stage-inventory';
 import { generateConfig } from './generate';
 import { Figures, measureCommand, measureFn, measureNode } from './measure';
 import { makeNaiveTree } from './naive';

@@ -5,7 +5,7 @@
  * every batch host on the stage's agent version, error rate and latency equal
  * to the baseline, every monitor OK.
  */
-import { loadConfig } from '../../model/load';
+import { loadConfig } from '../../model/load-config';
 import type { Stage } from '../../model/stage';
 import { splitIntoBatches } from '../../model/batches';
 import { baselineScope, batchScope, batchTag, checkTag, deploymentEventTags, envTag, MANAGED_BY_TAG, QUERIES } from '../../model/signals';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadConfig } from '../../model/load';
+import { loadConfig } from '../../model/load-config';
 import type { RolloutConfig, Stage } from '../../model/stage';
 
 /** The repository root (the example configuration). */

@@ -1,7 +1,7 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { App, Testing } from 'cdktf';
 import { CiAccess, deployRoleName, environmentSubject, GITHUB_OIDC_URL, PLAN_ROLE_NAME, pullRequestSubject } from '../../../constructs/ci-access/ci-access';
-import { parseStage } from '../../../model/load';
+import { parseStage } from '../../../model/load-config';
 import type { Stage } from '../../../model/stage';
 import { StateStack } from '../../../stacks/state-stack';
 import { minimalStageYaml, mustReplace } from '../../support/fixtures';

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { StageMonitoring } from '../../../constructs/monitoring/stage-monitoring';
 import { planStage } from '../../../plan/monitoring/stage-plan';
-import { loadConfig } from '../../../model/load';
+import { loadConfig } from '../../../model/load-config';
 import type { MonitoringConfig } from '../../../model/monitoring/types';
 import type { Stage } from '../../../model/stage';
 import { exampleConfig, mustReplace, REPO, tempConfig } from '../../support/fixtures';

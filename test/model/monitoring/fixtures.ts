@@ -3,9 +3,9 @@
  * loader (no file system).
  */
 import { formatProblem, Problem, sortProblems } from '../../../model/errors';
-import { loadMonitoringFiles } from '../../../model/monitoring/load';
+import { loadMonitoringFiles } from '../../../model/monitoring/load-monitoring';
 import type { MonitoringConfig } from '../../../model/monitoring/types';
-import { parseStage } from '../../../model/load';
+import { parseStage } from '../../../model/load-config';
 import type { Stage } from '../../../model/stage';
 import { minimalStageYaml, mustReplace } from '../../support/fixtures';
 

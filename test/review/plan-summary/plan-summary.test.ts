@@ -1,5 +1,5 @@
 import { parsePlan, PlanFormatError } from '../../../review/plan-summary/terraform-plan';
-import { renderPlanSummary } from '../../../review/plan-summary/render';
+import { renderPlanSummary } from '../../../review/plan-summary/render-summary';
 import { formatPath, summarizePlan } from '../../../review/plan-summary/summary';
 
 type Json = Record<string, unknown>;

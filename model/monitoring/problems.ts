@@ -1,7 +1,7 @@
 /**
  * Validation of the files under `monitors/` (pure): every check of a team
  * file, a definition and the references between definitions, each returning
- * located problems. load.ts runs them; convert.ts turns what passed into the
+ * located problems. load-monitoring.ts runs them; convert.ts turns what passed into the
  * model.
  */
 import * as path from 'path';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../model/errors';
-import { loadConfig, parseStage } from '../../model/load';
+import { loadConfig, parseStage } from '../../model/load-config';
 import { exampleConfig, minimalStageYaml, mustReplace, tempConfig } from '../support/fixtures';
 
 /** Parse `text` as stacks/stages/<stage>.yaml and return the problem lines. */

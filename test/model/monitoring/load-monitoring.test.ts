@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../../../model/errors';
-import { loadConfig } from '../../../model/load';
+import { loadConfig } from '../../../model/load-config';
 import { exampleConfig, minimalStageYaml, mustReplace, tempConfig } from '../../support/fixtures';
 import { load, loadOk, problemLines, TEAM_FILE, withMonitor } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { deploymentEvent } from '../../gate/events';
 import { planGate } from '../../gate/gate-plan';
-import { renderJson, renderMarkdown, renderText, verdictLine } from '../../gate/report';
+import { renderJson, renderMarkdown, renderText, verdictLine } from '../../gate/gate-report';
 import { runGate } from '../../gate/run';
 import type { GateApi } from '../../gate/datadog-client';
 import type { Series } from '../../gate/types';

@@ -1,7 +1,7 @@
 /**
  * Load `monitors/**` of a configuration directory: team files
  * (`monitors/<team>.yaml`, any depth), the dashboard JSON they point at, and
- * `monitors/policy.yaml`. files.ts reads, checks.ts validates, convert.ts
+ * `monitors/policy.yaml`. files.ts reads, problems.ts validates, convert.ts
  * builds the model; every problem is collected, located and returned, and
  * the caller throws one ConfigError.
  */
@@ -18,14 +18,14 @@ import {
   sloProblems,
   stageKeyProblems,
   tagProblems,
-} from './checks';
+} from './problems';
 import { sourceRef, toDashboardDef, toMonitorDef, toPolicy, toSloDef } from './convert';
 import { MONITORS_DIR, readMonitoringFiles } from './files';
 import { POLICY_FILE, PolicyFileSchema, TeamFileSchema } from './schema';
 import type { DashboardDef, MonitorDef, MonitoringConfig, MonitoringPolicy, SloDef, SourceRef } from './types';
 
 export { MONITORS_DIR } from './files';
-export type { MonitoringContext } from './checks';
+export type { MonitoringContext } from './problems';
 
 /** Read `configDir/monitors/**` (YAML and the JSON files they reference) and validate it. */
 export function loadMonitoring(configDir: string, ctx: MonitoringContext): { monitoring: MonitoringConfig; problems: Problem[] } {

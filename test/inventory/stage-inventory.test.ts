@@ -5,7 +5,7 @@ import { ConfigError } from '../../model/errors';
 import { addressesFromOutputs } from '../../inventory/terraform-outputs';
 import type { Stage } from '../../model/stage';
 import { splitIntoBatches } from '../../model/batches';
-import { inventoryObject, inventoryPath, renderInventory } from '../../inventory/render';
+import { inventoryObject, inventoryPath, renderInventory } from '../../inventory/stage-inventory';
 import { emitYaml } from '../../inventory/yaml-emit';
 import { exampleConfig, exampleStage, REPO } from '../support/fixtures';
 

@@ -1,6 +1,6 @@
 import { diffTrees } from '../../../review/diff/diff';
 import { ganttChart } from '../../../review/diff/gantt';
-import { renderJson, renderMarkdown } from '../../../review/diff/report';
+import { renderJson, renderMarkdown } from '../../../review/diff/change-report';
 import { asTree, clone, exampleTree } from './trees';
 
 const labels = { base: 'main (1a2b3c4)', head: 'working tree' };

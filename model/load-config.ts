@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Problem } from './errors';
 import { stableHash } from './hash';
-import { loadMonitoring } from './monitoring/load';
+import { loadMonitoring } from './monitoring/load-monitoring';
 import { resolveStage } from './monitoring/resolve';
 import { Host, RolloutConfig, Stage } from './stage';
 import { StageFile, StageFileSchema } from './stage-schema';
