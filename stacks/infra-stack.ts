@@ -4,6 +4,7 @@ import { AgentAccess } from '../constructs/agent-access/agent-access';
 import { Fleet } from '../constructs/fleet/fleet';
 import { addAwsProvider } from '../constructs/providers/aws-provider';
 import { useStageBackend } from '../constructs/state-backend/s3-backend';
+import { agentRoleName } from '../model/names';
 import type { Stage } from '../model/stage';
 import { stageTags } from './tags';
 
@@ -13,9 +14,9 @@ export interface InfraStackProps {
   readonly stage: Stage;
 }
 
-/** `<stage>-infra`: what the rollout needs in AWS (API key secret, agent role, egress, managed hosts). */
+/** `<stage>-infra`: what the rollout needs in AWS (API key secret, egress, managed hosts); the agent role comes from the bootstrap stack. */
 export class InfraStack extends TerraformStack {
-  /** The agent's AWS access (secret, role, security group). */
+  /** The agent's AWS access (secret, security group). */
   public readonly access: AgentAccess;
 
   constructor(scope: Construct, id: string, props: InfraStackProps) {
@@ -34,7 +35,8 @@ export class InfraStack extends TerraformStack {
       hosts: stage.hosts,
       amiSsmParameter: stage.fleet.amiSsmParameter,
       rootVolumeGb: stage.fleet.rootVolumeGb,
-      instanceProfileName: this.access.instanceProfile.name,
+      // Created by the bootstrap stack (AgentIdentity); referenced by its fixed name.
+      instanceProfileName: agentRoleName(stage.name),
       securityGroupIds: [this.access.securityGroup.id],
     });
   }

@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { AgentIdentity } from '../constructs/agent-access/agent-identity';
 import { CiAccess } from '../constructs/ci-access/ci-access';
 import { addAwsProvider } from '../constructs/providers/aws-provider';
 import { useS3Backend } from '../constructs/state-backend/s3-backend';
@@ -17,9 +18,12 @@ export interface StateStackProps {
 }
 
 /**
- * Bootstrap stack: the S3 bucket and DynamoDB table that hold every stage's
- * state, and the GitHub Actions OIDC access of the stages with a `ci` section
- * (constructs/ci-access). Its own state lives in the bucket it creates (see README.md,
+ * Bootstrap stack, applied only by an administrator: the S3 bucket and
+ * DynamoDB table that hold every stage's state, every stage's agent instance
+ * role and profile (constructs/agent-access/agent-identity.ts), and the
+ * GitHub Actions OIDC access of the stages with a `ci` section
+ * (constructs/ci-access). Everything IAM lives here, so the CI roles need no
+ * IAM write at all (README.md, "Security model"). Its own state lives in the bucket it creates (see README.md,
  * "Bootstrapping state", for the one-time local-state first apply).
  */
 export class StateStack extends TerraformStack {
@@ -52,6 +56,8 @@ export class StateStack extends TerraformStack {
         ...(st.kmsKeyId !== undefined ? { kmsKeyId: st.kmsKeyId } : {}),
       });
     }
+    // The hosts' IAM identity of every stage: created here, by an administrator, so no CI role needs IAM writes.
+    for (const stage of [...stages].sort((left, right) => (left.name < right.name ? -1 : 1))) new AgentIdentity(this, `agent-${stage.name}`, { stage: stage.name });
     // GitHub Actions OIDC is account-wide, and the roles that may deploy must not deploy themselves: both live here.
     const ci = stages.filter((s) => s.ci !== undefined);
     if (ci.length > 0) new CiAccess(this, 'ci-access', { stages: ci });

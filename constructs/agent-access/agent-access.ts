@@ -1,13 +1,9 @@
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Construct } from 'constructs';
 import { validateAgentAccessProps } from './validate-agent-access-props';
-import { agentRoleName, apiKeySecretName, stageIamPrefix } from '../../model/names';
+import { apiKeySecretName, stageIamPrefix } from '../../model/names';
 
 /** Props of what a host's Datadog Agent needs in AWS. */
 export interface AgentAccessProps {
@@ -25,17 +21,15 @@ export interface AgentAccessProps {
 }
 
 /**
- * The Datadog API key secret (its value is set out of band, never in code),
- * an instance role and profile that may read it, and a security group that
- * lets the agent reach Datadog on 443.
+ * The Datadog API key secret (its value is set out of band, never in code;
+ * the Ansible controller reads it, the hosts never do) and a security group
+ * that lets the agent reach Datadog on 443. The hosts' instance role and
+ * profile are not here: the bootstrap stack creates them (AgentIdentity),
+ * so the deploy role that applies this stack needs no IAM write.
  */
 export class AgentAccess extends Construct {
   /** Secret holding the Datadog API key (no value is managed here). */
   public readonly apiKeySecret: SecretsmanagerSecret;
-  /** Role the hosts' instance profile assumes. */
-  public readonly role: IamRole;
-  /** Instance profile for managed hosts. */
-  public readonly instanceProfile: IamInstanceProfile;
   /** Security group allowing agent egress to Datadog. */
   public readonly securityGroup: SecurityGroup;
 
@@ -49,27 +43,6 @@ export class AgentAccess extends Construct {
       recoveryWindowInDays: 30,
       ...(props.secretKmsKeyId !== undefined ? { kmsKeyId: props.secretKmsKeyId } : {}),
     });
-
-    const assume = new DataAwsIamPolicyDocument(this, 'assume', {
-      statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }],
-    });
-    this.role = new IamRole(this, 'role', {
-      name: agentRoleName(props.stage),
-      description: `Hosts of stage ${props.stage}: read the Datadog API key.`,
-      assumeRolePolicy: assume.json,
-    });
-    const readSecret = new DataAwsIamPolicyDocument(this, 'read-secret', {
-      statement: [
-        {
-          sid: 'ReadDatadogApiKey',
-          effect: 'Allow',
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: [this.apiKeySecret.arn],
-        },
-      ],
-    });
-    new IamRolePolicy(this, 'read-secret-policy', { name: 'read-datadog-api-key', role: this.role.id, policy: readSecret.json });
-    this.instanceProfile = new IamInstanceProfile(this, 'profile', { name: agentRoleName(props.stage), role: this.role.name });
 
     this.securityGroup = new SecurityGroup(this, 'egress', {
       name: `${stageIamPrefix(props.stage)}datadog-egress`,

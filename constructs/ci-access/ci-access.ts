@@ -9,7 +9,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { PRODUCT, stageIamPrefix, stageSecretPrefix } from '../../model/names';
+import { agentRoleName, PRODUCT, stageSecretPrefix } from '../../model/names';
 import type { Stage } from '../../model/stage';
 import { validateCiAccessProps } from './validate-ci-access-props';
 
@@ -94,19 +94,39 @@ function amiParameterArn(context: ArnContext, stage: Stage): string {
     : arnOf(context, 'ssm', stage.region, `parameter${stage.fleet.amiSsmParameter}`);
 }
 
-/** StateList, StateObjects, StateLock (and StateKey): the stage's state, read-write or read-only. */
+/**
+ * The stage's own lock items: Terraform's S3 backend keys a DynamoDB lock by
+ * `<bucket>/<key>` (and its digest by `<bucket>/<key>-md5`), so every lock of
+ * the stage starts with `<bucket>/<keyPrefix>/`. Source:
+ * hashicorp/terraform internal/backend/remote-state/s3/client.go, `lockPath()`.
+ */
+function stageLockKeys(stage: Stage): string {
+  return `${stage.state.bucket}/${stage.state.keyPrefix}/*`;
+}
+
+/**
+ * StateList, StateObjects, StateLockFile, StateLockTable, StateLockItems (and
+ * StateKey): the stage's state, read-write or read-only. Writes reach only
+ * the stage's own lock items: `dynamodb:LeadingKeys` pins the partition key
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html),
+ * and S3-native locking (`use_lockfile`) writes `<key>.tflock` beside the
+ * state, which the deploy role may delete and nothing else under the prefix
+ * (https://developer.hashicorp.com/terraform/language/backend/s3, "S3 State Locking").
+ */
 function stateStatements(context: ArnContext, stage: Stage, write: boolean): Statement[] {
-  const objects = `arn:${context.partition}:s3:::${stage.state.bucket}/${stage.state.keyPrefix}/*`;
+  const prefix = `arn:${context.partition}:s3:::${stage.state.bucket}/${stage.state.keyPrefix}`;
+  const table = arnOf(context, 'dynamodb', stage.region, `table/${stage.state.lockTable}`);
   const statements: Statement[] = [
     { sid: 'StateList', effect: 'Allow', actions: ['s3:ListBucket'], resources: [`arn:${context.partition}:s3:::${stage.state.bucket}`] },
-    { sid: 'StateObjects', effect: 'Allow', actions: write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'], resources: [objects] },
+    { sid: 'StateObjects', effect: 'Allow', actions: write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'], resources: [`${prefix}/*`] },
+    ...(write ? [{ sid: 'StateLockFile', effect: 'Allow', actions: ['s3:DeleteObject'], resources: [`${prefix}/*.tflock`] }] : []),
+    { sid: 'StateLockTable', effect: 'Allow', actions: ['dynamodb:DescribeTable'], resources: [table] },
     {
-      sid: 'StateLock',
+      sid: 'StateLockItems',
       effect: 'Allow',
-      actions: write
-        ? ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem']
-        : ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
-      resources: [arnOf(context, 'dynamodb', stage.region, `table/${stage.state.lockTable}`)],
+      actions: write ? ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'] : ['dynamodb:GetItem'],
+      resources: [table],
+      condition: [{ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: [stageLockKeys(stage)] }],
     },
   ];
   if (stage.state.kmsKeyId !== undefined) statements.push(stateKeyStatement(stage, write));
@@ -137,12 +157,66 @@ function guardrailDenies(context: ArnContext): Statement[] {
   ];
 }
 
-/** Ec2Read, Ec2Create, Ec2TagOnCreate: describe, and create (tagged) in the stage's region. */
-function ec2CreateStatements(stage: Stage): Statement[] {
+/** Subnets the stage's managed hosts may be launched in: those the hosts name and network.subnetIds, sorted. */
+function stageSubnets(stage: Stage): string[] {
+  const fromHosts = stage.hosts.filter((host) => host.managed && host.subnetId !== undefined).map((host) => host.subnetId as string);
+  return [...new Set([...fromHosts, ...stage.network.subnetIds])].sort();
+}
+
+/**
+ * Condition: the request tags the new resource `stage=<stage>`. The AWS
+ * provider sends its default tags (stacks/tags.ts) in the create call's
+ * TagSpecifications (hashicorp/terraform-provider-aws
+ * internal/service/ec2/vpc_security_group.go and ec2_instance.go), so the
+ * tag is in the request, not added afterwards.
+ */
+function requestTagsStage(stage: Stage): Condition {
+  return [{ test: 'StringEquals', variable: 'aws:RequestTag/stage', values: [stage.name] }];
+}
+
+/**
+ * Ec2Read, Ec2LaunchInstance, Ec2LaunchNetwork, Ec2LaunchVolume,
+ * Ec2LaunchImage, Ec2CreateSecurityGroup, Ec2CreateSecurityGroupInVpc,
+ * Ec2TagOnCreate: describe in the stage's region; launch instances only
+ * tagged with the stage, only into the stage's subnets and VPC, only with
+ * encrypted volumes; create security groups only tagged with the stage and
+ * only in its VPC. RunInstances authorizes each resource it touches
+ * separately, hence one statement per resource type
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html#iam-example-runinstances;
+ * condition keys: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+ */
+function ec2CreateStatements(context: ArnContext, stage: Stage): Statement[] {
   const inRegion = requestedRegionIn([stage.region]);
+  const ec2 = (resource: string, account: string = context.account): string => arnOf(context, 'ec2', stage.region, resource, account);
+  const vpc = ec2(`vpc/${stage.network.vpcId}`);
+  const subnets = stageSubnets(stage);
+  const launch: Statement[] =
+    subnets.length === 0
+      ? []
+      : [
+          { sid: 'Ec2LaunchInstance', effect: 'Allow', actions: ['ec2:RunInstances'], resources: [ec2('instance/*')], condition: requestTagsStage(stage) },
+          {
+            sid: 'Ec2LaunchNetwork',
+            effect: 'Allow',
+            actions: ['ec2:RunInstances'],
+            resources: [...subnets.map((subnet) => ec2(`subnet/${subnet}`)), ec2('network-interface/*'), ec2('security-group/*')],
+            condition: [{ test: 'StringEquals', variable: 'ec2:Vpc', values: [vpc] }],
+          },
+          {
+            sid: 'Ec2LaunchVolume',
+            effect: 'Allow',
+            actions: ['ec2:RunInstances'],
+            resources: [ec2('volume/*')],
+            condition: [{ test: 'Bool', variable: 'ec2:Encrypted', values: ['true'] }],
+          },
+          // AMIs belong to their publisher (no account in the ARN); which one is the stage's SSM parameter's choice.
+          { sid: 'Ec2LaunchImage', effect: 'Allow', actions: ['ec2:RunInstances'], resources: [ec2('image/*', '')] },
+        ];
   return [
     { sid: 'Ec2Read', effect: 'Allow', actions: ['ec2:Describe*'], resources: ['*'], condition: inRegion },
-    { sid: 'Ec2Create', effect: 'Allow', actions: ['ec2:CreateSecurityGroup', 'ec2:RunInstances'], resources: ['*'], condition: inRegion },
+    ...launch,
+    { sid: 'Ec2CreateSecurityGroup', effect: 'Allow', actions: ['ec2:CreateSecurityGroup'], resources: [ec2('security-group/*')], condition: requestTagsStage(stage) },
+    { sid: 'Ec2CreateSecurityGroupInVpc', effect: 'Allow', actions: ['ec2:CreateSecurityGroup'], resources: [vpc] },
     {
       sid: 'Ec2TagOnCreate',
       effect: 'Allow',
@@ -182,46 +256,19 @@ function ec2ChangeStageResourcesStatement(stage: Stage): Statement {
   };
 }
 
-/** StageIam, PassAgentRoleToEc2: manage the stage's roles and instance profiles, and pass its roles to EC2 only. */
-function stageIamStatements(context: ArnContext, stage: Stage): Statement[] {
-  const prefix = stageIamPrefix(stage.name);
-  return [
-    {
-      sid: 'StageIam',
-      effect: 'Allow',
-      actions: [
-        'iam:AddRoleToInstanceProfile',
-        'iam:CreateInstanceProfile',
-        'iam:CreateRole',
-        'iam:DeleteInstanceProfile',
-        'iam:DeleteRole',
-        'iam:DeleteRolePolicy',
-        'iam:GetInstanceProfile',
-        'iam:GetRole',
-        'iam:GetRolePolicy',
-        'iam:ListAttachedRolePolicies',
-        'iam:ListInstanceProfilesForRole',
-        'iam:ListRolePolicies',
-        'iam:PutRolePolicy',
-        'iam:RemoveRoleFromInstanceProfile',
-        'iam:TagInstanceProfile',
-        'iam:TagRole',
-        'iam:UntagInstanceProfile',
-        'iam:UntagRole',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:UpdateRole',
-        'iam:UpdateRoleDescription',
-      ],
-      resources: [iamArn(context, `role/${prefix}*`), iamArn(context, `instance-profile/${prefix}*`)],
-    },
-    {
-      sid: 'PassAgentRoleToEc2',
-      effect: 'Allow',
-      actions: ['iam:PassRole'],
-      resources: [iamArn(context, `role/${prefix}*`)],
-      condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['ec2.amazonaws.com'] }],
-    },
-  ];
+/**
+ * PassAgentRoleToEc2: the only IAM action a deploy role has. It passes the
+ * one role the bootstrap stack made for the stage's hosts (no permissions of
+ * its own), to EC2 only; it creates, changes and deletes no IAM at all.
+ */
+function passAgentRoleStatement(context: ArnContext, stage: Stage): Statement {
+  return {
+    sid: 'PassAgentRoleToEc2',
+    effect: 'Allow',
+    actions: ['iam:PassRole'],
+    resources: [iamArn(context, `role/${agentRoleName(stage.name)}`)],
+    condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['ec2.amazonaws.com'] }],
+  };
 }
 
 /** StageSecrets: manage (but not read) the stage's Secrets Manager secrets. */
@@ -254,9 +301,9 @@ function amiParameterStatement(context: ArnContext, stage: Stage): Statement {
 function deployStatements(context: ArnContext, stage: Stage): Statement[] {
   return [
     ...stateStatements(context, stage, true),
-    ...ec2CreateStatements(stage),
+    ...ec2CreateStatements(context, stage),
     ec2ChangeStageResourcesStatement(stage),
-    ...stageIamStatements(context, stage),
+    passAgentRoleStatement(context, stage),
     stageSecretsStatement(context, stage),
     amiParameterStatement(context, stage),
     ...guardrailDenies(context),

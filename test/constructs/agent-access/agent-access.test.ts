@@ -1,5 +1,3 @@
-import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -18,22 +16,10 @@ describe('AgentAccess', () => {
     expect(out).not.toMatch(/secret_string/);
   });
 
-  test('the instance role may read only that secret, and only EC2 may assume it', () => {
-    const out = synth();
-    const json = JSON.parse(out);
-    const docs = Object.values(json.data.aws_iam_policy_document) as Array<{ statement: Array<Record<string, unknown>> }>;
-    const read = docs.find((d) => d.statement[0].sid === 'ReadDatadogApiKey')!;
-    expect(read.statement).toEqual([
-      expect.objectContaining({
-        effect: 'Allow',
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [expect.stringMatching(/^\$\{aws_secretsmanager_secret\.access_api-key_[0-9A-F]+\.arn\}$/)],
-      }),
-    ]);
-    const assume = docs.find((d) => (d.statement[0].actions as string[]).includes('sts:AssumeRole'))!;
-    expect(assume.statement[0].principals).toEqual([{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }]);
-    expect(out).toHaveResourceWithProperties(IamRole, { name: 'observability-rollout-dev-agent' });
-    expect(out).toHaveResourceWithProperties(IamInstanceProfile, { name: 'observability-rollout-dev-agent' });
+  test('holds no IAM: the instance role and profile come from the bootstrap stack (AgentIdentity)', () => {
+    const json = JSON.parse(synth());
+    expect(Object.keys(json.resource).sort()).toEqual(['aws_secretsmanager_secret', 'aws_security_group', 'aws_vpc_security_group_egress_rule']);
+    expect(json.data).toBeUndefined();
   });
 
   test('the security group allows only TCP 443 egress to the configured destinations', () => {

@@ -116,10 +116,23 @@ describe('CiAccess', () => {
       actions: ['s3:GetObject', 's3:PutObject'],
       resources: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.ci_partition_[0-9A-F]+\.partition\}:s3:::acme-tfstate\/stages\/dev\/\*$/)],
     });
-    expect(st('StageIam').resources).toEqual([
-      expect.stringMatching(/:role\/observability-rollout-dev-\*$/),
-      expect.stringMatching(/:instance-profile\/observability-rollout-dev-\*$/),
-    ]);
+    expect(st('StateLockItems')).toMatchObject({
+      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+      condition: [{ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: ['acme-tfstate/stages/dev/*'] }],
+    });
+    expect(st('StateLockFile')).toMatchObject({
+      actions: ['s3:DeleteObject'],
+      resources: [expect.stringMatching(/:s3:::acme-tfstate\/stages\/dev\/\*\.tflock$/)],
+    });
+    // No IAM write at all: the one IAM action passes the stage's own agent role, to EC2 only.
+    const iamActions = (permissions.statement as Json[])
+      .filter((s) => s.effect === 'Allow')
+      .flatMap((s) => (s.actions as string[]).filter((a) => a.startsWith('iam:')));
+    expect(iamActions).toEqual(['iam:PassRole']);
+    expect(st('PassAgentRoleToEc2')).toMatchObject({
+      resources: [expect.stringMatching(/:iam::\$\{data\.aws_caller_identity\.ci_account_[0-9A-F]+\.account_id\}:role\/observability-rollout-dev-agent$/)],
+      condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['ec2.amazonaws.com'] }],
+    });
     expect(st('StageSecrets').resources).toEqual([expect.stringMatching(/:secretsmanager:us-east-1:.*:secret:observability-rollout\/dev\/\*$/)]);
     expect(st('Ec2ChangeStageResources').condition).toContainEqual({ test: 'StringEquals', variable: 'aws:ResourceTag/stage', values: ['dev'] });
     expect(st('NoSecretValues')).toMatchObject({ effect: 'Deny', actions: ['secretsmanager:GetSecretValue'], resources: ['*'] });
@@ -128,6 +141,46 @@ describe('CiAccess', () => {
     const allowed = (permissions.statement as Json[]).filter((s) => s.effect === 'Allow').flatMap((s) => s.actions as string[]);
     expect(allowed).not.toContain('secretsmanager:GetSecretValue');
     expect(allowed.filter((a) => a.endsWith('*'))).toEqual(['ec2:Describe*']);
+  });
+
+  test('a deploy role launches instances only tagged with its stage, in its subnets and VPC, with encrypted volumes', () => {
+    const withHosts = stage('dev', `ci:\n  githubRepository: ${REPO_NAME}\n`);
+    const managed: Stage = {
+      ...withHosts,
+      network: { ...withHosts.network, subnetIds: ['subnet-0aaa1111'] },
+      hosts: [
+        ...withHosts.hosts,
+        { ...withHosts.hosts[0], name: 'dev-new-01', managed: true, address: undefined, subnetId: 'subnet-0bbb2222', instanceType: 't3.small' },
+      ],
+    };
+    const { permissions } = roleOf(synth([managed]), deployRoleName('dev'));
+    const st = (sid: string): Json => (permissions.statement as Json[]).find((s) => s.sid === sid) as Json;
+    const vpcArn = expect.stringMatching(/^arn:.*:ec2:us-east-1:.*:vpc\/vpc-0123abcd$/);
+    expect(st('Ec2LaunchInstance')).toMatchObject({
+      actions: ['ec2:RunInstances'],
+      resources: [expect.stringMatching(/:ec2:us-east-1:.*:instance\/\*$/)],
+      condition: [{ test: 'StringEquals', variable: 'aws:RequestTag/stage', values: ['dev'] }],
+    });
+    expect(st('Ec2LaunchNetwork').resources).toEqual([
+      expect.stringMatching(/:subnet\/subnet-0aaa1111$/),
+      expect.stringMatching(/:subnet\/subnet-0bbb2222$/),
+      expect.stringMatching(/:network-interface\/\*$/),
+      expect.stringMatching(/:security-group\/\*$/),
+    ]);
+    expect(st('Ec2LaunchNetwork').condition).toEqual([{ test: 'StringEquals', variable: 'ec2:Vpc', values: [vpcArn] }]);
+    expect(st('Ec2LaunchVolume').condition).toEqual([{ test: 'Bool', variable: 'ec2:Encrypted', values: ['true'] }]);
+    expect(st('Ec2CreateSecurityGroup').condition).toEqual([{ test: 'StringEquals', variable: 'aws:RequestTag/stage', values: ['dev'] }]);
+    expect(st('Ec2CreateSecurityGroupInVpc').resources).toEqual([vpcArn]);
+    // Every RunInstances / CreateSecurityGroup grant names a resource type; none is `*`.
+    for (const statement of permissions.statement as Json[]) {
+      const creates = (statement.actions as string[]).some((a) => a === 'ec2:RunInstances' || a === 'ec2:CreateSecurityGroup');
+      if (creates && statement.effect === 'Allow') expect(statement.resources).not.toContain('*');
+    }
+  });
+
+  test('a stage without managed hosts gets no RunInstances at all', () => {
+    const { permissions } = roleOf(json, deployRoleName('dev'));
+    expect((permissions.statement as Json[]).flatMap((s) => s.actions as string[])).not.toContain('ec2:RunInstances');
   });
 
   test('the plan role is read-only: every allowed action reads, writes and secret values are denied', () => {
@@ -170,9 +223,9 @@ describe('StateStack with CI access', () => {
       Object.values(withCi.resource.aws_iam_role as Json)
         .map((r: Json) => r.name)
         .sort(),
-    ).toEqual([deployRoleName('dev'), PLAN_ROLE_NAME]);
+    ).toEqual(['observability-rollout-ci-dev-deploy', PLAN_ROLE_NAME, 'observability-rollout-dev-agent', 'observability-rollout-prod-agent']);
     const without = stateJson([stage('dev', '')]);
     expect(without.resource.aws_iam_openid_connect_provider).toBeUndefined();
-    expect(without.resource.aws_iam_role).toBeUndefined();
+    expect(Object.values(without.resource.aws_iam_role as Json).map((r: Json) => r.name)).toEqual(['observability-rollout-dev-agent']);
   });
 });

@@ -1,0 +1,154 @@
+/**
+ * A privilege-escalation check over synthesized IAM policies (test support).
+ *
+ * The catalog is Rhino Security Labs' list of AWS IAM privilege escalation
+ * methods: https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
+ * and its scanner RhinoSecurityLabs/Security-Research
+ * tools/aws-pentest-tools/aws_escalate.py (commit bb23250, `escalation_methods`),
+ * extended with the later published paths of the same kind (new roles,
+ * policies and permissions boundaries; running code as a role through
+ * CodeBuild, SageMaker, ECS, SSM, EC2 Instance Connect, launch templates).
+ *
+ * The rule: no CI role may be allowed any escalation action, whatever its
+ * conditions (the design gives CI no IAM write at all, so nothing needs an
+ * exemption), and `iam:PassRole` only on exact role ARNs of roles that hold
+ * no permissions, only to named services.
+ */
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** One escalation action and the catalog method it enables. */
+export interface EscalationAction {
+  readonly action: string;
+  readonly method: string;
+}
+
+const rhino = (method: string, ...actions: string[]): EscalationAction[] => actions.map((action) => ({ action, method }));
+
+/** Actions that alone, or with a PassRole they do not need here, escalate. */
+export const ESCALATION_ACTIONS: readonly EscalationAction[] = [
+  // aws_escalate.py escalation_methods (single-permission and role-assuming methods).
+  ...rhino('CreateNewPolicyVersion', 'iam:CreatePolicyVersion'),
+  ...rhino('SetExistingDefaultPolicyVersion', 'iam:SetDefaultPolicyVersion'),
+  ...rhino('CreateAccessKey', 'iam:CreateAccessKey'),
+  ...rhino('CreateLoginProfile', 'iam:CreateLoginProfile'),
+  ...rhino('UpdateLoginProfile', 'iam:UpdateLoginProfile'),
+  ...rhino('AttachUserPolicy', 'iam:AttachUserPolicy'),
+  ...rhino('AttachGroupPolicy', 'iam:AttachGroupPolicy'),
+  ...rhino('AttachRolePolicy', 'iam:AttachRolePolicy'),
+  ...rhino('PutUserPolicy', 'iam:PutUserPolicy'),
+  ...rhino('PutGroupPolicy', 'iam:PutGroupPolicy'),
+  ...rhino('PutRolePolicy', 'iam:PutRolePolicy'),
+  ...rhino('AddUserToGroup', 'iam:AddUserToGroup'),
+  ...rhino('UpdateRolePolicyToAssumeIt', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'),
+  ...rhino('PassExistingRoleToNewLambda', 'lambda:CreateFunction', 'lambda:InvokeFunction', 'lambda:CreateEventSourceMapping'),
+  ...rhino('EditExistingLambdaFunctionWithRole', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'),
+  ...rhino('PassExistingRoleToNewGlueDevEndpoint', 'glue:CreateDevEndpoint'),
+  ...rhino('UpdateExistingGlueDevEndpoint', 'glue:UpdateDevEndpoint'),
+  ...rhino('PassExistingRoleToCloudFormation', 'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:CreateChangeSet'),
+  ...rhino('PassExistingRoleToNewDataPipeline', 'datapipeline:CreatePipeline'),
+  // Later paths of the same kind.
+  ...rhino('CreateRoleWithPolicy', 'iam:CreateRole', 'iam:CreatePolicy', 'iam:CreateUser'),
+  ...rhino(
+    'RemoveOrReplacePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteUserPermissionsBoundary',
+    'iam:PutUserPermissionsBoundary',
+  ),
+  ...rhino(
+    'RunCodeAsRole',
+    'codebuild:CreateProject',
+    'codebuild:StartBuild',
+    'codebuild:UpdateProject',
+    'sagemaker:CreateNotebookInstance',
+    'sagemaker:CreatePresignedNotebookInstanceUrl',
+    'ecs:RunTask',
+    'ecs:RegisterTaskDefinition',
+    'ssm:SendCommand',
+    'ssm:StartSession',
+    'ec2-instance-connect:SendSSHPublicKey',
+    'ec2:CreateLaunchTemplateVersion',
+    'autoscaling:CreateLaunchConfiguration',
+  ),
+];
+
+/** A finding: which role, which statement, which action, which method. */
+export interface EscalationFinding {
+  readonly role: string;
+  readonly sid: string;
+  readonly action: string;
+  readonly method: string;
+}
+
+/** Does an IAM action pattern (`iam:Put*`, `*`) match `action`? Case-insensitive, like IAM. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+  return regex.test(action);
+}
+
+/** The CI roles of a synthesized stack: role name -> its permission statements (inline policies, references resolved). */
+export function rolePolicies(stack: Json): Map<string, Json[]> {
+  const out = new Map<string, Json[]>();
+  const roles = (stack.resource?.aws_iam_role ?? {}) as Record<string, Json>;
+  const docs = (stack.data?.aws_iam_policy_document ?? {}) as Record<string, Json>;
+  for (const role of Object.values(roles)) out.set(role.name, []);
+  for (const policy of Object.values((stack.resource?.aws_iam_role_policy ?? {}) as Record<string, Json>)) {
+    const roleId = /^\$\{aws_iam_role\.([^.]+)\.id\}$/.exec(policy.role)?.[1];
+    const docId = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(policy.policy)?.[1];
+    if (!roleId || !docId || !roles[roleId] || !docs[docId]) throw new Error(`cannot resolve role policy ${JSON.stringify(policy)}`);
+    out.get(roles[roleId].name)?.push(...(docs[docId].statement as Json[]));
+  }
+  if (stack.resource?.aws_iam_role_policy_attachment || stack.resource?.aws_iam_policy) {
+    throw new Error('managed policies are not analysed here: add them to rolePolicies before using them');
+  }
+  return out;
+}
+
+/** Role names that hold no permission at all (no inline policy): safe to pass. */
+export function emptyRoles(stack: Json): Set<string> {
+  return new Set([...rolePolicies(stack)].filter(([, statements]) => statements.length === 0).map(([name]) => name));
+}
+
+/** Every escalation the Allow statements of `roles` grant. */
+export function findEscalations(roles: Map<string, Json[]>, passable: ReadonlySet<string>): EscalationFinding[] {
+  const findings: EscalationFinding[] = [];
+  for (const [role, statements] of roles) {
+    for (const statement of statements) {
+      if (statement.effect !== 'Allow') continue;
+      const sid = String(statement.sid ?? '(no sid)');
+      if (statement.not_actions || statement.not_resources) {
+        findings.push({ role, sid, action: 'NotAction/NotResource', method: 'an Allow by exclusion grants every action not listed' });
+        continue;
+      }
+      const actions = (statement.actions ?? []) as string[];
+      for (const { action, method } of ESCALATION_ACTIONS) {
+        if (actions.some((pattern) => actionMatches(pattern, action))) findings.push({ role, sid, action, method });
+      }
+      if (actions.some((pattern) => actionMatches(pattern, 'iam:PassRole'))) {
+        const why = passRoleProblem(statement, passable);
+        if (why) findings.push({ role, sid, action: 'iam:PassRole', method: why });
+      }
+    }
+  }
+  return findings;
+}
+
+/** Why a PassRole grant is an escalation path, or undefined when it is safe. */
+function passRoleProblem(statement: Json, passable: ReadonlySet<string>): string | undefined {
+  const resources = (statement.resources ?? []) as string[];
+  for (const resource of resources) {
+    const name = /:role\/(?:.*\/)?([^/]+)$/.exec(resource)?.[1];
+    if (!name || /[*?]/.test(name)) return `PassRole on ${resource}: not one exact role (pass a privileged role to a service you run)`;
+    if (!passable.has(name)) return `PassRole on role ${name}, which holds permissions`;
+  }
+  const services = ((statement.condition ?? []) as Json[]).find((c) => c.variable === 'iam:PassedToService' && c.test === 'StringEquals');
+  if (!services || (services.values as string[]).some((v) => /[*?]/.test(v))) return 'PassRole to any service (no iam:PassedToService StringEquals)';
+  return undefined;
+}
