@@ -1,7 +1,13 @@
 /**
- * Synthesis: configuration in, `cdktf.out/` out. Validates everything first
- * and writes into a temporary sibling directory that replaces the output only
- * when complete, so a failure never leaves half-written output.
+ * Synthesis: configuration in, `cdktf.out/` and the inventories
+ * (`ansible/inventories/<stage>/hosts.yml`) out, together or not at all.
+ * Validates everything first (nothing is written on invalid configuration);
+ * then, holding a lock beside the output directory (`cdktf.out.lock`,
+ * cli/output-lock.ts), finishes what an interrupted synth left (its journal,
+ * stale temporaries), stages every output beside its target and replaces them
+ * all in one journaled commit (cli/output-transaction.ts). After a failure or
+ * a kill at any point, the outputs are all old or all new once the next synth
+ * (or `recoverOutputs`) has run.
  */
 import { App } from 'cdktf';
 import * as fs from 'fs';
@@ -10,6 +16,8 @@ import { loadConfig } from '../model/load-config';
 import type { RolloutConfig } from '../model/stage';
 import { INVENTORIES_DIR, inventoryPath, renderInventory } from '../inventory/stage-inventory';
 import { buildStacks } from '../stacks/app';
+import { acquireOutputLock } from './output-lock';
+import { cleanStaleTemps, NODE_FS, OutputFs, OutputTransaction, recoverJournal, TEMP_PREFIX } from './output-transaction';
 
 /** Options of one synthesis. */
 export interface SynthOptions {
@@ -20,6 +28,9 @@ export interface SynthOptions {
   /** Root under which `ansible/inventories/<stage>/hosts.yml` are written.
    * @default - the configuration directory */
   readonly inventoryRoot?: string;
+  /** Where notices go: a stale lock taken over, an interrupted synth recovered, stale temporaries removed.
+   * @default - standard error */
+  readonly log?: (line: string) => void;
 }
 
 /** What a synthesis produced. */
@@ -74,38 +85,99 @@ function cdktfStackTraceModule(): { captureStackTrace?: (below?: unknown) => str
   }
 }
 
-/** Load, validate and synthesize; replaces `outdir` atomically. */
-export function synthesize(opts: SynthOptions): SynthResult {
+/**
+ * Load, validate and synthesize, then replace `outdir` and the inventories
+ * together or not at all (see the module comment). Nothing is written when
+ * the configuration is invalid. `fsOps` is for tests (fault injection).
+ */
+export function synthesize(opts: SynthOptions, fsOps: OutputFs = NODE_FS): SynthResult {
   const config = loadConfig(opts.configDir);
-  const outdir = path.resolve(opts.outdir);
-  const tmp = `${outdir}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(outdir), { recursive: true });
-  try {
-    const stacks = synthApp(config, tmp);
-    const inventories = config.stages.map((st) => ({ rel: inventoryPath(st.name), text: renderInventory(st) }));
-    replaceDir(tmp, outdir);
-    const root = opts.inventoryRoot ?? opts.configDir;
-    writeFilesAtomically(root, inventories);
-    pruneStaleInventories(root, new Set(config.stages.map((st) => st.name)));
+  const paths = outputPaths(opts.outdir, opts.inventoryRoot ?? opts.configDir);
+  const stages = new Set(config.stages.map((st) => st.name));
+  const inventories = config.stages.map((st) => ({ rel: inventoryPath(st.name), text: renderInventory(st) }));
+  return underLockRecovered(fsOps, paths, opts.log ?? logToStderr, () => {
+    const tx = new OutputTransaction(fsOps, paths.journal, showPath);
+    const pruned = staleInventories(fsOps, paths.inventoryRoot, stages);
+    let stacks: string[];
+    try {
+      stacks = tx.stageDir(paths.outdir, (dir) => synthApp(config, dir));
+      for (const inv of inventories) tx.stageFile(path.join(paths.inventoryRoot, inv.rel), inv.text, paths.inventoryRoot);
+      for (const file of pruned) {
+        // with its directory when it holds nothing else, in the same rename
+        tx.stageRemoval(fsOps.readdirSync(path.dirname(file)).length === 1 ? path.dirname(file) : file);
+      }
+    } catch (e) {
+      tx.abort();
+      throw e;
+    }
+    tx.commit();
     return { config, stacks, inventories: inventories.map((i) => i.rel) };
+  });
+}
+
+/**
+ * Only the recovery a synth starts with: under the lock, finish (or undo) a
+ * commit an interrupted synth left behind and remove stale temporaries.
+ */
+export function recoverOutputs(opts: { outdir: string; inventoryRoot: string; log?: (line: string) => void }, fsOps: OutputFs = NODE_FS): void {
+  underLockRecovered(fsOps, outputPaths(opts.outdir, opts.inventoryRoot), opts.log ?? logToStderr, () => undefined);
+}
+
+/** Where one output directory's lock and journal live: beside it. */
+interface OutputPaths {
+  readonly outdir: string;
+  readonly inventoryRoot: string;
+  readonly lock: string;
+  readonly journal: string;
+}
+
+function outputPaths(outdir: string, inventoryRoot: string): OutputPaths {
+  const out = path.resolve(outdir);
+  return { outdir: out, inventoryRoot: path.resolve(inventoryRoot), lock: `${out}.lock`, journal: `${out}.journal` };
+}
+
+function underLockRecovered<T>(fsOps: OutputFs, paths: OutputPaths, log: (line: string) => void, fn: () => T): T {
+  fsOps.mkdirSync(path.dirname(paths.outdir), { recursive: true });
+  const release = acquireOutputLock(fsOps, paths.lock, showPath(paths.outdir), showPath, log);
+  try {
+    recoverJournal(fsOps, paths.journal, showPath, log);
+    const removed = removeStaleTemps(fsOps, paths);
+    if (removed.length > 0) {
+      log(`removed ${removed.length} stale temporar${removed.length === 1 ? 'y' : 'ies'} of interrupted synths: ${removed.map(showPath).join(', ')}`);
+    }
+    return fn();
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    release();
   }
 }
 
-/** Replace `dest` with `src` (rename-based; the old tree is removed last). */
-export function replaceDir(src: string, dest: string): void {
-  const old = `${dest}.old-${process.pid}`;
-  const hadOld = fs.existsSync(dest);
-  if (hadOld) fs.renameSync(dest, old);
-  try {
-    fs.renameSync(src, dest);
-  } catch (e) {
-    if (hadOld) fs.renameSync(old, dest);
-    throw e;
+/**
+ * Remove what interrupted synths left where this one writes: beside the
+ * output directory, on the way down to the inventories (a new `ansible/`,
+ * `inventories/` or stage directory is staged beside where it goes) and in
+ * each stage directory.
+ */
+function removeStaleTemps(fsOps: OutputFs, paths: OutputPaths): string[] {
+  const outNames = new Set([path.basename(paths.outdir), path.basename(paths.journal)]);
+  const removed = cleanStaleTemps(fsOps, path.dirname(paths.outdir), (name) => outNames.has(name));
+  let dir = paths.inventoryRoot;
+  for (const segment of INVENTORIES_DIR.split('/')) {
+    removed.push(...cleanStaleTemps(fsOps, dir, (name, legacy) => name === segment && !legacy));
+    dir = path.join(dir, segment);
   }
-  if (hadOld) fs.rmSync(old, { recursive: true, force: true });
+  removed.push(...cleanStaleTemps(fsOps, dir, (_name, legacy) => !legacy)); // stage directories, new or set aside
+  for (const stage of subdirectories(fsOps, dir)) removed.push(...cleanStaleTemps(fsOps, path.join(dir, stage), (name) => name === 'hosts.yml'));
+  return [...new Set(removed)];
+}
+const GENERATED_MARK = '# Generated by `rollout synth`';
+
+/** A path for a message: relative to the working directory, like the rest of the CLI's output. */
+function showPath(p: string): string {
+  return path.relative(process.cwd(), p) || '.';
+}
+
+function logToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 /** Write every file to a temporary sibling first, then rename them all into place. */
@@ -126,16 +198,28 @@ export function writeFilesAtomically(root: string, files: ReadonlyArray<{ rel: s
   for (const [tmp, dest] of staged) fs.renameSync(tmp, dest);
 }
 
-/** Remove generated inventories of stages that no longer exist (only files synth wrote). */
-function pruneStaleInventories(root: string, stages: ReadonlySet<string>): void {
+/** Generated inventories of stages that no longer exist (only files synth wrote), sorted. */
+function staleInventories(fsOps: OutputFs, root: string, stages: ReadonlySet<string>): string[] {
   const dir = path.join(root, INVENTORIES_DIR);
-  if (!fs.existsSync(dir)) return;
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name, 'hosts.yml');
-    if (stages.has(name) || !fs.existsSync(file)) continue;
-    if (fs.readFileSync(file, 'utf8').startsWith('# Generated by `rollout synth`')) {
-      fs.rmSync(file);
-      if (fs.readdirSync(path.join(dir, name)).length === 0) fs.rmdirSync(path.join(dir, name));
-    }
+  return subdirectories(fsOps, dir)
+    .filter((name) => !stages.has(name) && !name.startsWith(TEMP_PREFIX))
+    .map((name) => path.join(dir, name, 'hosts.yml'))
+    .filter((file) => fsOps.existsSync(file) && fsOps.readFileSync(file, 'utf8').startsWith(GENERATED_MARK));
+}
+
+function subdirectories(fsOps: OutputFs, dir: string): string[] {
+  if (!fsOps.existsSync(dir)) return [];
+  return fsOps
+    .readdirSync(dir)
+    .filter((name) => isDirectory(fsOps, path.join(dir, name)))
+    .sort();
+}
+
+function isDirectory(fsOps: OutputFs, p: string): boolean {
+  try {
+    return fsOps.statSync(p).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    return false; // e.g. a dangling symbolic link
   }
 }

@@ -12,7 +12,7 @@ export const synthCommand: Command = {
     const o = parseOptions('synth', argv, { config: { type: 'string' }, out: { type: 'string' } });
     const configDir = configDirOf(o.config);
     const outdir = (o.out as string | undefined) ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
-    const res = synthesize({ configDir, outdir });
+    const res = synthesize({ configDir, outdir, log: (line) => io.err(line) });
     io.out(`synthesized ${res.stacks.length} stacks into ${path.relative(process.cwd(), path.resolve(outdir)) || '.'}: ${res.stacks.join(', ')}`);
     io.out(`wrote ${res.inventories.length} inventories: ${res.inventories.join(', ')}`);
     return 0;
