@@ -16,6 +16,7 @@ import { loadConfig } from '../model/load-config';
 import type { RolloutConfig } from '../model/stage';
 import { INVENTORIES_DIR, inventoryPath, renderInventory } from '../inventory/stage-inventory';
 import { buildStacks } from '../stacks/app';
+import { lockFileFor } from '../stacks/provider-locks';
 import { acquireOutputLock } from './output-lock';
 import { cleanStaleTemps, NODE_FS, OutputFs, OutputTransaction, recoverJournal, TEMP_PREFIX } from './output-transaction';
 
@@ -49,7 +50,18 @@ export function synthApp(config: RolloutConfig, outdir: string): string[] {
     buildStacks(app, config);
     app.synth();
   });
-  return fs.readdirSync(path.join(outdir, 'stacks')).sort();
+  const stacks = fs.readdirSync(path.join(outdir, 'stacks')).sort();
+  for (const stack of stacks) writeProviderLock(path.join(outdir, 'stacks', stack));
+  return stacks;
+}
+
+/** `.terraform.lock.hcl` beside a stack's cdk.tf.json when its providers are locked (stacks/provider-locks.ts). */
+function writeProviderLock(stackDir: string): void {
+  const config = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as {
+    terraform?: { required_providers?: Record<string, { source: string; version?: string }> };
+  };
+  const text = lockFileFor(config.terraform?.required_providers ?? {});
+  if (text !== undefined) fs.writeFileSync(path.join(stackDir, '.terraform.lock.hcl'), text);
 }
 
 /**
