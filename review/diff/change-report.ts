@@ -16,9 +16,12 @@ export interface ReportLabels {
 export const RISK_LEGEND: ReadonlyArray<{ risk: RiskClass; what: string }> = [
   {
     risk: 'critical',
-    what: "destroys or replaces the state bucket, the lock table or a host; turns off state protection (prevent_destroy, deletion protection, point-in-time recovery, versioning, encryption, public access block); moves a stack's state",
+    what: "destroys or replaces the state bucket, the lock table, a host or a GitHub environment; turns off state protection (prevent_destroy, deletion protection, point-in-time recovery, versioning, encryption, public access block); moves a stack's state",
   },
-  { risk: 'high', what: 'IAM, security groups, secrets, providers, agent version and agent settings, batch membership of prod hosts' },
+  {
+    risk: 'high',
+    what: 'IAM, security groups, secrets, providers, state locking, GitHub deployment protection, agent version and agent settings, batch membership of prod hosts',
+  },
   {
     risk: 'medium',
     what: 'monitor thresholds and queries, notification routing, SLO targets, rollout policy, batch membership outside prod, anything not listed',

@@ -3,10 +3,12 @@
  *
  * | class    | what                                                                                   |
  * | -------- | -------------------------------------------------------------------------------------- |
- * | critical | destroys or replaces the state bucket, the lock table or a host; turns off state       |
- * |          | protection (prevent_destroy, deletion protection, point-in-time recovery, versioning,  |
- * |          | encryption, public access block, the TLS-only bucket policy); moves a stack's state     |
- * | high     | IAM, security groups, secrets, providers (where resources live), agent version and      |
+ * | critical | destroys or replaces the state bucket, the lock table, a host or a GitHub environment  |
+ * |          | (its secrets go with it); turns off state protection (prevent_destroy, deletion         |
+ * |          | protection, point-in-time recovery, versioning, encryption, public access block, the    |
+ * |          | TLS-only bucket policy); moves a stack's state                                          |
+ * | high     | IAM, security groups, secrets, providers (where resources live), state locking, GitHub  |
+ * |          | deployment protection (reviewers, wait timers, branch policies), agent version and      |
  * |          | agent settings, batch membership of prod hosts                                          |
  * | medium   | monitor thresholds and queries, notification routing, SLO targets, rollout policy,      |
  * |          | batch membership outside prod, anything not listed elsewhere                            |
@@ -43,6 +45,8 @@ export interface ResourceFacts {
 }
 
 const ACCESS_TYPE = /^aws_(iam_|security_group|vpc_security_group_|secretsmanager_|kms_)/;
+/** GitHub deployment protection: environments (reviewers, wait timers) and their branch policies. */
+const DEPLOY_PROTECTION_TYPE = /^github_repository_environment/;
 const DASHBOARD_TYPE = /^datadog_.*dashboard/;
 /** Resource types that guard a bucket; removing one from a state bucket turns protection off. */
 export const BUCKET_GUARD_TYPES = new Set([
@@ -66,6 +70,8 @@ export function destroyRisk(f: ResourceFacts, kind: 'removed' | 'replaced'): Ris
   if (f.type === 'aws_instance') return r('critical', `${verb} a host`);
   if (f.isStateBucket) return r('critical', `${verb} the state bucket`);
   if (f.isLockTable) return r('critical', `${verb} the lock table`);
+  if (f.type === 'github_repository_environment') return r('critical', `${verb} a GitHub environment (and deletes its secrets)`);
+  if (DEPLOY_PROTECTION_TYPE.test(f.type)) return r('high', 'GitHub deployment protection');
   if (f.guardsStateBucket && kind === 'removed') return r('critical', 'turns off state protection');
   if (f.type === 'aws_s3_bucket' || f.type === 'aws_dynamodb_table') return r('high', `${verb} stored data`);
   if (ACCESS_TYPE.test(f.type)) return r('high', accessWhat(f.type));
@@ -78,6 +84,7 @@ export function addRisk(f: ResourceFacts): Risk {
   if (f.mode === 'data') return r('low', 'a data source is only read');
   if (ACCESS_TYPE.test(f.type) || f.type === 'aws_iam_openid_connect_provider') return r('high', accessWhat(f.type));
   if (DASHBOARD_TYPE.test(f.type)) return r('low', 'dashboards');
+  if (DEPLOY_PROTECTION_TYPE.test(f.type)) return r('medium', 'GitHub deployment protection');
   return r('medium', 'adds a resource');
 }
 
@@ -118,6 +125,7 @@ export function attributeRisk(f: ResourceFacts, path: string, before: unknown, a
   if (path === 'description' || /\.description$/.test(path)) return r('low', 'descriptions');
   if (f.mode === 'data' && t === 'aws_iam_policy_document') return r('high', 'IAM');
   if (ACCESS_TYPE.test(t) || t === 'aws_iam_openid_connect_provider') return r('high', accessWhat(t));
+  if (DEPLOY_PROTECTION_TYPE.test(t)) return r('high', 'GitHub deployment protection');
   if (/^datadog_monitor/.test(t)) {
     if (path === 'message') {
       const changed = notificationHandles(before).join(' ') !== notificationHandles(after).join(' ');
@@ -137,9 +145,11 @@ export function attributeRisk(f: ResourceFacts, path: string, before: unknown, a
 /** Risk of a difference in a stack's `terraform.backend` (where its state lives). */
 export function backendRisk(path: string, before: unknown, after: unknown): Risk {
   if (/encrypt$/.test(path) && wasTrue(before, after)) return r('critical', 'turns off state protection (state encryption)');
-  if (/(bucket|key|dynamodb_table|region|use_lockfile|workspace_key_prefix)$/.test(path)) {
+  if (/(bucket|key|region|workspace_key_prefix)$/.test(path)) {
     return r('critical', "moves the stack's state (terraform init -migrate-state needed)");
   }
+  // Locking does not move state, but every runner of the stack must lock the same way.
+  if (/(dynamodb_table|use_lockfile)$/.test(path)) return r('high', 'state locking (every runner must lock the same way)');
   return r('high', 'state backend settings');
 }
 

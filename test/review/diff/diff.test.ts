@@ -215,6 +215,21 @@ describe('diffTrees: wording and risk', () => {
     });
   });
 
+  test('turning on S3-native locking is high (every runner must lock the same way), not a state move', () => {
+    const res = diff((t) => (t.stacks['dev-infra'].terraform.backend.s3.use_lockfile = true));
+    expect(only(res)).toMatchObject({ subject: 'terraform.backend', risk: 'high', why: 'state locking (every runner must lock the same way)' });
+  });
+
+  test('GitHub environments: removing one is critical (its secrets go with it), changing its protection is high', () => {
+    const environment = { repository: 'observability-rollout', environment: 'prod', wait_timer: 0, reviewers: [{ teams: ['${data.github_team.cab.id}'] }] };
+    const base = exampleTree();
+    base.stacks.github = { terraform: {}, resource: { github_repository_environment: { environments_prod_ABCD1234: environment } } };
+    const removed = diff((t) => delete t.stacks.github.resource.github_repository_environment['environments_prod_ABCD1234'], base);
+    expect(only(removed)).toMatchObject({ kind: 'removed', risk: 'critical', why: 'destroys a GitHub environment (and deletes its secrets)' });
+    const weakened = diff((t) => (t.stacks.github.resource.github_repository_environment['environments_prod_ABCD1234'].reviewers = []), base);
+    expect(only(weakened)).toMatchObject({ risk: 'high', why: 'GitHub deployment protection' });
+  });
+
   test('a provider upgrade is medium; a sensitive variable made visible is high', () => {
     const res = diff((t) => {
       t.stacks['dev-observability'].terraform.required_providers.datadog.version = '3.83.0';
