@@ -9,10 +9,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Problem } from './errors';
 import { stableHash } from './hash';
+import { BOOTSTRAP_KEY_PREFIX } from './names';
 import { loadMonitoring } from './monitoring/load-monitoring';
 import { resolveStage } from './monitoring/resolve';
-import { Host, RolloutConfig, Stage } from './stage';
-import { StageFile, StageFileSchema } from './stage-schema';
+import { CiSettings, Host, locksWithDynamoDb, RolloutConfig, soakEnvironmentName, Stage, StateLocation } from './stage';
+import { GITHUB_MAX_REVIEWERS, GITHUB_MAX_WAIT_TIMER_MINUTES, StageFile, StageFileSchema } from './stage-schema';
 import { validateSource } from './validate';
 import { parseYaml, problemAt, YamlSource } from './yaml-source';
 
@@ -45,6 +46,7 @@ export function loadConfig(configDir: string): RolloutConfig {
     }
   }
   problems.push(...crossStageProblems(stages, sources));
+  problems.push(...crossStageCiProblems(stages, sources));
   // Monitoring is validated even when a stage file is not, so one run reports everything.
   const stageNames = files.map((f) => f.replace(/\.ya?ml$/, ''));
   const knownTeams = stages.flatMap((s) => [s.owner, ...s.hosts.map((h) => h.team)]);
@@ -75,6 +77,15 @@ function stageProblems(s: StageFile, src: YamlSource): Problem[] {
   const expectedName = path.basename(src.file).replace(/\.ya?ml$/, '');
   if (s.stage !== expectedName) out.push(problemAt(src, ['stage'], `"${expectedName}" (the file name)`));
 
+  const keyPrefix = s.state.keyPrefix ?? `stages/${s.stage}`;
+  if (keyPrefix === BOOTSTRAP_KEY_PREFIX || keyPrefix.startsWith(`${BOOTSTRAP_KEY_PREFIX}/`)) {
+    // The stage's CI roles may write everything under its prefix: that would include the bootstrap stacks' state.
+    out.push(problemAt(src, ['state', 'keyPrefix'], `a key prefix outside ${BOOTSTRAP_KEY_PREFIX}/ (the bootstrap stacks keep their state there)`));
+  }
+  if (s.state.lockTable === undefined && locksWithDynamoDb(s.state.locking)) {
+    out.push(problemAt(src, ['state', 'lockTable'], `a DynamoDB lock table (state.locking "${s.state.locking}" locks with DynamoDB; only "s3" needs none)`));
+  }
+
   const pct = s.rollout.batchPercentages;
   const sum = pct.reduce((a, b) => a + b, 0);
   if (sum !== 100) out.push(problemAt(src, ['rollout', 'batchPercentages'], 'percentages that sum to 100', `${JSON.stringify(pct)} (sum ${sum})`));
@@ -104,13 +115,19 @@ function stageProblems(s: StageFile, src: YamlSource): Problem[] {
       }
     }
   });
+  if (s.ci !== undefined) out.push(...ciProblems(s, src));
   return out;
 }
 
-/** Checks across stages: no two stages may share a state key. */
+/**
+ * Checks across stages: no two stages may share a state key, and the stages
+ * of one bucket lock the same way (the `state` stack keeps its own state in
+ * that bucket, locked like them, and creates the lock table only if they use one).
+ */
 function crossStageProblems(stages: readonly Stage[], sources: Map<string, YamlSource>): Problem[] {
   const out: Problem[] = [];
   const owner = new Map<string, string>();
+  const lockingOfBucket = new Map<string, Stage>();
   for (const st of stages) {
     const id = `${st.state.bucket}/${st.state.keyPrefix}`;
     const other = owner.get(id);
@@ -118,6 +135,12 @@ function crossStageProblems(stages: readonly Stage[], sources: Map<string, YamlS
     if (other !== undefined && src) {
       out.push(problemAt(src, ['state', 'keyPrefix'], `a key prefix not used by stage ${other}`, JSON.stringify(st.state.keyPrefix)));
     } else owner.set(id, st.name);
+    const first = lockingOfBucket.get(st.state.bucket);
+    if (first === undefined) lockingOfBucket.set(st.state.bucket, st);
+    else if (first.state.locking !== st.state.locking && src) {
+      const expected = `${JSON.stringify(first.state.locking)} like stage ${first.name}, which shares bucket ${st.state.bucket}`;
+      out.push(problemAt(src, ['state', 'locking'], expected, JSON.stringify(st.state.locking)));
+    }
   }
   return out;
 }
@@ -146,12 +169,7 @@ function toModel(s: StageFile, file: string): Stage {
     sourceFile: file,
     region: s.region,
     owner: s.owner,
-    state: {
-      bucket: s.state.bucket,
-      lockTable: s.state.lockTable,
-      keyPrefix: s.state.keyPrefix ?? `stages/${s.stage}`,
-      ...(s.state.kmsKeyId !== undefined ? { kmsKeyId: s.state.kmsKeyId } : {}),
-    },
+    state: toStateLocation(s),
     datadog: { site: s.datadog.site, apiUrl: s.datadog.apiUrl ?? `https://api.${s.datadog.site}/` },
     agent: { ...s.agent },
     rollout: {
@@ -162,7 +180,108 @@ function toModel(s: StageFile, file: string): Stage {
     },
     network: { vpcId: s.network.vpcId, subnetIds: [...s.network.subnetIds], datadogEgressCidrs: [...s.network.datadogEgressCidrs] },
     fleet: { ...s.fleet },
-    ...(s.ci !== undefined ? { ci: { githubRepository: s.ci.githubRepository, environment: s.ci.environment ?? s.stage } } : {}),
+    ...(s.ci !== undefined ? { ci: toCiSettings(s.ci, s.stage) } : {}),
     hosts,
+  };
+}
+
+/** The state section of the model; stageProblems has ensured a lock table wherever DynamoDB locks. */
+function toStateLocation(s: StageFile): StateLocation {
+  const { bucket, locking, lockTable, kmsKeyId } = s.state;
+  const common = { bucket, keyPrefix: s.state.keyPrefix ?? `stages/${s.stage}`, ...(kmsKeyId !== undefined ? { kmsKeyId } : {}) };
+  if (locking === 's3') return { ...common, locking, ...(lockTable !== undefined ? { lockTable } : {}) };
+  if (lockTable === undefined) throw new Error(`${s.stage}: state.lockTable is missing with locking "${locking}" (stageProblems reports this)`);
+  return { ...common, locking, lockTable };
+}
+
+/**
+ * Checks of the `ci` section: the reviewers GitHub accepts (at least one when
+ * the key is there, at most six, none twice), environment names that stay
+ * valid with their `-soak-<n>` suffix, and soak times that are wait timers
+ * GitHub accepts (whole minutes, at most 43,200). Sources: GitHub Docs,
+ * "Deployments and environments" (required reviewers, wait timer),
+ * https://docs.github.com/actions/reference/deployments-and-environments.
+ */
+function ciProblems(s: StageFile, src: YamlSource): Problem[] {
+  const out: Problem[] = [];
+  const ci = s.ci;
+  if (ci === undefined) return out;
+  const reviewers = ci.reviewers;
+  if (reviewers !== undefined) {
+    const count = reviewers.teams.length + reviewers.users.length;
+    if (count === 0) out.push(problemAt(src, ['ci', 'reviewers'], 'at least one team or user (or no reviewers key: no required reviewers)', 'no reviewers'));
+    if (count > GITHUB_MAX_REVIEWERS) {
+      out.push(problemAt(src, ['ci', 'reviewers'], `at most ${GITHUB_MAX_REVIEWERS} teams and users together (GitHub's limit)`, `${count} reviewers`));
+    }
+    for (const kind of ['teams', 'users'] as const) {
+      const seen = new Set<string>();
+      reviewers[kind].forEach((name, i) => {
+        const key = name.toLowerCase(); // GitHub logins and slugs are case-insensitive
+        if (seen.has(key)) out.push(problemAt(src, ['ci', 'reviewers', kind, i], `a ${kind === 'teams' ? 'team' : 'user'} not listed before`));
+        seen.add(key);
+      });
+    }
+  }
+  const environment = ci.environment ?? s.stage;
+  const longest = soakEnvironmentName(environment, s.rollout.soakHours.length);
+  if (longest.length > 255) {
+    out.push(
+      problemAt(
+        src,
+        ['ci', 'environment'],
+        `an environment name of at most ${255 - (longest.length - environment.length)} characters (${longest} must fit GitHub's 255)`,
+      ),
+    );
+  }
+  s.rollout.soakHours.forEach((hours, i) => {
+    const minutes = hours * 60;
+    const env = soakEnvironmentName(environment, i + 1);
+    if (!Number.isInteger(minutes)) {
+      out.push(
+        problemAt(src, ['rollout', 'soakHours', i], `a whole number of minutes (the wait timer of GitHub environment ${env} is soakHours × 60 = ${minutes})`),
+      );
+    } else if (minutes > GITHUB_MAX_WAIT_TIMER_MINUTES) {
+      out.push(
+        problemAt(
+          src,
+          ['rollout', 'soakHours', i],
+          `at most ${GITHUB_MAX_WAIT_TIMER_MINUTES / 60} hours (the wait timer of GitHub environment ${env} would be ${minutes} minutes; GitHub allows at most ${GITHUB_MAX_WAIT_TIMER_MINUTES})`,
+        ),
+      );
+    }
+  });
+  return out;
+}
+
+/** Checks across stages' `ci` sections: in one repository, no GitHub environment may belong to two stages. */
+function crossStageCiProblems(stages: readonly Stage[], sources: Map<string, YamlSource>): Problem[] {
+  const out: Problem[] = [];
+  const ownerOf = new Map<string, string>();
+  for (const st of stages) {
+    if (st.ci === undefined) continue;
+    const src = sources.get(st.name);
+    const names = [st.ci.environment, ...st.rollout.soakHours.map((_, i) => soakEnvironmentName(st.ci?.environment ?? st.name, i + 1))];
+    for (const name of names) {
+      const key = `${st.ci.githubRepository.toLowerCase()}:${name.toLowerCase()}`; // GitHub environment names are case-insensitive
+      const other = ownerOf.get(key);
+      if (other === undefined) ownerOf.set(key, st.name);
+      else if (other !== st.name && src) {
+        const expected = `an environment whose names (${names[0]}, ${names[0]}-soak-<n>) no other stage uses in ${st.ci.githubRepository} (stage ${other} has ${name})`;
+        out.push(problemAt(src, ['ci', 'environment'], expected, JSON.stringify(st.ci.environment)));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The model's `ci` section: environment defaulted to the stage name, reviewers only when some are named. */
+function toCiSettings(ci: NonNullable<StageFile['ci']>, stage: string): CiSettings {
+  const reviewers = ci.reviewers;
+  const named = reviewers !== undefined && reviewers.teams.length + reviewers.users.length > 0;
+  return {
+    githubRepository: ci.githubRepository,
+    environment: ci.environment ?? stage,
+    ...(named ? { reviewers: { teams: [...reviewers.teams], users: [...reviewers.users] } } : {}),
   };
 }

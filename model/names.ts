@@ -13,6 +13,9 @@ export const MANAGED_BY_KEY = 'managed-by';
 /** `managed-by:observability-rollout`: on every resource this tool creates in Datadog. */
 export const MANAGED_BY_TAG = `${MANAGED_BY_KEY}:${PRODUCT}`;
 
+/** Key prefix of the bootstrap stacks' own state (`bootstrap/state.tfstate`, `bootstrap/github.tfstate`); no stage may use it. */
+export const BOOTSTRAP_KEY_PREFIX = 'bootstrap';
+
 /** Name of the bootstrap stack (state bucket, lock table, CI roles). */
 export const STATE_STACK = 'state';
 

@@ -63,3 +63,14 @@ export const NOTIFY_HANDLE = format(/^@[A-Za-z0-9][A-Za-z0-9_.+@-]*$/, 'a notifi
 export const HTTPS_LINK = format(/^https:\/\/[^\s]+$/, 'an https:// link');
 /** Datadog role id. */
 export const DATADOG_ROLE_ID = format(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a Datadog role id (UUID)');
+/**
+ * GitHub team slug (`cab`, not `@acme/cab` and not a numeric id): the
+ * `github` stack resolves it to an id with `data "github_team"`. Slugs are the
+ * team name lowercased with other characters turned into dashes.
+ */
+export const GITHUB_TEAM_SLUG = format(
+  /^(?!\d+$)[a-z0-9](?:[a-z0-9_.-]{0,98}[a-z0-9])?$/,
+  "a GitHub team slug of the repository owner's organization, such as cab (no @org/ prefix, not a numeric id)",
+);
+/** GitHub login: 1-39 letters, digits and single inner dashes; resolved to an id with `data "github_user"`. */
+export const GITHUB_LOGIN = format(/^(?!\d+$)[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'a GitHub login such as octocat (no @, not a numeric id)');

@@ -9,7 +9,9 @@ import {
   DATADOG_API_URL,
   DYNAMODB_TABLE_NAME,
   GITHUB_ENVIRONMENT,
+  GITHUB_LOGIN,
   GITHUB_REPOSITORY,
+  GITHUB_TEAM_SLUG,
   HOST_ADDRESS,
   HOST_NAME,
   INSTANCE_TYPE,
@@ -24,6 +26,7 @@ import {
   TAG_KEY,
   TAG_VALUE,
   VPC_ID,
+  type Format,
 } from './patterns';
 import { stringOf } from './validate';
 
@@ -40,6 +43,17 @@ export const DATADOG_SITES = [
 
 /** Host criticality, least critical first: the batch split upgrades low before critical. */
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+/**
+ * How Terraform locks a stage's state in the S3 backend: `dynamodb` (a
+ * `dynamodb_table` item; deprecated by Terraform), `s3` (`use_lockfile`: a
+ * `<key>.tflock` object written with a conditional PUT, Terraform >= 1.10) or
+ * `both` (each run takes both locks; the migration setting). Source:
+ * https://developer.hashicorp.com/terraform/language/backend/s3, "State Locking".
+ */
+export const STATE_LOCKINGS = ['dynamodb', 's3', 'both'] as const;
+/** Both locks while runners move to Terraform >= 1.10 (README.md, "State locking"). */
+export const DEFAULT_STATE_LOCKING = 'both';
 
 export const DEFAULT_AGENT_VERSION = '7.72.0';
 export const DEFAULT_SITE = 'us5.datadoghq.com';
@@ -84,8 +98,10 @@ export const HostSchema = z.strictObject({
 const StateSchema = z.strictObject({
   /** S3 bucket holding Terraform state (created by the `state` stack). */
   bucket: bucketName,
-  /** DynamoDB table used for state locking (created by the `state` stack). */
-  lockTable: tableName,
+  /** How Terraform locks the state: `dynamodb`, `s3` (`<key>.tflock`, Terraform >= 1.10) or `both` during the migration. */
+  locking: z.enum(STATE_LOCKINGS).default(DEFAULT_STATE_LOCKING),
+  /** DynamoDB lock table (created by the `state` stack); required unless `locking` is `s3`. */
+  lockTable: tableName.optional(),
   /** Prefix of this stage's state keys: `<keyPrefix>/infra.tfstate`, `<keyPrefix>/observability.tfstate`. */
   keyPrefix: stringOf(STATE_KEY_PREFIX).optional(),
   /** KMS key (ARN or alias) for state encryption; default: the AWS-managed `aws/s3` key. */
@@ -148,11 +164,30 @@ const FleetSchema = z.strictObject({
   rootVolumeGb: z.number().int().min(8).max(16384).default(20),
 });
 
+/** GitHub accepts at most six users or teams as an environment's required reviewers. */
+export const GITHUB_MAX_REVIEWERS = 6;
+/** GitHub's longest environment wait timer: 43,200 minutes (30 days); a soak environment waits `soakHours × 60`. */
+export const GITHUB_MAX_WAIT_TIMER_MINUTES = 43200;
+
+/** A reviewer name of `format`; a number (a numeric id) fails with the format's words, not "expected a string". */
+function reviewerName(format: Format): z.ZodPreprocess<z.ZodString, unknown> {
+  return z.preprocess((v) => (typeof v === 'number' ? String(v) : v), stringOf(format));
+}
+
+const CiReviewersSchema = z.strictObject({
+  /** Team slugs whose members may approve deploys (one approval suffices). */
+  teams: z.array(reviewerName(GITHUB_TEAM_SLUG)).default([]),
+  /** Logins of users who may approve deploys. */
+  users: z.array(reviewerName(GITHUB_LOGIN)).default([]),
+});
+
 const CiSchema = z.strictObject({
   /** GitHub repository (`owner/name`) whose workflows may deploy this stage through OIDC. */
   githubRepository: stringOf(GITHUB_REPOSITORY),
   /** GitHub environment that gates deploys of this stage (the OIDC `sub` claim is pinned to it). */
   environment: stringOf(GITHUB_ENVIRONMENT).optional(),
+  /** Required reviewers of the stage's environment and its soak environments (the `github` stack); absent: none. */
+  reviewers: CiReviewersSchema.optional(),
 });
 
 /** The raw stage file shape (before cross-field checks). */

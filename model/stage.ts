@@ -3,9 +3,12 @@
  * the only thing constructs, inventories and reports read.
  */
 import type { MonitoringConfig } from './monitoring/types';
-import { CRITICALITIES } from './stage-schema';
+import { CRITICALITIES, STATE_LOCKINGS } from './stage-schema';
 
 export type Criticality = (typeof CRITICALITIES)[number];
+
+/** How Terraform locks a stage's state (`state.locking`; see STATE_LOCKINGS). */
+export type StateLocking = (typeof STATE_LOCKINGS)[number];
 
 /** One host of a stage. */
 export interface Host {
@@ -27,13 +30,37 @@ export interface Host {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Where a stage keeps its Terraform state. */
-export interface StateLocation {
+/**
+ * Where a stage keeps its Terraform state, and how it is locked. A DynamoDB
+ * lock (`dynamodb`, `both`) always has its table; with `s3` locking the table
+ * is optional (named only while it still exists, e.g. during the migration).
+ */
+export type StateLocation = {
   readonly bucket: string;
-  readonly lockTable: string;
   /** Resolved key prefix, e.g. `stages/dev`. */
   readonly keyPrefix: string;
   readonly kmsKeyId?: string;
+} & ({ readonly locking: 'dynamodb' | 'both'; readonly lockTable: string } | { readonly locking: 's3'; readonly lockTable?: string });
+
+/** Required reviewers of a stage's GitHub environments: team slugs and user logins (the `github` stack resolves their ids). */
+export interface CiReviewers {
+  readonly teams: readonly string[];
+  readonly users: readonly string[];
+}
+
+/** A stage's `ci` section. */
+export interface CiSettings {
+  /** `owner/name` of the repository whose workflows deploy the stage. */
+  readonly githubRepository: string;
+  /** The stage's GitHub environment; its soak environments are `<environment>-soak-<n>`. */
+  readonly environment: string;
+  /** Present only when the stage file names at least one reviewer. */
+  readonly reviewers?: CiReviewers;
+}
+
+/** The GitHub environment that holds batch `batch + 1` for the soak of batch `batch` (1-based): `<environment>-soak-<batch>` (.github/workflows/_deploy-stage.yml). */
+export function soakEnvironmentName(environment: string, batch: number): string {
+  return `${environment}-soak-${batch}`;
 }
 
 /** The rollout policy of a stage. */
@@ -66,8 +93,8 @@ export interface Stage {
     readonly datadogEgressCidrs: readonly string[];
   };
   readonly fleet: { readonly instanceType: string; readonly amiSsmParameter: string; readonly rootVolumeGb: number };
-  /** GitHub Actions OIDC access; environment resolved (default: the stage name). */
-  readonly ci?: { readonly githubRepository: string; readonly environment: string };
+  /** GitHub Actions OIDC access and the stage's GitHub environments; environment resolved (default: the stage name). */
+  readonly ci?: CiSettings;
   /** Hosts sorted by name. */
   readonly hosts: readonly Host[];
 }
@@ -79,6 +106,16 @@ export interface RolloutConfig {
   readonly stages: readonly Stage[];
   /** Monitors, SLOs and dashboards of monitors/ (empty when there is no such folder). */
   readonly monitoring: MonitoringConfig;
+}
+
+/** Whether `locking` takes a DynamoDB lock (the backend's `dynamodb_table`). */
+export function locksWithDynamoDb(locking: StateLocking): boolean {
+  return locking === 'dynamodb' || locking === 'both';
+}
+
+/** Whether `locking` takes an S3 lock file (the backend's `use_lockfile`, `<key>.tflock`). */
+export function locksWithLockFile(locking: StateLocking): boolean {
+  return locking === 's3' || locking === 'both';
 }
 
 /** Terraform state key of one of a stage's stacks. */

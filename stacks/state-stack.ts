@@ -5,11 +5,12 @@ import { CiAccess } from '../constructs/ci-access/ci-access';
 import { addAwsProvider } from '../constructs/providers/aws-provider';
 import { useS3Backend } from '../constructs/state-backend/s3-backend';
 import { StateStorage } from '../constructs/state-backend/state-storage';
-import type { Stage } from '../model/stage';
+import { BOOTSTRAP_KEY_PREFIX } from '../model/names';
+import type { Stage, StateLocking } from '../model/stage';
 import { sharedTags } from './tags';
 
 /** State key of the bootstrap stack itself, inside the bucket it creates. */
-export const BOOTSTRAP_STATE_KEY = 'bootstrap/state.tfstate';
+export const BOOTSTRAP_STATE_KEY = `${BOOTSTRAP_KEY_PREFIX}/state.tfstate`;
 
 /** Props of the bootstrap stack. */
 export interface StateStackProps {
@@ -37,36 +38,43 @@ export class StateStack extends TerraformStack {
     }
     addAwsProvider(this, { region: regions[0], defaultTags: sharedTags([...new Set(stages.map((s) => s.owner))]) });
 
-    const stores = new Map<string, { bucket: string; lockTable: string; kmsKeyId?: string }>();
+    // One store per bucket; its stages must agree on lock table, KMS key and locking (model/load-config.ts reports
+    // a locking disagreement with file and line; this guards stages built in code).
+    const stores = new Map<string, { bucket: string; locking: StateLocking; lockTable?: string; kmsKeyId?: string }>();
     for (const s of stages) {
+      const store = { bucket: s.state.bucket, locking: s.state.locking, lockTable: s.state.lockTable, kmsKeyId: s.state.kmsKeyId };
       const prev = stores.get(s.state.bucket);
-      if (prev && (prev.lockTable !== s.state.lockTable || prev.kmsKeyId !== s.state.kmsKeyId)) {
+      if (prev && (prev.lockTable !== store.lockTable || prev.kmsKeyId !== store.kmsKeyId || prev.locking !== store.locking)) {
         throw new Error(
-          `StateStack ${id}: stage ${s.name} state: got lockTable ${s.state.lockTable} / kmsKeyId ${String(s.state.kmsKeyId)}, ` +
-            `expected ${prev.lockTable} / ${String(prev.kmsKeyId)} like the other stages using bucket ${s.state.bucket}`,
+          `StateStack ${id}: stage ${s.name} state: got lockTable ${String(store.lockTable)} / kmsKeyId ${String(store.kmsKeyId)} / locking ${store.locking}, ` +
+            `expected ${String(prev.lockTable)} / ${String(prev.kmsKeyId)} / ${prev.locking} like the other stages using bucket ${s.state.bucket}`,
         );
       }
-      stores.set(s.state.bucket, { bucket: s.state.bucket, lockTable: s.state.lockTable, kmsKeyId: s.state.kmsKeyId });
+      stores.set(s.state.bucket, store);
     }
     const sorted = [...stores.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : 1));
     for (const st of sorted) {
+      // No lock table when the bucket's stages lock with S3 lock files only and name none.
       new StateStorage(this, sorted.length === 1 ? 'storage' : `storage-${st.bucket}`, {
         bucketName: st.bucket,
-        lockTableName: st.lockTable,
+        ...(st.lockTable !== undefined ? { lockTableName: st.lockTable } : {}),
         ...(st.kmsKeyId !== undefined ? { kmsKeyId: st.kmsKeyId } : {}),
       });
     }
     // The hosts' IAM identity of every stage: created here, by an administrator, so no CI role needs IAM writes.
-    for (const stage of [...stages].sort((left, right) => (left.name < right.name ? -1 : 1))) new AgentIdentity(this, `agent-${stage.name}`, { stage: stage.name });
+    for (const stage of [...stages].sort((left, right) => (left.name < right.name ? -1 : 1)))
+      new AgentIdentity(this, `agent-${stage.name}`, { stage: stage.name });
     // GitHub Actions OIDC is account-wide, and the roles that may deploy must not deploy themselves: both live here.
     const ci = stages.filter((s) => s.ci !== undefined);
     if (ci.length > 0) new CiAccess(this, 'ci-access', { stages: ci });
+    // Its own state lives in the first bucket, locked like the stages of that bucket.
     const home = sorted[0];
     useS3Backend(this, {
       bucket: home.bucket,
       key: BOOTSTRAP_STATE_KEY,
       region: regions[0],
-      lockTable: home.lockTable,
+      locking: home.locking,
+      ...(home.lockTable !== undefined ? { lockTable: home.lockTable } : {}),
       ...(home.kmsKeyId !== undefined ? { kmsKeyId: home.kmsKeyId } : {}),
     });
   }

@@ -10,7 +10,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { agentRoleName, PRODUCT, stageSecretPrefix } from '../../model/names';
-import type { Stage } from '../../model/stage';
+import { locksWithDynamoDb, locksWithLockFile, type Stage } from '../../model/stage';
 import { validateCiAccessProps } from './validate-ci-access-props';
 
 /** GitHub Actions' OIDC issuer. */
@@ -115,11 +115,23 @@ function stageLockKeys(stage: Stage): string {
  */
 function stateStatements(context: ArnContext, stage: Stage, write: boolean): Statement[] {
   const prefix = `arn:${context.partition}:s3:::${stage.state.bucket}/${stage.state.keyPrefix}`;
-  const table = arnOf(context, 'dynamodb', stage.region, `table/${stage.state.lockTable}`);
   const statements: Statement[] = [
     { sid: 'StateList', effect: 'Allow', actions: ['s3:ListBucket'], resources: [`arn:${context.partition}:s3:::${stage.state.bucket}`] },
     { sid: 'StateObjects', effect: 'Allow', actions: write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'], resources: [`${prefix}/*`] },
-    ...(write ? [{ sid: 'StateLockFile', effect: 'Allow', actions: ['s3:DeleteObject'], resources: [`${prefix}/*.tflock`] }] : []),
+    ...(write && locksWithLockFile(stage.state.locking)
+      ? [{ sid: 'StateLockFile', effect: 'Allow', actions: ['s3:DeleteObject'], resources: [`${prefix}/*.tflock`] }]
+      : []),
+    ...lockTableStatements(context, stage, write),
+  ];
+  if (stage.state.kmsKeyId !== undefined) statements.push(stateKeyStatement(stage, write));
+  return statements;
+}
+
+/** StateLockTable, StateLockItems: the stage's own items of the lock table, when the stage locks with DynamoDB. */
+function lockTableStatements(context: ArnContext, stage: Stage, write: boolean): Statement[] {
+  if (!locksWithDynamoDb(stage.state.locking) || stage.state.lockTable === undefined) return [];
+  const table = arnOf(context, 'dynamodb', stage.region, `table/${stage.state.lockTable}`);
+  return [
     { sid: 'StateLockTable', effect: 'Allow', actions: ['dynamodb:DescribeTable'], resources: [table] },
     {
       sid: 'StateLockItems',
@@ -129,8 +141,6 @@ function stateStatements(context: ArnContext, stage: Stage, write: boolean): Sta
       condition: [{ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: [stageLockKeys(stage)] }],
     },
   ];
-  if (stage.state.kmsKeyId !== undefined) statements.push(stateKeyStatement(stage, write));
-  return statements;
 }
 
 /** StateKey: the state's KMS key, only through S3 and DynamoDB in the stage's region. */
@@ -215,7 +225,13 @@ function ec2CreateStatements(context: ArnContext, stage: Stage): Statement[] {
   return [
     { sid: 'Ec2Read', effect: 'Allow', actions: ['ec2:Describe*'], resources: ['*'], condition: inRegion },
     ...launch,
-    { sid: 'Ec2CreateSecurityGroup', effect: 'Allow', actions: ['ec2:CreateSecurityGroup'], resources: [ec2('security-group/*')], condition: requestTagsStage(stage) },
+    {
+      sid: 'Ec2CreateSecurityGroup',
+      effect: 'Allow',
+      actions: ['ec2:CreateSecurityGroup'],
+      resources: [ec2('security-group/*')],
+      condition: requestTagsStage(stage),
+    },
     { sid: 'Ec2CreateSecurityGroupInVpc', effect: 'Allow', actions: ['ec2:CreateSecurityGroup'], resources: [vpc] },
     {
       sid: 'Ec2TagOnCreate',

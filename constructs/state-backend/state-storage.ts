@@ -14,8 +14,9 @@ import { validateStateStorageProps } from './validate-state-storage-props';
 export interface StateStorageProps {
   /** Name of the S3 bucket that holds Terraform state. */
   readonly bucketName: string;
-  /** Name of the DynamoDB table used for state locking. */
-  readonly lockTableName: string;
+  /** Name of the DynamoDB table used for state locking.
+   * @default - no table (the stages of this bucket lock with S3 lock files only) */
+  readonly lockTableName?: string;
   /** KMS key (ARN or alias) for bucket and table encryption.
    * @default - the AWS-managed keys (`aws/s3`, `aws/dynamodb`) */
   readonly kmsKeyId?: string;
@@ -26,13 +27,14 @@ export interface StateStorageProps {
 
 /**
  * The S3 bucket and DynamoDB table that hold every stage's Terraform state:
- * versioned, encrypted, never public, TLS only, protected from destroy.
+ * versioned, encrypted, never public, TLS only, protected from destroy. The
+ * table is left out when no lockTableName is given (S3 lock files only).
  */
 export class StateStorage extends Construct {
   /** The state bucket. */
   public readonly bucket: S3Bucket;
-  /** The lock table. */
-  public readonly lockTable: DynamodbTable;
+  /** The lock table, when there is one. */
+  public readonly lockTable?: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: StateStorageProps) {
     super(scope, id);
@@ -101,6 +103,7 @@ export class StateStorage extends Construct {
     });
     new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: tlsOnly.json });
 
+    if (props.lockTableName === undefined) return;
     this.lockTable = new DynamodbTable(this, 'lock-table', {
       name: props.lockTableName,
       billingMode: 'PAY_PER_REQUEST',

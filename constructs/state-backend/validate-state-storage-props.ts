@@ -6,7 +6,7 @@ import type { StateStorageProps } from './state-storage';
 export function validateStateStorageProps(id: string, props: StateStorageProps): void {
   const p = new PropsProblems(`StateStorage ${id}`);
   p.checkFormat(S3_BUCKET_NAME, 'bucketName', props.bucketName);
-  p.checkFormat(DYNAMODB_TABLE_NAME, 'lockTableName', props.lockTableName);
+  if (props.lockTableName !== undefined) p.checkFormat(DYNAMODB_TABLE_NAME, 'lockTableName', props.lockTableName);
   const days = props.noncurrentVersionRetentionDays ?? 90;
   p.check(Number.isInteger(days) && days >= 1 && days <= 3650, 'noncurrentVersionRetentionDays', days, 'a whole number of days from 1 to 3650');
   if (props.kmsKeyId !== undefined) p.checkFormat(KMS_KEY_ID, 'kmsKeyId', props.kmsKeyId);

@@ -29,7 +29,7 @@ describe('stage model', () => {
       maxFailedHostsPercent: 1,
       degradationThresholdPercent: 5,
     });
-    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', lockTable: 'acme-tflock', keyPrefix: 'stages/dev' });
+    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking: 'both', lockTable: 'acme-tflock', keyPrefix: 'stages/dev' });
     expect(stage!.network.datadogEgressCidrs).toEqual(['0.0.0.0/0']);
     expect(stage!.hosts[0]).toEqual({
       name: 'dev-web-01',
@@ -72,8 +72,8 @@ describe('stage model', () => {
   });
 
   test('fails when a required field is missing, pointing at the parent', () => {
-    const text = mustReplace(minimalStageYaml(), '  lockTable: acme-tflock\n', '');
-    expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:5 state.lockTable: got missing, expected a string']);
+    const text = mustReplace(minimalStageYaml(), '  bucket: acme-tfstate\n', '');
+    expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:5 state.bucket: got missing, expected a string']);
   });
 
   test('fails when a key is unknown, listing the known keys', () => {
@@ -177,7 +177,84 @@ describe('stage model', () => {
     expect(msg).toContain('stacks/stages/test.yaml:7 state.keyPrefix: got "shared", expected a key prefix not used by stage dev');
   });
 
+  test.each(['bootstrap', 'bootstrap/dev'])(
+    'fails when a stage keeps its state under the bootstrap prefix (%s): its CI roles could write the bootstrap state',
+    (prefix) => {
+      const text = mustReplace(minimalStageYaml('dev'), 'lockTable: acme-tflock', `lockTable: acme-tflock\n  keyPrefix: ${prefix}`);
+      expect(problemsOf(text)).toEqual([
+        `stacks/stages/dev.yaml:7 state.keyPrefix: got "${prefix}", expected a key prefix outside bootstrap/ (the bootstrap stacks keep their state there)`,
+      ]);
+    },
+  );
+
   test('fails when the configuration directory has no stage files', () => {
     expect(() => loadConfig(tempConfig({}))).toThrow(/stacks\/stages:1: got no stage files, expected at least one <stage>.yaml/);
+  });
+});
+
+describe('state.locking', () => {
+  const withLocking = (locking: string, stage = 'dev'): string =>
+    mustReplace(minimalStageYaml(stage), '  bucket: acme-tfstate\n', `  bucket: acme-tfstate\n  locking: ${locking}\n`);
+
+  test('defaults to both (DynamoDB item and S3 lock file) during the migration', () => {
+    expect(parseStage('stacks/stages/dev.yaml', minimalStageYaml()).stage!.state.locking).toBe('both');
+  });
+
+  test.each(['dynamodb', 's3', 'both'] as const)('takes %s as written', (locking) => {
+    const { stage, problems } = parseStage('stacks/stages/dev.yaml', withLocking(locking));
+    expect(problems).toEqual([]);
+    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking, lockTable: 'acme-tflock', keyPrefix: 'stages/dev' });
+  });
+
+  test('fails when the value is not a locking mode, naming file, line, path, value and the modes', () => {
+    expect(problemsOf(withLocking('dynamo'))).toEqual(['stacks/stages/dev.yaml:6 state.locking: got "dynamo", expected one of "dynamodb", "s3", "both"']);
+    expect(problemsOf(withLocking('true'))).toEqual(['stacks/stages/dev.yaml:6 state.locking: got true, expected one of "dynamodb", "s3", "both"']);
+  });
+
+  test('with s3 locking the lock table may be omitted, and the model then names none', () => {
+    const text = mustReplace(withLocking('s3'), '  lockTable: acme-tflock\n', '');
+    const { stage, problems } = parseStage('stacks/stages/dev.yaml', text);
+    expect(problems).toEqual([]);
+    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking: 's3', keyPrefix: 'stages/dev' });
+  });
+
+  test.each(['dynamodb', 'both'])('fails when locking %s has no lock table, pointing at the state section', (locking) => {
+    const text = mustReplace(withLocking(locking), '  lockTable: acme-tflock\n', '');
+    expect(problemsOf(text)).toEqual([
+      `stacks/stages/dev.yaml:5 state.lockTable: got missing, expected a DynamoDB lock table (state.locking "${locking}" locks with DynamoDB; only "s3" needs none)`,
+    ]);
+    // The default (both) needs the table too.
+    expect(problemsOf(mustReplace(minimalStageYaml(), '  lockTable: acme-tflock\n', ''))).toEqual([
+      'stacks/stages/dev.yaml:5 state.lockTable: got missing, expected a DynamoDB lock table (state.locking "both" locks with DynamoDB; only "s3" needs none)',
+    ]);
+  });
+
+  test('fails when stages sharing a bucket lock differently, naming the stage and bucket they must agree with', () => {
+    const dir = tempConfig({ 'dev.yaml': withLocking('s3', 'dev'), 'prod.yaml': minimalStageYaml('prod'), 'test.yaml': withLocking('dynamodb', 'test') });
+    let err: unknown;
+    try {
+      loadConfig(dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe(
+      [
+        'invalid stage configuration: 2 problems',
+        '  stacks/stages/prod.yaml:5 state.locking: got "both", expected "s3" like stage dev, which shares bucket acme-tfstate',
+        '  stacks/stages/test.yaml:6 state.locking: got "dynamodb", expected "s3" like stage dev, which shares bucket acme-tfstate',
+      ].join('\n'),
+    );
+  });
+
+  test('stages of different buckets may lock differently', () => {
+    const dir = tempConfig({
+      'dev.yaml': mustReplace(withLocking('s3', 'dev'), 'bucket: acme-tfstate', 'bucket: acme-dev-tfstate'),
+      'prod.yaml': withLocking('dynamodb', 'prod'),
+    });
+    expect(loadConfig(dir).stages.map((s) => [s.name, s.state.bucket, s.state.locking])).toEqual([
+      ['dev', 'acme-dev-tfstate', 's3'],
+      ['prod', 'acme-tfstate', 'dynamodb'],
+    ]);
   });
 });

@@ -8,11 +8,12 @@ import { exampleConfig, mustReplace } from '../support/fixtures';
 describe('buildStacks', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  test('adds the state stack and an infra and observability stack per stage, in deploy order', () => {
+  test('adds the state stack, the github stack and an infra and observability stack per stage, in deploy order', () => {
     const app = Testing.app();
     buildStacks(app, exampleConfig());
     expect(app.node.children.map((c) => c.node.id)).toEqual([
       'state',
+      'github',
       'dev-infra',
       'dev-observability',
       'prod-infra',

@@ -35,6 +35,7 @@ describe('state stack', () => {
         region: 'us-east-1',
         encrypt: true,
         dynamodb_table: 'acme-observability-rollout-tflock',
+        use_lockfile: true,
       },
     });
   });
@@ -56,7 +57,7 @@ describe('state stack', () => {
 });
 
 describe.each(['dev', 'test', 'prod'])('%s-infra stack', (stage) => {
-  test('has its own encrypted, DynamoDB-locked S3 backend key', () => {
+  test('has its own encrypted S3 backend key, locked by DynamoDB and the S3 lock file', () => {
     expect(infraStack(stage).json.terraform.backend).toEqual({
       s3: {
         bucket: 'acme-observability-rollout-tfstate',
@@ -64,6 +65,7 @@ describe.each(['dev', 'test', 'prod'])('%s-infra stack', (stage) => {
         region: 'us-east-1',
         encrypt: true,
         dynamodb_table: 'acme-observability-rollout-tflock',
+        use_lockfile: true,
       },
     });
   });

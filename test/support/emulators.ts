@@ -178,7 +178,8 @@ function sigV4Headers(
   };
 }
 
-async function signedRequest(
+/** One SigV4-signed request with the emulator credentials; `rawUrl`'s path is sent as given (already encoded). */
+export async function signedRequest(
   method: string,
   rawUrl: string,
   service: 's3' | 'dynamodb',
@@ -201,7 +202,7 @@ async function signedRequest(
   });
 }
 
-function objectUrl(endpoint: string, bucket: string, key?: string): string {
+export function objectUrl(endpoint: string, bucket: string, key?: string): string {
   const base = `${endpoint.replace(/\/+$/, '')}/${rfc3986(bucket)}`;
   return key === undefined ? base : `${base}/${key.split('/').map(rfc3986).join('/')}`;
 }
@@ -220,6 +221,23 @@ export async function getObject(endpoint: string, bucket: string, key: string): 
   if (res.status === 404) return undefined;
   if (res.status !== 200) throw new Error(`GetObject s3://${bucket}/${key} failed: HTTP ${res.status} ${res.body.toString('utf8')}`);
   return res.body;
+}
+
+/** PutObject (unconditional unless `headers` say otherwise); returns the response. */
+export async function putObject(
+  endpoint: string,
+  bucket: string,
+  key: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<HttpResponse> {
+  return signedRequest('PUT', objectUrl(endpoint, bucket, key), 's3', { body, headers });
+}
+
+/** DeleteObject; S3 answers 204 whether or not the key existed. */
+export async function deleteObject(endpoint: string, bucket: string, key: string): Promise<void> {
+  const res = await signedRequest('DELETE', objectUrl(endpoint, bucket, key), 's3');
+  if (res.status !== 204 && res.status !== 200) throw new Error(`DeleteObject s3://${bucket}/${key} failed: HTTP ${res.status} ${res.body.toString('utf8')}`);
 }
 
 /** ListObjectsV2 (first page, up to 1000 keys), keys XML-unescaped. */
@@ -331,6 +349,16 @@ export async function getStateDigests(endpoint: string, table: string): Promise<
     if (typeof i.Digest?.S === 'string' && typeof i.LockID?.S === 'string') out[i.LockID.S] = i.Digest.S;
   }
   return out;
+}
+
+/**
+ * Terraform's S3-native lock (`use_lockfile`, Terraform >= 1.10): the object
+ * `<key>.tflock` beside the state, holding the same LockInfo JSON as a
+ * DynamoDB lock item. Undefined when there is no lock file.
+ */
+export async function getLockFile(endpoint: string, bucket: string, stateKey: string): Promise<TerraformLockInfo | undefined> {
+  const body = await getObject(endpoint, bucket, `${stateKey}.tflock`);
+  return body === undefined ? undefined : (JSON.parse(body.toString('utf8')) as TerraformLockInfo);
 }
 
 /**

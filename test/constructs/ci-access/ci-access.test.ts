@@ -178,6 +178,24 @@ describe('CiAccess', () => {
     }
   });
 
+  test('lock permissions follow state.locking: the lock file for s3, the table items for dynamodb, both for both', () => {
+    const base = stage('dev');
+    const sids = (locking: 'dynamodb' | 's3' | 'both', lockTable?: string): string[] => {
+      const state = {
+        bucket: base.state.bucket,
+        keyPrefix: base.state.keyPrefix,
+        locking,
+        ...(lockTable !== undefined ? { lockTable } : {}),
+      } as Stage['state'];
+      const json = synth([{ ...base, state }]);
+      expect(JSON.stringify(json)).not.toContain('undefined');
+      return (roleOf(json, deployRoleName('dev')).permissions.statement as Json[]).map((s) => s.sid).filter((sid: string) => sid.startsWith('StateLock'));
+    };
+    expect(sids('s3')).toEqual(['StateLockFile']);
+    expect(sids('dynamodb', 'acme-tflock')).toEqual(['StateLockTable', 'StateLockItems']);
+    expect(sids('both', 'acme-tflock')).toEqual(['StateLockFile', 'StateLockTable', 'StateLockItems']);
+  });
+
   test('a stage without managed hosts gets no RunInstances at all', () => {
     const { permissions } = roleOf(json, deployRoleName('dev'));
     expect((permissions.statement as Json[]).flatMap((s) => s.actions as string[])).not.toContain('ec2:RunInstances');

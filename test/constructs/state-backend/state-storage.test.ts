@@ -65,6 +65,20 @@ describe('StateStorage', () => {
     });
   });
 
+  test('without a lock table name (S3 lock files only) there is no table, and the bucket is unchanged', () => {
+    const withTable = JSON.parse(synth()) as { resource: Record<string, unknown> };
+    const out = synth({ bucketName: 'acme-tfstate' });
+    const json = JSON.parse(out) as { resource: Record<string, unknown> };
+    expect(json.resource.aws_dynamodb_table).toBeUndefined();
+    const { aws_dynamodb_table: _table, ...rest } = withTable.resource;
+    expect(json.resource).toEqual(rest);
+    let storage: StateStorage | undefined;
+    Testing.synthScope((scope) => {
+      storage = new StateStorage(scope, 'storage', { bucketName: 'acme-tfstate' });
+    });
+    expect(storage!.lockTable).toBeUndefined();
+  });
+
   test('a customer KMS key is used for bucket and table when given', () => {
     const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const out = synth({ ...props, kmsKeyId: key });
