@@ -2,9 +2,15 @@
  * The gate's checks: plain functions from observed data (and the clock value
  * in the plan) to a result. Missing or sparse data, and requests that failed,
  * make a check inconclusive; it never passes without data.
+ *
+ * Every decision is exact (gate/exact.ts): times in integer milliseconds,
+ * percentages and means as fractions of the decimals Datadog sent; numbers
+ * are rounded only to be shown. Versions compare as versions (gate/version.ts).
  */
-import { AGENT_VERSION_TAG } from '../model/signals';
-import type { GatePlan } from './gate-plan';
+import { AGENT_VERSION_TAG, ERROR_RATE_FLOOR } from '../model/signals';
+import { Exact, exactSum } from './exact';
+import { GATE_DEFAULTS, GatePlan } from './gate-plan';
+import { printable } from './redact';
 import type {
   CheckResult,
   Comparison,
@@ -12,12 +18,14 @@ import type {
   Fetched,
   Measurement,
   MetricObservation,
+  MonitorMute,
   MonitorObservation,
   MonitorState,
   Observations,
   Series,
   Window,
 } from './types';
+import { compareVersions, sameVersion } from './version';
 
 const HOUR = 3_600_000;
 
@@ -28,18 +36,18 @@ export const UNKNOWN_MONITOR_STATES: readonly string[] = ['No Data', 'Unknown', 
 
 // ---------------------------------------------------------------- soak time
 
-/** The most recent deploy-start event of the plan's agent version, if any. */
+/** The most recent deploy-start event of the plan's agent version, if any (ties: the larger event id, compared as a number). */
 export function latestDeployStart(plan: GatePlan, events: readonly DeployEvent[]): DeployEvent | undefined {
   const wanted = [...plan.deployEvents.tags, `${AGENT_VERSION_TAG}:${plan.agentVersion}`];
   let best: DeployEvent | undefined;
   for (const e of events) {
     if (!wanted.every((t) => e.tags.includes(t))) continue;
-    if (best === undefined || e.happenedAtMs > best.happenedAtMs || (e.happenedAtMs === best.happenedAtMs && e.id > best.id)) best = e;
+    if (best === undefined || e.happenedAtMs > best.happenedAtMs || (e.happenedAtMs === best.happenedAtMs && compareIds(e.id, best.id) > 0)) best = e;
   }
   return best;
 }
 
-/** 1. Soak time: the batch's latest deploy start is at least its soak hours ago. */
+/** 1. Soak time: the batch's latest deploy start is at least its soak hours ago (compared in exact milliseconds). */
 export function soakCheck(plan: GatePlan, events: Fetched<readonly DeployEvent[]>): CheckResult {
   const soak = plan.settings.soakHours;
   const query = `events with tags ${[...plan.deployEvents.tags, `${AGENT_VERSION_TAG}:${plan.agentVersion}`].join(',')}`;
@@ -65,40 +73,72 @@ export function soakCheck(plan: GatePlan, events: Fetched<readonly DeployEvent[]
       details: [],
     };
   }
-  const hours = round((plan.nowMs - start.happenedAtMs) / HOUR, 2);
-  const ok = hours >= soak;
-  const readyAt = new Date(start.happenedAtMs + soak * HOUR).toISOString();
+  const elapsedMs = plan.nowMs - start.happenedAtMs;
+  const soakMs = Exact.of(soak).mul(Exact.int(HOUR));
+  const ok = Exact.int(elapsedMs).cmp(soakMs) >= 0;
+  const hours = Exact.ratio(elapsedMs, HOUR).toNumber();
+  const readyAt = new Date(start.happenedAtMs + soakMs.toNumber()).toISOString();
   return {
     ...base,
     status: ok ? 'pass' : 'fail',
     observed: hours,
     summary: ok
-      ? `${fmt(hours, 1)} h since the batch's deploy start, at least the ${fmt(soak)} h soak time`
-      : `only ${fmt(hours, 1)} h since the batch's deploy start; the soak time is ${fmt(soak)} h (soaked at ${readyAt})`,
+      ? `${fmtDuration(elapsedMs)} since the batch's deploy start, at least the ${fmt(soak)} h soak time`
+      : `only ${fmtDuration(elapsedMs)} since the batch's deploy start; the soak time is ${fmt(soak)} h (soaked at ${readyAt})`,
     measurements: [{ label: 'hours since deploy start', query, window: plan.deployEvents.window, value: hours, unit: 'h' }],
-    details: [`deploy start: ${new Date(start.happenedAtMs).toISOString()} (event ${start.id}: ${start.title})`, `soaked at: ${readyAt}`],
+    details: [`deploy start: ${new Date(start.happenedAtMs).toISOString()} (event ${start.id}: ${printable(start.title)})`, `soaked at: ${readyAt}`],
   };
 }
 
 // ---------------------------------------------------------------- coverage
 
-/** Host -> version of its latest non-empty `datadog.agent.running` point. */
-export function agentVersionsByHost(series: readonly Series[]): Map<string, string> {
-  const latest = new Map<string, { t: number; version: string }>();
+/** What one host's `datadog.agent.running` series said over the coverage window. */
+export interface HostPresence {
+  /** Version of its latest non-empty point (ties: the higher version, compared as versions: agents are never downgraded). */
+  readonly version: string;
+  readonly latestMs: number;
+  /** How much of the window its points cover, ms (each point stands for its rollup interval, at least `spanFloorMs`). */
+  readonly presentMs: number;
+}
+
+/**
+ * Host -> its latest version and how much of `window` it reported through.
+ * Only points with a value above 0 count; series without a host or version tag are ignored.
+ */
+export function agentPresence(series: readonly Series[], window: Window, spanFloorMs: number = GATE_DEFAULTS.coveragePointSpanMs): Map<string, HostPresence> {
+  const byHost = new Map<string, { version: string; latestMs: number; spans: Array<[number, number]> }>();
   for (const s of series) {
     const host = tagValue(s.tags, 'host');
     const version = tagValue(s.tags, 'version');
     if (host === undefined || version === undefined) continue;
+    const span = Math.max(s.intervalMs ?? 0, spanFloorMs);
     for (const [t, v] of s.points) {
       if (v === null || !(v > 0)) continue;
-      const cur = latest.get(host);
-      if (cur === undefined || t > cur.t || (t === cur.t && version > cur.version)) latest.set(host, { t, version });
+      let cur = byHost.get(host);
+      if (cur === undefined) {
+        cur = { version, latestMs: t, spans: [] };
+        byHost.set(host, cur);
+      } else if (t > cur.latestMs || (t === cur.latestMs && compareVersions(version, cur.version) > 0)) {
+        cur.version = version;
+        cur.latestMs = t;
+      }
+      cur.spans.push([Math.max(t, window.fromMs), Math.min(t + span, window.toMs)]);
     }
   }
-  return new Map([...latest].map(([h, x]) => [h, x.version]));
+  return new Map([...byHost].map(([h, x]) => [h, { version: x.version, latestMs: x.latestMs, presentMs: unionLength(x.spans) }]));
 }
 
-/** 2. Coverage: at least (100 - maxFailedHostsPercent)% of the batch's hosts report the stage's agent version. */
+/** Host -> version of its latest non-empty `datadog.agent.running` point. */
+export function agentVersionsByHost(series: readonly Series[], window: Window = { fromMs: -Infinity, toMs: Infinity }): Map<string, string> {
+  return new Map([...agentPresence(series, window)].map(([h, p]) => [h, p.version]));
+}
+
+/**
+ * 2. Coverage: at least (100 - maxFailedHostsPercent)% of the batch's hosts
+ * (the inventory's, by name) report the stage's agent version, each through at
+ * least half the window. Hosts not in the batch's inventory never count, so a
+ * stray or renamed host cannot make up for a silent batch host.
+ */
 export function coverageCheck(plan: GatePlan, obs: MetricObservation): CheckResult {
   const required = plan.settings.requiredCoveragePercent;
   const expected = plan.batchHosts.length;
@@ -131,9 +171,11 @@ export function coverageCheck(plan: GatePlan, obs: MetricObservation): CheckResu
       details: [],
     };
   }
-  const versions = agentVersionsByHost(obs.result.value);
+  const window = obs.query.window;
+  const windowMs = window.toMs - window.fromMs;
+  const presence = agentPresence(obs.result.value, window);
   const points = countPoints(obs.result.value);
-  if (versions.size === 0) {
+  if (presence.size === 0) {
     return {
       ...base,
       status: 'inconclusive',
@@ -143,27 +185,63 @@ export function coverageCheck(plan: GatePlan, obs: MetricObservation): CheckResu
       details: [`expected ${expected} hosts: ${plan.batchHosts.join(', ')}`],
     };
   }
-  const onTarget = [...versions]
-    .filter(([, v]) => v === plan.agentVersion)
-    .map(([h]) => h)
+  const inBatch = new Set(plan.batchHosts);
+  const minPresence = Exact.ratio(plan.settings.coverageMinPresencePercent, 100);
+  const presentEnough = (p: HostPresence): boolean => Exact.int(p.presentMs).cmp(minPresence.mul(Exact.int(windowMs))) >= 0;
+  const share = (p: HostPresence): string => `${fmt(windowMs > 0 ? (100 * p.presentMs) / windowMs : 0, 0)}% of the window`;
+  const counted: string[] = [];
+  const silent: string[] = [];
+  const older: Array<[string, string]> = [];
+  const newer: Array<[string, string]> = [];
+  const missing: string[] = [];
+  for (const h of plan.batchHosts) {
+    const p = presence.get(h);
+    if (p === undefined) missing.push(h);
+    else if (!sameVersion(p.version, plan.agentVersion)) (compareVersions(p.version, plan.agentVersion) < 0 ? older : newer).push([h, p.version]);
+    else if (!presentEnough(p)) silent.push(`${h} (${share(p)})`);
+    else counted.push(h);
+  }
+  const strays = [...presence]
+    .filter(([h]) => !inBatch.has(h))
+    .map(([h, p]) => `${printable(h)} ${printable(p.version)}`)
     .sort();
-  const other = [...versions].filter(([, v]) => v !== plan.agentVersion).sort(([a], [b]) => cmp(a, b));
-  const percent = round(Math.min(100, (100 * onTarget.length) / expected), 2);
-  const ok = percent >= required;
+  const byVersion = (a: [string, string], b: [string, string]): number => compareVersions(a[1], b[1]) || cmp(a[0], b[0]);
+  const exactPercent = Exact.ratio(100 * counted.length, expected);
+  const requiredExact = Exact.int(100).sub(Exact.of(plan.settings.maxFailedHostsPercent));
+  const ok = exactPercent.cmp(requiredExact) >= 0;
+  const percent = exactPercent.toNumber();
+  const minShare = plan.settings.coverageMinPresencePercent;
   const details = [
-    `expected hosts in the batch: ${expected}`,
-    `on ${plan.agentVersion}: ${onTarget.length}${onTarget.length > 0 ? ` (${onTarget.join(', ')})` : ''}`,
-    ...(other.length > 0 ? [`on another version: ${other.map(([h, v]) => `${h} ${v}`).join(', ')}`] : []),
+    `expected hosts in the batch (inventory): ${expected}`,
+    `on ${plan.agentVersion} through at least ${minShare}% of the window: ${counted.length}${counted.length > 0 ? ` (${counted.join(', ')})` : ''}`,
+    ...(silent.length > 0 ? [`on ${plan.agentVersion} but silent for most of the window (not counted): ${silent.join(', ')}`] : []),
+    ...(older.length > 0
+      ? [
+          `on an older version: ${older
+            .sort(byVersion)
+            .map(([h, v]) => `${h} ${printable(v)}`)
+            .join(', ')}`,
+        ]
+      : []),
+    ...(newer.length > 0
+      ? [
+          `on a newer version: ${newer
+            .sort(byVersion)
+            .map(([h, v]) => `${h} ${printable(v)}`)
+            .join(', ')}`,
+        ]
+      : []),
+    ...(missing.length > 0 ? [`batch hosts not reporting under their inventory name: ${missing.join(', ')}`] : []),
+    ...(strays.length > 0 ? [`reporting but not in the batch's inventory (not counted): ${strays.join(', ')}`] : []),
   ];
-  const missingByName = plan.batchHosts.filter((h) => !versions.has(h));
-  if (missingByName.length > 0 && missingByName.length < expected)
-    details.push(`batch hosts not reporting under their inventory name: ${missingByName.join(', ')}`);
   return {
     ...base,
     status: ok ? 'pass' : 'fail',
     observed: percent,
-    summary: `${fmt(percent, 2)}% of the batch's hosts (${onTarget.length}/${expected}) report agent ${plan.agentVersion}; ${ok ? 'at least' : 'below'} the required ${fmt(required, 2)}%`,
-    measurements: [m(onTarget.length, { points })],
+    summary:
+      `${fmtVs(percent, required)}% of the batch's hosts (${counted.length}/${expected}) report agent ${plan.agentVersion} through at least ${minShare}% of the window; ` +
+      `${ok ? 'at least' : 'below'} the required ${fmt(required, 6)}%`,
+    measurements: [m(counted.length, { points })],
     details,
   };
 }
@@ -175,8 +253,30 @@ export function monitorsWithTags(monitors: readonly MonitorState[], tags: readon
   return monitors.filter((mon) => tags.every((t) => mon.tags.includes(t))).sort((a, b) => a.id - b.id);
 }
 
-/** 3./5. None of the monitors with these tags is in Alert; none found, or any without data, is inconclusive. */
-export function monitorsCheck(id: 'rollout-monitors' | 'security-monitors' | 'app-error-monitors', title: string, obs: MonitorObservation): CheckResult {
+/** The mutes of a monitor in force at `nowMs`. */
+export function activeMutes(mon: MonitorState, nowMs: number): MonitorMute[] {
+  const active = (mon.mutes ?? []).filter((x) => (x.startMs === null || x.startMs <= nowMs) && (x.endMs === null || x.endMs > nowMs));
+  // A v1 downtime shows twice (matching_downtimes and options.silenced): keep the downtime.
+  const downtimes = active.filter((x) => x.kind === 'downtime');
+  return [...downtimes, ...active.filter((x) => x.kind === 'silenced' && !downtimes.some((d) => d.scope === x.scope && d.endMs === x.endMs))];
+}
+
+function describeMute(x: MonitorMute): string {
+  const what = x.kind === 'downtime' ? `downtime ${x.id ?? '?'}` : 'silenced';
+  return `${what}, scope ${printable(x.scope)}, ${x.endMs === null ? 'no end' : `until ${new Date(x.endMs).toISOString()}`}`;
+}
+
+/**
+ * 3./5. None of the monitors with these tags is in Alert (muted or not: a
+ * muted monitor still evaluates, it only does not notify); none found, or any
+ * without data, is inconclusive. Muted monitors are shown as muted.
+ */
+export function monitorsCheck(
+  id: 'rollout-monitors' | 'security-monitors' | 'app-error-monitors',
+  title: string,
+  obs: MonitorObservation,
+  nowMs: number,
+): CheckResult {
   const query = `monitors with tags ${obs.tags.join(',')}`;
   const base = { id, title, threshold: 0, comparator: '<=' as const, unit: 'monitors in Alert' };
   if (!obs.result.ok) {
@@ -192,15 +292,22 @@ export function monitorsCheck(id: 'rollout-monitors' | 'security-monitors' | 'ap
   const all = monitorsWithTags(obs.result.value, obs.tags);
   const alert = all.filter((x) => BLOCKING_MONITOR_STATES.includes(x.state));
   const unknown = all.filter((x) => UNKNOWN_MONITOR_STATES.includes(x.state));
-  const describe = (x: MonitorState): string => `monitor ${x.id} "${x.name}": ${x.state}`;
+  const muted = all.filter((x) => activeMutes(x, nowMs).length > 0);
+  const isMuted = (x: MonitorState): boolean => muted.includes(x);
+  const name = (x: MonitorState): string => `${x.id} "${printable(x.name)}"${isMuted(x) ? ' (muted)' : ''}`;
+  const describe = (x: MonitorState): string => {
+    const mutes = activeMutes(x, nowMs);
+    return `monitor ${x.id} "${printable(x.name)}": ${printable(x.state)}${mutes.length > 0 ? `, muted (${mutes.map(describeMute).join('; ')})` : ''}`;
+  };
   const details = all.map(describe);
+  const mutedNote = muted.length > 0 ? `; muted: ${muted.map((x) => `${x.id} "${printable(x.name)}"`).join(', ')}` : '';
   const measurements: Measurement[] = [{ label: 'monitors in Alert', query, window: null, value: alert.length, unit: 'monitors' }];
   if (alert.length > 0) {
     return {
       ...base,
       status: 'fail',
       observed: alert.length,
-      summary: `${alert.length} of ${plural(all.length, 'monitor')} in Alert: ${alert.map((x) => `${x.id} "${x.name}"`).join(', ')}`,
+      summary: `${alert.length} of ${plural(all.length, 'monitor')} in Alert: ${alert.map(name).join(', ')}`,
       measurements,
       details,
     };
@@ -220,34 +327,38 @@ export function monitorsCheck(id: 'rollout-monitors' | 'security-monitors' | 'ap
       ...base,
       status: 'inconclusive',
       observed: 0,
-      summary: `none in Alert, but ${unknown.length} of ${plural(all.length, 'monitor')} cannot tell (${unknown.map((x) => `${x.id} ${x.state}`).join(', ')})`,
+      summary: `none in Alert, but ${unknown.length} of ${plural(all.length, 'monitor')} cannot tell (${unknown.map((x) => `${x.id} ${printable(x.state)}`).join(', ')})${mutedNote}`,
       measurements,
       details,
     };
   }
-  return { ...base, status: 'pass', observed: 0, summary: `none of ${plural(all.length, 'monitor')} in Alert`, measurements, details };
+  return { ...base, status: 'pass', observed: 0, summary: `none of ${plural(all.length, 'monitor')} in Alert${mutedNote}`, measurements, details };
 }
 
 // ---------------------------------------------------------------- degradation
 
-/** Mean of the non-empty points of every series, and how many there were. */
+/** Mean of the non-empty points of every series, and how many there were (the mean as a double, for display). */
 export function seriesMean(series: readonly Series[]): { mean: number | null; points: number } {
-  let sum = 0;
-  let n = 0;
-  for (const s of series) {
-    for (const [, v] of s.points) {
-      if (v === null || !Number.isFinite(v)) continue;
-      sum += v;
-      n++;
-    }
-  }
-  return { mean: n === 0 ? null : sum / n, points: n };
+  const { mean, points } = exactSeriesMean(series);
+  return { mean: mean === null ? null : mean.toNumber(), points };
+}
+
+/** Exact mean of the non-empty points of every series (null when there are none). */
+export function exactSeriesMean(series: readonly Series[]): { mean: Exact | null; points: number } {
+  const values: number[] = [];
+  for (const s of series) for (const [, v] of s.points) if (v !== null && Number.isFinite(v)) values.push(v);
+  return { mean: values.length === 0 ? null : exactSum(values).div(Exact.int(values.length)), points: values.length };
 }
 
 /** Relative change from `baseline` to `value`, in percent (null when only the baseline is zero). */
 export function percentChange(value: number, baseline: number): number | null {
-  if (baseline === 0) return value === 0 ? 0 : null;
-  return ((value - baseline) / baseline) * 100;
+  const c = exactPercentChange(Exact.of(value), Exact.of(baseline));
+  return c === null ? null : c.toNumber();
+}
+
+function exactPercentChange(value: Exact, baseline: Exact): Exact | null {
+  if (baseline.isZero()) return value.isZero() ? Exact.int(0) : null;
+  return value.sub(baseline).div(baseline).mul(Exact.int(100));
 }
 
 /**
@@ -272,13 +383,13 @@ export function degradationCheck(plan: GatePlan, signal: 'error-rate' | 'latency
       details: [`baseline: ${plan.settings.baseline}`],
     };
   }
-  const side = (o: MetricObservation): { m: Measurement; mean: number | null; points: number } => {
+  const side = (o: MetricObservation): { m: Measurement; mean: Exact | null; points: number } => {
     if (!o.result.ok) {
       return { m: { label: o.query.label, query: o.query.query, window: o.query.window, value: null, unit, error: o.result.error }, mean: null, points: 0 };
     }
-    const { mean, points } = seriesMean(o.result.value);
+    const { mean, points } = exactSeriesMean(o.result.value);
     return {
-      m: { label: o.query.label, query: o.query.query, window: o.query.window, value: mean === null ? null : round(mean, 9), unit, points },
+      m: { label: o.query.label, query: o.query.query, window: o.query.window, value: mean === null ? null : mean.toNumber(), unit, points },
       mean,
       points,
     };
@@ -302,36 +413,30 @@ export function degradationCheck(plan: GatePlan, signal: 'error-rate' | 'latency
       details,
     };
   }
-  const change = percentChange(b.mean, r.mean);
+  const limit = Exact.of(threshold);
+  const change = exactPercentChange(b.mean, r.mean);
+  const changeNum = change === null ? null : change.toNumber();
+  const bNum = b.mean.toNumber();
+  const rNum = r.mean.toNumber();
   if (signal === 'error-rate') {
-    const diffPp = (b.mean - r.mean) * 100;
-    const floor = plan.settings.errorRateFloorPercentagePoints;
-    const relWorse = change === null ? b.mean > r.mean : change > threshold;
-    const worse = relWorse && diffPp > floor;
-    const observed = change === null ? null : round(change, 2);
+    const diff = b.mean.sub(r.mean);
+    const relWorse = change === null ? diff.sign() > 0 : change.cmp(limit) > 0;
+    const worse = relWorse && diff.cmp(Exact.of(ERROR_RATE_FLOOR)) > 0;
+    const diffPp = diff.mul(Exact.int(100)).toNumber();
     const text =
-      `error rate ${fmtPct(b.mean)} in the batch vs ${fmtPct(r.mean)} baseline ` +
-      `(${change === null ? 'baseline zero' : `${signed(change)}%`}, ${signed(diffPp, 3)} pp)`;
-    if (worse) {
-      return {
-        ...base,
-        status: 'fail',
-        observed,
-        summary: `${text}: worse by more than ${fmt(threshold)}%`,
-        measurements,
-        details: [...details, `increases below ${floor} percentage points are not regressions`],
-      };
-    }
+      `error rate ${fmtPct(bNum)} in the batch vs ${fmtPct(rNum)} baseline ` +
+      `(${changeNum === null ? 'baseline zero' : `${signedVs(changeNum, threshold)}%`}, ${signed(diffPp, 3)} pp)`;
+    const floorNote = `increases below ${plan.settings.errorRateFloorPercentagePoints} percentage points are not regressions`;
     return {
       ...base,
-      status: 'pass',
-      observed,
-      summary: `${text}: within ${fmt(threshold)}%`,
+      status: worse ? 'fail' : 'pass',
+      observed: changeNum,
+      summary: `${text}: ${worse ? `worse by more than ${fmt(threshold)}%` : `within ${fmt(threshold)}%`}`,
       measurements,
-      details: [...details, `increases below ${floor} percentage points are not regressions`],
+      details: [...details, floorNote],
     };
   }
-  if (change === null || r.mean <= 0) {
+  if (change === null || changeNum === null || r.mean.sign() <= 0) {
     return {
       ...base,
       status: 'inconclusive',
@@ -341,11 +446,11 @@ export function degradationCheck(plan: GatePlan, signal: 'error-rate' | 'latency
       details,
     };
   }
-  const observed = round(change, 2);
-  const text = `p95 latency ${fmtSeconds(b.mean)} in the batch vs ${fmtSeconds(r.mean)} baseline (${signed(change)}%)`;
-  return observed > threshold
-    ? { ...base, status: 'fail', observed, summary: `${text}: worse by more than ${fmt(threshold)}%`, measurements, details }
-    : { ...base, status: 'pass', observed, summary: `${text}: within ${fmt(threshold)}%`, measurements, details };
+  const worse = change.cmp(limit) > 0;
+  const text = `p95 latency ${fmtSeconds(bNum)} in the batch vs ${fmtSeconds(rNum)} baseline (${signedVs(changeNum, threshold)}%)`;
+  return worse
+    ? { ...base, status: 'fail', observed: changeNum, summary: `${text}: worse by more than ${fmt(threshold)}%`, measurements, details }
+    : { ...base, status: 'pass', observed: changeNum, summary: `${text}: within ${fmt(threshold)}%`, measurements, details };
 }
 
 // ---------------------------------------------------------------- all checks
@@ -361,15 +466,15 @@ export function evaluateChecks(plan: GatePlan, obs: Observations): CheckResult[]
   return [
     soakCheck(plan, obs.deployEvents),
     coverageCheck(plan, obs.agentRunning),
-    monitorsCheck('rollout-monitors', 'Rollout monitors', obs.rolloutMonitors),
-    monitorsCheck('security-monitors', 'Security-signal monitors', obs.securityMonitors),
+    monitorsCheck('rollout-monitors', 'Rollout monitors', obs.rolloutMonitors, plan.nowMs),
+    monitorsCheck('security-monitors', 'Security-signal monitors', obs.securityMonitors, plan.nowMs),
     degradationCheck(plan, 'error-rate', obs.errorRate, missing),
     degradationCheck(plan, 'latency', obs.latency, missing),
-    monitorsCheck('app-error-monitors', 'Application error monitors', obs.appErrorMonitors),
+    monitorsCheck('app-error-monitors', 'Application error monitors', obs.appErrorMonitors, plan.nowMs),
   ];
 }
 
-// ---------------------------------------------------------------- formatting helpers (shared with report.ts)
+// ---------------------------------------------------------------- formatting helpers (shared with gate-report.ts); display only
 
 /** A window as `from .. to` in ISO 8601 UTC. */
 export function fmtWindow(w: Window | null): string {
@@ -381,9 +486,38 @@ export function fmt(x: number, digits = 2): string {
   return String(round(x, digits));
 }
 
+/**
+ * `x` for display next to the limit it was compared with: with as many
+ * decimals as it takes (up to 12) for a value that differs from the limit not
+ * to look equal to it (98.995% against 99% shows as 98.995, not 99).
+ */
+export function fmtVs(x: number, limit: number, digits = 2): string {
+  if (x === limit) return fmt(x, digits);
+  for (let d = digits; d <= 12; d++) if (round(x, d) !== round(limit, d)) return String(round(x, d));
+  return String(x);
+}
+
+/** A duration, truncated (never overstated): `49 h`, `47 h 59 min 59 s`. */
+export function fmtDuration(ms: number): string {
+  const neg = ms < 0;
+  let rest = Math.abs(ms);
+  const h = Math.floor(rest / HOUR);
+  rest -= h * HOUR;
+  const min = Math.floor(rest / 60_000);
+  rest -= min * 60_000;
+  const s = Math.floor(rest / 1000);
+  const parts = [`${h} h`, ...(min > 0 || s > 0 ? [`${min} min`] : []), ...(s > 0 ? [`${s} s`] : [])];
+  return `${neg ? '-' : ''}${parts.join(' ')}`;
+}
+
 function signed(x: number, digits = 2): string {
   const r = round(x, digits);
   return r > 0 ? `+${r}` : String(r);
+}
+
+function signedVs(x: number, limit: number): string {
+  const text = fmtVs(x, limit);
+  return Number(text) > 0 ? `+${text}` : text;
 }
 
 function fmtPct(ratio: number): string {
@@ -411,6 +545,33 @@ function tagValue(tags: readonly string[], key: string): string | undefined {
 
 function countPoints(series: readonly Series[]): number {
   return series.reduce((n, s) => n + s.points.filter(([, v]) => v !== null).length, 0);
+}
+
+/** Total length of the union of `[from, to)` spans (empty ones ignored). */
+function unionLength(spans: Array<[number, number]>): number {
+  const sorted = spans.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let curFrom = -Infinity;
+  let curTo = -Infinity;
+  for (const [a, b] of sorted) {
+    if (a > curTo) {
+      if (curTo > curFrom) total += curTo - curFrom;
+      curFrom = a;
+      curTo = b;
+    } else if (b > curTo) curTo = b;
+  }
+  if (curTo > curFrom) total += curTo - curFrom;
+  return total;
+}
+
+/** Event ids compare as numbers when both are (as the API issues them), else by code points. */
+function compareIds(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return cmp(a, b);
 }
 
 function cmp(a: string, b: string): number {

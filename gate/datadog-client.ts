@@ -6,13 +6,27 @@
  *   - retries 429 and 5xx (and network errors, timeouts) with backoff,
  *     honoring Retry-After / X-RateLimit-Reset (gate/retry.ts);
  *   - reports retries as progress;
+ *   - never follows a redirect: a 3xx is an error, so the keys (request
+ *     headers) never leave for another origin;
  *   - never lets a key reach a message: keys travel only in request headers,
- *     and every error text is scrubbed of them.
+ *     and every error text is scrubbed of them; whatever the server sent is
+ *     cleaned before it is shown (gate/redact.ts).
  * The client's own retry is off; the transport's is the only one.
+ *
+ * The official client builds each request (its request factories: paths,
+ * query parameters, auth headers); the answers are checked by our own parsers
+ * (gate/datadog-responses.ts) rather than the client's deserializer, which
+ * passes malformed bodies through (an HTML page becomes an object with
+ * character keys, a missing `series` an empty list): a response that is not
+ * what the API promises is a bad response naming the endpoint, never "no data".
  */
 import type * as client from '@datadog/datadog-api-client/dist/packages/datadog-api-client-common';
+import { BadResponseError, parseEventCreated, parseEventList, parseJsonBody, parseMonitorList, parseQueryResponse, QueryError } from './datadog-responses';
+import { redact, serverText } from './redact';
 import { nextRetry, RetryPolicy } from './retry';
 import type { DeployEvent, MonitorState, Series, Window } from './types';
+
+export { redact } from './redact';
 
 /*
  * The client is loaded on first use, and only its common part and the three
@@ -22,9 +36,9 @@ import type { DeployEvent, MonitorState, Series, Window } from './types';
  */
 const PKG = '@datadog/datadog-api-client/dist/packages';
 type V1Apis = {
-  EventsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/EventsApi').EventsApi;
-  MetricsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MetricsApi').MetricsApi;
-  MonitorsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MonitorsApi').MonitorsApi;
+  EventsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/EventsApi').EventsApiRequestFactory;
+  MetricsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MetricsApi').MetricsApiRequestFactory;
+  MonitorsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MonitorsApi').MonitorsApiRequestFactory;
 };
 let loaded: { common: typeof client; v1: V1Apis } | undefined;
 function datadogClient(): { common: typeof client; v1: V1Apis } {
@@ -33,9 +47,10 @@ function datadogClient(): { common: typeof client; v1: V1Apis } {
     loaded = {
       common: require(`${PKG}/datadog-api-client-common`) as typeof client,
       v1: {
-        EventsApi: (require(`${PKG}/datadog-api-client-v1/apis/EventsApi`) as Pick<V1Apis, 'EventsApi'>).EventsApi,
-        MetricsApi: (require(`${PKG}/datadog-api-client-v1/apis/MetricsApi`) as Pick<V1Apis, 'MetricsApi'>).MetricsApi,
-        MonitorsApi: (require(`${PKG}/datadog-api-client-v1/apis/MonitorsApi`) as Pick<V1Apis, 'MonitorsApi'>).MonitorsApi,
+        EventsApi: (require(`${PKG}/datadog-api-client-v1/apis/EventsApi`) as { EventsApiRequestFactory: V1Apis['EventsApi'] }).EventsApiRequestFactory,
+        MetricsApi: (require(`${PKG}/datadog-api-client-v1/apis/MetricsApi`) as { MetricsApiRequestFactory: V1Apis['MetricsApi'] }).MetricsApiRequestFactory,
+        MonitorsApi: (require(`${PKG}/datadog-api-client-v1/apis/MonitorsApi`) as { MonitorsApiRequestFactory: V1Apis['MonitorsApi'] })
+          .MonitorsApiRequestFactory,
       },
     };
     /* eslint-enable @typescript-eslint/no-require-imports */
@@ -110,17 +125,11 @@ export class Deadline {
   }
 }
 
-/** Remove every occurrence of the secrets from a text. */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s !== undefined && s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
-}
-
 /**
  * The transport plugged into the official client: fetch with a per-request
- * timeout, retries with backoff, the deadline. Only 2xx responses come back;
- * anything else is a DatadogRequestError with a clean message.
+ * timeout, retries with backoff, the deadline, no redirects. Only 2xx
+ * responses come back; anything else is a DatadogRequestError with a clean
+ * message.
  */
 export class GateHttpLibrary implements client.HttpLibrary {
   constructor(
@@ -147,6 +156,8 @@ export class GateHttpLibrary implements client.HttpLibrary {
           headers: request.getHeaders(),
           body: request.getBody() as string | undefined,
           signal: AbortSignal.any([deadline.signal, perRequest]),
+          // A redirect is answered, not followed: the keys are in the headers, and go to the configured API only.
+          redirect: 'manual',
         });
         const body = Buffer.from(await resp.arrayBuffer());
         const headers: Record<string, string> = {};
@@ -166,13 +177,19 @@ export class GateHttpLibrary implements client.HttpLibrary {
           binary: async () => body,
         });
       }
+      if (outcome.kind === 'response' && outcome.status >= 300 && outcome.status <= 399) {
+        throw new DatadogRequestError(
+          `${what}: HTTP ${outcome.status} is a redirect, which is never followed (the keys go to ${url.origin} only; check --api-url / DD_SITE)`,
+          outcome.status,
+        );
+      }
       const decision = nextRetry(attempt, outcome, this.opts.retry, {
         remainingMs: deadline.remainingMs(),
         nowMs: this.opts.now(),
         random: this.opts.random,
       });
       if (!decision.retry) {
-        const detail = outcome.kind === 'response' ? errorDetail(outcome.body) : '';
+        const detail = outcome.kind === 'response' ? serverText(errorDetail(outcome.body), this.secrets, 300) : '';
         throw new DatadogRequestError(
           this.clean(`${what}: ${decision.why}${detail ? `: ${detail}` : ''}`),
           outcome.kind === 'response' ? outcome.status : undefined,
@@ -220,12 +237,31 @@ export interface EventToPost {
 
 /** What the event command writes to Datadog. */
 export interface EventApi {
-  postEvent(e: EventToPost): Promise<{ id: string; url?: string }>;
+  /** Post the event; resolves to its id (digits only, checked). */
+  postEvent(e: EventToPost): Promise<{ id: string }>;
 }
 
 const MONITOR_PAGE_SIZE = 1000;
+/** The v1 events endpoint's page: "By default 1000 results are returned per request" (the `page` parameter, openapi.yaml). */
+const EVENT_PAGE_SIZE = 1000;
+/** Pages of events read at most; more means the window holds more than 25,000 matching events, and the search fails closed. */
+export const MAX_EVENT_PAGES = 25;
 
-/** The gate's and event command's Datadog API, through the official client. */
+/**
+ * The gate's and event command's Datadog API: requests built by the official
+ * client, sent through our transport, answers checked by our parsers.
+ *
+ * Events: `GET /api/v1/events` "returns a maximum of 1000 most recent
+ * results ... You can also use the page parameter to specify which set of
+ * 1000 results to return" (`page`, 0-based, "can only be used when either
+ * unaggregated or exclude_aggregate is set to true"; openapi.yaml of
+ * DataDog/datadog-api-client-typescript, /api/v1/events GET). So the gate
+ * asks with `unaggregated=true` and reads page after page until one is not
+ * full: however busy the stream, the deploy-start event cannot fall off the
+ * first page. The `tags` filter narrows the pages (the gate filters again,
+ * whatever its semantics); `sources` is not used, because whether it matches
+ * the `source_type_name` we post is not documented.
+ */
 export function datadogApi(target: DatadogTarget, transport: TransportOptions): GateApi & EventApi {
   const config = clientConfiguration(target, transport);
   const { v1 } = datadogClient();
@@ -233,71 +269,80 @@ export function datadogApi(target: DatadogTarget, transport: TransportOptions): 
   const metrics = new v1.MetricsApi(config);
   const monitors = new v1.MonitorsApi(config);
   const secrets = [target.apiKey, target.appKey];
-  const guard = async <T>(f: () => Promise<T>): Promise<T> => {
+  /** Send a request the client built; check the status and the body; name the endpoint in any error. */
+  const call = async <T>(build: Promise<client.RequestContext>, status: number, parse: (body: unknown) => T): Promise<T> => {
+    let what = 'request';
     try {
-      return await f();
+      const request = await build;
+      what = `${request.getHttpMethod().toString()} ${new URL(request.getUrl()).pathname}`;
+      const response = await config.httpApi.send(request);
+      const text = await response.body.text();
+      if (response.httpStatusCode !== status) {
+        throw new BadResponseError(`HTTP ${response.httpStatusCode}, expected ${status}`, text.slice(0, 120));
+      }
+      return parse(parseJsonBody(text, response.headers['content-type']));
     } catch (e) {
       if (e instanceof DatadogRequestError) throw e;
-      throw new DatadogRequestError(redact(`unexpected answer: ${describeError(e)}`, secrets));
+      if (e instanceof BadResponseError) {
+        const excerpt = e.excerpt.trim() === '' ? '' : `: "${serverText(e.excerpt, secrets, 80)}"`;
+        throw new DatadogRequestError(`${what}: bad response: ${redact(e.message, secrets)}${excerpt}`);
+      }
+      if (e instanceof QueryError) throw new DatadogRequestError(`${what}: query failed: ${serverText(e.detail, secrets)}`);
+      throw new DatadogRequestError(redact(`${what}: unexpected error: ${describeError(e)}`, secrets));
     }
   };
   return {
-    listEvents: (tags, window) =>
-      guard(async () => {
-        const res = await events.listEvents({
-          start: Math.floor(window.fromMs / 1000),
-          end: Math.ceil(window.toMs / 1000),
-          tags: tags.join(','),
-          unaggregated: true,
-        });
-        return (res.events ?? []).map((e): DeployEvent => ({
-          id: e.idStr ?? (e.id === undefined ? '' : String(e.id)),
-          title: e.title ?? '',
-          happenedAtMs: (e.dateHappened ?? 0) * 1000,
-          tags: e.tags ?? [],
-        }));
-      }),
+    listEvents: async (tags, window) => {
+      const start = Math.floor(window.fromMs / 1000);
+      const end = Math.ceil(window.toMs / 1000);
+      const out: DeployEvent[] = [];
+      const seen = new Set<string>();
+      for (let page = 0; ; page++) {
+        const batch = await call(events.listEvents(start, end, undefined, undefined, tags.join(','), true, undefined, page), 200, parseEventList);
+        if (page > 0 && batch.length > 0 && batch.every((e) => seen.has(e.id))) {
+          throw new DatadogRequestError(`GET /api/v1/events: bad response: page ${page} repeats events of earlier pages; the events cannot all be read`);
+        }
+        for (const e of batch) {
+          if (seen.has(e.id)) continue;
+          seen.add(e.id);
+          out.push(e);
+        }
+        if (batch.length < EVENT_PAGE_SIZE) return out;
+        if (page + 1 >= MAX_EVENT_PAGES) {
+          throw new DatadogRequestError(
+            `GET /api/v1/events: more than ${MAX_EVENT_PAGES * EVENT_PAGE_SIZE} events match ${tags.join(',')} in the window; not all could be read, so the latest deploy start is not known`,
+          );
+        }
+      }
+    },
     queryMetric: (query, window) =>
-      guard(async () => {
-        const res = await metrics.queryMetrics({ from: Math.floor(window.fromMs / 1000), to: Math.floor(window.toMs / 1000), query });
-        if (res.status === 'error' || (res.error !== undefined && res.error !== '')) {
-          throw new DatadogRequestError(redact(`query failed: ${res.error ?? res.message ?? 'status error'}`, secrets));
-        }
-        return (res.series ?? []).map((s): Series => ({
-          tags: s.tagSet ?? (s.scope ? s.scope.split(',').filter((t) => t !== '*') : []),
-          points: (s.pointlist ?? []).map(([t, v]): [number, number | null] => [t, typeof v === 'number' ? v : null]),
-        }));
-      }),
-    listMonitors: (tags) =>
-      guard(async () => {
-        const out: MonitorState[] = [];
-        for (let page = 0; ; page++) {
-          const res = await monitors.listMonitors({ monitorTags: tags.join(','), page, pageSize: MONITOR_PAGE_SIZE });
-          for (const m of res) {
-            const raw = m.overallState as unknown;
-            const state = typeof raw === 'string' ? raw : String((raw as { _data?: unknown } | undefined)?._data ?? 'Unknown');
-            out.push({ id: m.id ?? 0, name: m.name ?? '', state, tags: m.tags ?? [] });
-          }
-          if (res.length < MONITOR_PAGE_SIZE) break;
-        }
-        return out;
-      }),
+      call(metrics.queryMetrics(Math.floor(window.fromMs / 1000), Math.floor(window.toMs / 1000), query), 200, parseQueryResponse),
+    listMonitors: async (tags) => {
+      const out: MonitorState[] = [];
+      for (let page = 0; ; page++) {
+        const res = await call(
+          monitors.listMonitors(undefined, undefined, undefined, tags.join(','), true, undefined, page, MONITOR_PAGE_SIZE),
+          200,
+          parseMonitorList,
+        );
+        out.push(...res);
+        if (res.length < MONITOR_PAGE_SIZE) return out;
+      }
+    },
     postEvent: (e) =>
-      guard(async () => {
-        const res = await events.createEvent({
-          body: {
-            title: e.title,
-            text: e.text,
-            tags: [...e.tags],
-            dateHappened: Math.floor(e.happenedAtMs / 1000),
-            alertType: e.alertType,
-            aggregationKey: e.aggregationKey,
-            sourceTypeName: 'observability-rollout',
-          },
-        });
-        const ev = res.event;
-        return { id: ev?.idStr ?? (ev?.id === undefined ? '' : String(ev.id)), ...(ev?.url ? { url: ev.url } : {}) };
-      }),
+      call(
+        events.createEvent({
+          title: e.title,
+          text: e.text,
+          tags: [...e.tags],
+          dateHappened: Math.floor(e.happenedAtMs / 1000),
+          alertType: e.alertType,
+          aggregationKey: e.aggregationKey,
+          sourceTypeName: 'observability-rollout',
+        }),
+        202,
+        parseEventCreated,
+      ),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Stage } from '../model/stage';
 import { splitIntoBatches } from '../model/batches';
 import { baselineScope, batchScope, batchTag, checkTag, envTag, ERROR_RATE_FLOOR, PHASE_TAG, QUERIES } from '../model/signals';
+import { Exact } from './exact';
 import type { GateSettings, MetricQuery, Window } from './types';
 
 const MINUTE = 60_000;
@@ -15,6 +16,18 @@ const HOUR = 60 * MINUTE;
 export const GATE_DEFAULTS = {
   /** Coverage looks at agents reporting over the last this many minutes. */
   coverageWindowMinutes: 10,
+  /**
+   * A batch host counts as upgraded only when it reported through at least
+   * this share of the coverage window: a host silent for most of it does not.
+   */
+  coverageMinPresencePercent: 50,
+  /**
+   * Each point of `datadog.agent.running` stands for at least this long when
+   * the presence is measured (or the API's rollup interval, when longer): the
+   * Agent reports every 15 s, so a healthy host covers the whole window
+   * whatever rollup the API picks, and one silent for minutes does not.
+   */
+  coveragePointSpanMs: 60_000,
   /** Each side of a degradation comparison needs at least this many non-empty points. */
   minDataPoints: 10,
   /**
@@ -22,7 +35,7 @@ export const GATE_DEFAULTS = {
    * regression: relative changes of tiny rates are noise (0.001% -> 0.002% is
    * +100%). The same floor as the generated error-rate monitors (signals.ts).
    */
-  errorRateFloorPercentagePoints: Math.round(ERROR_RATE_FLOOR * 100 * 1e9) / 1e9,
+  errorRateFloorPercentagePoints: Exact.of(ERROR_RATE_FLOOR).mul(Exact.int(100)).toNumber(),
   /** Deploy-start events are searched this far back beyond the soak time. */
   eventLookbackExtraHours: 14 * 24,
 } as const;
@@ -70,7 +83,9 @@ export function planGate(stage: Stage, batch: number, nowMs: number): GatePlan {
   const settings: GateSettings = {
     soakHours,
     maxFailedHostsPercent: maxFailed,
-    requiredCoveragePercent: round(100 - maxFailed, 6),
+    // The number shown; coverageCheck decides on the exact decimal of maxFailedHostsPercent.
+    requiredCoveragePercent: Exact.int(100).sub(Exact.of(maxFailed)).toNumber(),
+    coverageMinPresencePercent: GATE_DEFAULTS.coverageMinPresencePercent,
     degradationThresholdPercent: stage.rollout.degradationThresholdPercent,
     minDataPoints: GATE_DEFAULTS.minDataPoints,
     coverageWindowMinutes: GATE_DEFAULTS.coverageWindowMinutes,
@@ -141,9 +156,4 @@ export function degradationQueries(plan: GatePlan, deployStartMs: number): Degra
       baseline: { label: baseLabel, query: QUERIES.latencyP95(baseScope), window: baseWindow },
     },
   };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

@@ -46,7 +46,9 @@ export function renderMarkdown(r: GateReport): string {
   out.push(`# Go/no-go gate: ${r.verdict}`, '');
   out.push(
     `Stage **${r.stage}**, batch **${r.batch}** of ${r.batchCount}, agent **${r.agentVersion}**; ` +
-      `evaluated at ${r.evaluatedAt} against ${r.apiUrl}.${r.soft ? ' Soft mode: advisory, the command exits 0 whatever the verdict.' : ''}`,
+      `evaluated at ${r.evaluatedAt} against ${r.apiUrl} (from ${r.apiUrlSource}).${r.soft ? ' Soft mode: advisory, the command exits 0 whatever the verdict.' : ''}`,
+    '',
+    `Tool ${r.toolVersion}; configuration commit ${r.configCommit === null ? 'unknown (not a git checkout, and neither ROLLOUT_COMMIT nor GITHUB_SHA is set)' : `${r.configCommit.sha} (${r.configCommit.source})`}.`,
     '',
   );
   out.push('## Summary', '');
@@ -64,10 +66,11 @@ export function renderMarkdown(r: GateReport): string {
   const s = r.settings;
   out.push(
     `- soak time: ${fmt(s.soakHours)} h after the batch's deploy-start event`,
-    `- coverage: at least ${fmt(s.requiredCoveragePercent)}% of the batch's hosts (100 - ${fmt(s.maxFailedHostsPercent)}% max failed) report agent ${r.agentVersion} in the last ${s.coverageWindowMinutes} minutes`,
+    `- coverage: at least ${fmt(s.requiredCoveragePercent, 6)}% of the batch's hosts (100 - ${fmt(s.maxFailedHostsPercent, 6)}% max failed) report agent ${r.agentVersion} through at least ${s.coverageMinPresencePercent}% of the last ${s.coverageWindowMinutes} minutes; only the batch's inventory hosts count, by name`,
     `- degradation: worse than the baseline by more than ${fmt(s.degradationThresholdPercent)}% is NO-GO; at least ${s.minDataPoints} data points per side; error-rate increases below ${s.errorRateFloorPercentagePoints} percentage points are not regressions`,
     `- baseline: ${s.baseline}`,
-    '- monitors: any in Alert is NO-GO; none found, or any in No Data / Unknown / Skipped, is INCONCLUSIVE',
+    '- monitors: any in Alert is NO-GO, muted or not (muted monitors are marked muted); none found, or any in No Data / Unknown / Skipped, is INCONCLUSIVE',
+    '- decisions compare exact values (times in ms, decimals as sent); numbers here are rounded for display',
     '- verdict: any failed check is NO-GO; otherwise any inconclusive check (missing or sparse data, API failure) is INCONCLUSIVE; GO only when every check passed',
     '',
   );

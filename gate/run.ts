@@ -8,7 +8,7 @@ import type { Stage } from '../model/stage';
 import { evaluateChecks, latestDeployStart } from './checks';
 import type { GateApi } from './datadog-client';
 import { degradationQueries, planGate } from './gate-plan';
-import type { Comparison, Fetched, GateReport, MetricObservation, MetricQuery, MonitorObservation, Observations } from './types';
+import type { Comparison, Fetched, GateReport, MetricObservation, MetricQuery, MonitorObservation, Observations, Provenance } from './types';
 import { buildReport } from './verdict';
 
 export interface GateRunOptions {
@@ -17,8 +17,8 @@ export interface GateRunOptions {
   readonly nowMs: number;
   /** Progress lines (stderr). */
   readonly progress: (line: string) => void;
-  /** For the report (no credentials in it). */
-  readonly apiUrl: string;
+  /** For the report (no credentials in it): the API URL the requests go to, where it came from, this tool's version, the configuration's commit. */
+  readonly provenance: Provenance;
   readonly soft: boolean;
 }
 
@@ -28,7 +28,7 @@ export async function runGate(stage: Stage, batch: number, opts: GateRunOptions)
   const { api, progress } = opts;
   progress(
     `gate: stage ${plan.stage}, batch ${plan.batch} of ${plan.batchCount} (${plan.batchHosts.length} hosts), agent ${plan.agentVersion}, ` +
-      `at ${new Date(plan.nowMs).toISOString()}, against ${opts.apiUrl}`,
+      `at ${new Date(plan.nowMs).toISOString()}, against ${opts.provenance.apiUrl}`,
   );
 
   const metric = (q: MetricQuery): Promise<MetricObservation> => fetched(api.queryMetric(q.query, q.window)).then((result) => ({ query: q, result }));
@@ -80,7 +80,7 @@ export async function runGate(stage: Stage, batch: number, opts: GateRunOptions)
     ...(comparisons.errorRate ? { errorRate: comparisons.errorRate } : {}),
     ...(comparisons.latency ? { latency: comparisons.latency } : {}),
   };
-  return buildReport(plan, evaluateChecks(plan, observations), { apiUrl: opts.apiUrl, soft: opts.soft });
+  return buildReport(plan, evaluateChecks(plan, observations), { ...opts.provenance, soft: opts.soft });
 }
 
 /** A promise's value, or its error as a message. */

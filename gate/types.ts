@@ -86,12 +86,30 @@ export interface MonitorState {
   /** `overall_state`: Alert, Warn, No Data, OK, Ignored, Skipped, Unknown. */
   readonly state: string;
   readonly tags: readonly string[];
+  /** What mutes it, as the API reported (`matching_downtimes`, `options.silenced`); whether each is in force depends on the clock. */
+  readonly mutes?: readonly MonitorMute[];
+}
+
+/** A downtime (or a v1 silence) on a monitor. */
+export interface MonitorMute {
+  /** `downtime`: an entry of `matching_downtimes`; `silenced`: an entry of `options.silenced` (v1 downtimes only). */
+  readonly kind: 'downtime' | 'silenced';
+  /** The downtime id (downtimes only). */
+  readonly id?: number;
+  /** Scope, e.g. `*` or `env:prod`. */
+  readonly scope: string;
+  /** From when, ms since the epoch (null: unknown, taken as already begun). */
+  readonly startMs: number | null;
+  /** Until when, ms since the epoch (null: no end). */
+  readonly endMs: number | null;
 }
 
 /** One timeseries: its tags and its points (`[ms, value]`, value null when empty). */
 export interface Series {
   readonly tags: readonly string[];
   readonly points: ReadonlyArray<readonly [number, number | null]>;
+  /** The rollup interval of the points, ms (the API's `interval`), when known. */
+  readonly intervalMs?: number;
 }
 
 /** A metric query and what it returned. */
@@ -135,7 +153,8 @@ export interface Observations {
 /** The full record of one gate run (the JSON report). */
 export interface GateReport {
   readonly kind: 'observability-rollout/gate-report';
-  readonly version: 1;
+  /** 2: adds toolVersion, configCommit, apiUrlSource, muted monitors and the coverage presence rule. */
+  readonly version: 2;
   readonly verdict: Verdict;
   /** Exit status of the verdict (0 GO, 1 NO-GO, 2 INCONCLUSIVE); in soft mode the command exits 0 regardless. */
   readonly exitCode: number;
@@ -146,12 +165,33 @@ export interface GateReport {
   readonly agentVersion: string;
   /** When the gate evaluated, ISO 8601 UTC (the clock value the checks used). */
   readonly evaluatedAt: string;
-  /** Datadog API the data came from. */
+  /** The Datadog API the requests went to (redirects are never followed, so this is where the data came from). */
   readonly apiUrl: string;
+  /** Where that URL came from: `--api-url`, `DD_SITE` or the stage file. */
+  readonly apiUrlSource: string;
+  /** This tool, `observability-rollout <version>` (package.json). */
+  readonly toolVersion: string;
+  /** The configuration's commit, when known: the git HEAD of the configuration directory, else ROLLOUT_COMMIT / GITHUB_SHA. */
+  readonly configCommit: ConfigCommit | null;
   /** What decided the verdict: the summary of every check that did not pass (empty on GO). */
   readonly reasons: readonly string[];
   readonly settings: GateSettings;
   readonly checks: readonly CheckResult[];
+}
+
+/** A commit and where it was read. */
+export interface ConfigCommit {
+  readonly sha: string;
+  /** e.g. `git HEAD of /path/to/repo (refs/heads/main)` or `GITHUB_SHA`. */
+  readonly source: string;
+}
+
+/** Where a report's data came from and what produced it. */
+export interface Provenance {
+  readonly apiUrl: string;
+  readonly apiUrlSource: string;
+  readonly toolVersion: string;
+  readonly configCommit: ConfigCommit | null;
 }
 
 /** The policy the checks applied (from the stage file and the gate's constants). */
@@ -159,6 +199,8 @@ export interface GateSettings {
   readonly soakHours: number;
   readonly maxFailedHostsPercent: number;
   readonly requiredCoveragePercent: number;
+  /** A host counts as upgraded only when it reported through at least this share of the coverage window. */
+  readonly coverageMinPresencePercent: number;
   readonly degradationThresholdPercent: number;
   readonly minDataPoints: number;
   readonly coverageWindowMinutes: number;

@@ -8,7 +8,7 @@
  * report missing a check cannot be GO.
  */
 import type { GatePlan } from './gate-plan';
-import { CHECK_IDS, CheckResult, GateReport, Verdict, VERDICT_EXIT_CODES } from './types';
+import { CHECK_IDS, CheckResult, GateReport, Provenance, Verdict, VERDICT_EXIT_CODES } from './types';
 
 /** The verdict of a set of check results. */
 export function decideVerdict(checks: readonly CheckResult[]): Verdict {
@@ -19,13 +19,13 @@ export function decideVerdict(checks: readonly CheckResult[]): Verdict {
 }
 
 /** Assemble the report of one gate run. `apiUrl` must carry no credentials. */
-export function buildReport(plan: GatePlan, checks: readonly CheckResult[], opts: { apiUrl: string; soft: boolean }): GateReport {
+export function buildReport(plan: GatePlan, checks: readonly CheckResult[], opts: Provenance & { soft: boolean }): GateReport {
   const verdict = decideVerdict(checks);
   const reasons = checks.filter((c) => c.status !== 'pass').map((c) => `${c.title}: ${c.status}: ${c.summary}`);
   if (verdict === 'INCONCLUSIVE' && reasons.length === 0) reasons.push('not every check ran');
   return {
     kind: 'observability-rollout/gate-report',
-    version: 1,
+    version: 2,
     verdict,
     exitCode: VERDICT_EXIT_CODES[verdict],
     soft: opts.soft,
@@ -35,6 +35,9 @@ export function buildReport(plan: GatePlan, checks: readonly CheckResult[], opts
     agentVersion: plan.agentVersion,
     evaluatedAt: new Date(plan.nowMs).toISOString(),
     apiUrl: opts.apiUrl,
+    apiUrlSource: opts.apiUrlSource,
+    toolVersion: opts.toolVersion,
+    configCommit: opts.configCommit,
     reasons,
     settings: plan.settings,
     checks,

@@ -5,11 +5,16 @@
  * passes ROLLOUT_STAGE, ROLLOUT_BATCH and ROLLOUT_EVENT_PHASE in the
  * environment; options win over them.
  * Exit status: 0 posted, 1 Datadog did not take it (after retries), 2 bad usage.
+ * Nothing the server sends is printed as sent: the event id is printed only
+ * when it is digits (gate/datadog-responses.ts checks the answer), and error
+ * texts are cleaned of keys, key-shaped tokens and terminal escapes
+ * (gate/redact.ts) in the client and once more here.
  */
 import { ConfigError } from '../../model/errors';
 import { loadConfig } from '../../model/load-config';
 import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
 import { deploymentEvent } from '../../gate/events';
+import { serverText } from '../../gate/redact';
 import { ROLLOUT_PHASES, RolloutPhase } from '../../model/signals';
 import { parseOptions, UsageError } from '../args';
 import { Command, configDirOf } from '../command';
@@ -98,10 +103,13 @@ export function makeEventCommand(overrides: Partial<GateDeps> = {}): Command {
           { requestTimeoutMs: deps.requestTimeoutMs, deadline, retry: deps.retry, random: deps.random, now: deps.now, progress: (l) => err(`event: ${l}`) },
         );
         const posted = await client.postEvent(event);
-        io.out(`posted ${phase} event ${posted.id || '(no id)'}: ${event.title} (commit ${commitIn.value})`);
+        const id = /^\d{1,20}$/.test(posted.id) ? posted.id : '(id not shown)';
+        io.out(`posted ${phase} event ${id}: ${event.title} (commit ${commitIn.value})`);
         return 0;
       } catch (e) {
-        err(`rollout event: the ${phase} event was not posted: ${(e as Error).message}`);
+        const message = serverText((e as Error).message, [apiKey, env.DD_APP_KEY], 600);
+        const maybe = message.includes(': bad response: ') ? ' (Datadog answered, but not as its API documents: the event may have been recorded anyway)' : '';
+        err(`rollout event: the ${phase} event was not posted: ${message}${maybe}`);
         return 1;
       } finally {
         deadline.dispose();

@@ -2,7 +2,9 @@
  * `rollout gate`: the go/no-go decision after a batch, from Datadog.
  * Exit status: 0 GO, 1 NO-GO, 2 INCONCLUSIVE, or the gate could not run (bad
  * command line, invalid configuration, missing keys). `--soft` exits 0 on
- * any verdict.
+ * any verdict. With `--report FILE`, an earlier report at FILE.json/FILE.md
+ * is removed first thing, so a run that cannot decide never leaves an old
+ * verdict behind; a new report is written only once the gate has decided.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,7 +12,9 @@ import { ConfigError } from '../../model/errors';
 import { loadConfig } from '../../model/load-config';
 import type { Stage } from '../../model/stage';
 import { splitIntoBatches } from '../../model/batches';
+import { API_URL_EXPECTED, apiUrlOfSite, checkApiUrl, isPublishedSite, PUBLISHED_SITES } from '../../gate/api-url';
 import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
+import { configCommit, toolVersion } from '../../gate/provenance';
 import { renderJson, renderMarkdown, renderText } from '../../gate/gate-report';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../gate/retry';
 import { runGate } from '../../gate/run';
@@ -42,32 +46,27 @@ export const defaultDeps = (): GateDeps => ({
   requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
 });
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** The API URL: --api-url, else https://api.$DD_SITE/, else the stage's (US5 by default). Throws UsageError. */
+/**
+ * The API URL the keys go to: --api-url, else https://api.$DD_SITE/, else the
+ * stage's `datadog.apiUrl`; whichever it is must be the API host of one of
+ * Datadog's published sites (gate/api-url.ts), or loopback for tests.
+ * Throws UsageError naming where the refused value came from.
+ */
 export function resolveApiUrl(command: string, flag: string | undefined, env: GateDeps['env'], stage: Stage): { url: string; source: string } {
-  if (flag !== undefined) {
-    const expected = 'an https URL such as https://api.us5.datadoghq.com/ (plain http only for 127.0.0.1 or localhost), without credentials, query or fragment';
-    let u: URL;
-    try {
-      u = new URL(flag);
-    } catch {
-      throw new UsageError(`rollout ${command}: --api-url: got ${JSON.stringify(flag)}, expected ${expected}`);
-    }
-    const okScheme = u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
-    if (!okScheme || u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
-      throw new UsageError(`rollout ${command}: --api-url: got ${JSON.stringify(redactUrl(flag))}, expected ${expected}`);
-    }
-    return { url: u.href.endsWith('/') ? u.href : `${u.href}/`, source: '--api-url' };
-  }
+  const checked = (value: string, from: string): { url: string; source: string } => {
+    const c = checkApiUrl(value);
+    if (!c.ok) throw new UsageError(`rollout ${command}: ${from}: got ${JSON.stringify(redactUrl(value))}, expected ${API_URL_EXPECTED}`);
+    return { url: c.url, source: from };
+  };
+  if (flag !== undefined) return checked(flag, '--api-url');
   const site = env.DD_SITE?.trim();
   if (site !== undefined && site !== '') {
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(site)) {
-      throw new UsageError(`rollout ${command}: DD_SITE: got ${JSON.stringify(site)}, expected a Datadog site such as us5.datadoghq.com`);
+    if (!isPublishedSite(site)) {
+      throw new UsageError(`rollout ${command}: DD_SITE: got ${JSON.stringify(site)}, expected one of Datadog's sites: ${PUBLISHED_SITES.join(', ')}`);
     }
-    return { url: `https://api.${site}/`, source: 'DD_SITE' };
+    return checked(apiUrlOfSite(site), 'DD_SITE');
   }
-  return { url: stage.datadog.apiUrl, source: `stage ${stage.name}` };
+  return checked(stage.datadog.apiUrl, `stage ${stage.name} datadog.apiUrl`);
 }
 
 /** A key from the environment; throws UsageError naming the variable (never a value). */
@@ -122,18 +121,67 @@ export function reportPaths(value: string): { base: string; json: string; md: st
   return { base, json: `${base}.json`, md: `${base}.md` };
 }
 
+/**
+ * The value of `--report` (`--report FILE` or `--report=FILE`, the last one
+ * wins, none after `--`), read before the command line is parsed, so that even
+ * a run refused for its command line removes an earlier report.
+ */
+export function reportArgument(argv: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a === '--report' && i + 1 < argv.length && !argv[i + 1].startsWith('-')) found = argv[++i];
+    else if (a.startsWith('--report=')) found = a.slice('--report='.length);
+  }
+  return found === '' ? undefined : found;
+}
+
+/** Remove FILE.json and FILE.md if they exist; the names of those removed. Throws when one cannot be removed. */
+export function removeEarlierReport(report: { json: string; md: string }): string[] {
+  const removed: string[] = [];
+  for (const f of [report.json, report.md]) {
+    if (!fs.existsSync(f) && !isSymlink(f)) continue;
+    fs.rmSync(f, { force: true });
+    removed.push(f);
+  }
+  return removed;
+}
+
+function isSymlink(f: string): boolean {
+  try {
+    return fs.lstatSync(f).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
   return {
     name: 'gate',
     usage: `gate --stage S --batch N [--config DIR] [--api-url URL] [--soft] [--report FILE] [--deadline SECONDS]
       go/no-go decision after batch N of stage S, from Datadog (keys from DD_API_KEY / DD_APP_KEY;
-      API: --api-url, else https://api.$DD_SITE/, else the stage's, https://api.us5.datadoghq.com/ by default).
+      API: --api-url, else https://api.$DD_SITE/, else the stage's, https://api.us5.datadoghq.com/ by default;
+      only the API host of a published Datadog site, or loopback; redirects are never followed).
       Checks soak time, coverage, rollout and security monitors, degradation against the hosts not yet
       upgraded, application error monitors. Exit 0 GO, 1 NO-GO, 2 INCONCLUSIVE (missing data, API failure)
-      or bad usage; --soft prints the verdict and exits 0; --report FILE writes FILE.json and FILE.md;
+      or bad usage; --soft prints the verdict and exits 0; --report FILE writes FILE.json and FILE.md
+      (an earlier report there is removed first: only a run that decides leaves one);
       --deadline bounds the whole run (default ${DEFAULT_GATE_DEADLINE_SECONDS} s)`,
     async run(argv, io) {
       const deps: GateDeps = { ...defaultDeps(), ...overrides };
+      // First of all: no earlier verdict survives this run unless it is replaced by a new one.
+      const early = reportArgument(argv);
+      if (early !== undefined) {
+        const paths = reportPaths(early);
+        try {
+          const removed = removeEarlierReport(paths);
+          if (removed.length > 0) io.err(`gate: removed the earlier report ${removed.join(' and ')} (a report is written only when the gate decides)`);
+        } catch (e) {
+          io.err(`rollout gate: INCONCLUSIVE: could not remove the earlier report ${paths.base}.{json,md}: ${(e as Error).message}`);
+          return 2;
+        }
+      }
       const o = parseOptions('gate', argv, {
         config: { type: 'string' },
         stage: { type: 'string' },
@@ -143,9 +191,10 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
         report: { type: 'string' },
         deadline: { type: 'string' },
       });
+      const configDir = configDirOf(o.config);
       let stages: readonly Stage[];
       try {
-        stages = loadStages(configDirOf(o.config));
+        stages = loadStages(configDir);
       } catch (e) {
         if (e instanceof ConfigError) {
           io.err(e.message);
@@ -176,16 +225,21 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
         }
       }
 
+      const commit = configCommit(configDir, deps.env);
+      const provenance = { apiUrl: api.url, apiUrlSource: api.source, toolVersion: toolVersion(), configCommit: commit };
       const started = performance.now();
       const deadline = new Deadline(deadlineSeconds * 1000);
       let result;
       try {
-        err(`gate: API ${api.url} (from ${api.source}), deadline ${deadlineSeconds} s`);
+        err(
+          `gate: API ${api.url} (from ${api.source}), deadline ${deadlineSeconds} s; ${provenance.toolVersion}, ` +
+            `configuration ${commit === null ? 'commit unknown' : `${commit.sha} (${commit.source})`}`,
+        );
         const client = datadogApi(
           { apiUrl: api.url, apiKey, appKey },
           { requestTimeoutMs: deps.requestTimeoutMs, deadline, retry: deps.retry, random: deps.random, now: deps.now, progress: (l) => err(`gate: ${l}`) },
         );
-        result = await runGate(stage, batch, { api: client, nowMs: deps.now(), progress: err, apiUrl: api.url, soft });
+        result = await runGate(stage, batch, { api: client, nowMs: deps.now(), progress: err, provenance, soft });
       } catch (e) {
         err(`rollout gate: INCONCLUSIVE: the gate could not run: ${(e as Error).message}`);
         return 2;
@@ -203,6 +257,12 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
           ]);
           err(`gate: wrote ${report.json} and ${report.md}`);
         } catch (e) {
+          // Half a report is no report: neither file stays.
+          try {
+            removeEarlierReport(report);
+          } catch {
+            // reported below either way
+          }
           printVerdict(io, result, secrets);
           err(`rollout gate: INCONCLUSIVE: could not write the report ${report.base}.{json,md}: ${(e as Error).message}`);
           return 2;

@@ -1,7 +1,11 @@
 /**
  * `rollout gate` and `rollout event` end to end against a local fake of the
  * Datadog API (test/support/fake-datadog.ts): the scenarios of issue 6, the
- * reports, soft mode, bad command lines, and keys that never leak.
+ * reports, soft mode, bad command lines, and keys that never leak; and the
+ * gate failing closed for real: no redirects, only Datadog's sites, coverage
+ * by inventory host and presence, exact decisions, no stale report, bad
+ * responses named, events paged, muted monitors shown, provenance recorded,
+ * and `rollout event` printing nothing the server sent as it was sent.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,9 +16,9 @@ import { GateDeps, makeGateCommand } from '../../cli/commands/gate';
 import type { Stage } from '../../model/stage';
 import { DEFAULT_RETRY_POLICY } from '../../gate/retry';
 import type { GateReport } from '../../gate/types';
-import { FakeDatadog, HANG, rateLimited, serverError, startFakeDatadog } from '../support/fake-datadog';
-import { tempDir } from '../support/fixtures';
-import { API_KEY, APP_KEY, batchHosts, COMMIT, healthy, HOUR, KEYS_ENV, largeConfig, NOW } from '../gate/scenario';
+import { FakeDatadog, HANG, raw, rateLimited, redirect, serverError, startFakeDatadog } from '../support/fake-datadog';
+import { tempConfig, tempDir } from '../support/fixtures';
+import { API_KEY, APP_KEY, batchHosts, COMMIT, healthy, HOUR, KEYS_ENV, largeConfig, largeStageYaml, NOW } from '../gate/scenario';
 
 interface Ran {
   code: number;
@@ -59,9 +63,8 @@ async function runCommand(cmd: Command, argv: string[]): Promise<Ran> {
   return r;
 }
 
-/** `rollout gate` on the large prod stage against the fake, with a report. */
-async function gate(args: string[] = [], d: Partial<GateDeps> = {}): Promise<Ran> {
-  const base = path.join(tempDir('gate-report-'), 'gate');
+/** `rollout gate` on the large prod stage against the fake, with a report (at `base`, default a new temporary path). */
+async function gate(args: string[] = [], d: Partial<GateDeps> = {}, base = path.join(tempDir('gate-report-'), 'gate')): Promise<Ran> {
   const argv = ['--config', configDir, '--stage', 'prod', '--batch', '2', '--api-url', fake.url, '--report', base, '--deadline', '10', ...args];
   const r = await runCommand(makeGateCommand(deps(d)), argv);
   if (fs.existsSync(`${base}.json`)) {
@@ -191,7 +194,7 @@ describe('rollout gate against the fake Datadog API', () => {
     expect(r.code).toBe(1);
     const cov = r.report!.json.checks.find((c) => c.id === 'coverage')!;
     expect(cov).toEqual(expect.objectContaining({ status: 'fail', observed: 98, threshold: 99 }));
-    expect(cov.details).toContain(`on another version: ${hosts[0]} 7.71.1`);
+    expect(cov.details).toContain(`on an older version: ${hosts[0]} 7.71.1`);
     expectCompleteReport(r);
   });
 
@@ -398,7 +401,7 @@ describe('rollout gate: bad command lines and setup (exit 2, one clear message)'
     ],
     [
       ['--stage', 'prod', '--batch', '1', '--api-url', 'http://api.us5.datadoghq.com/'],
-      'rollout gate: --api-url: got "http://api.us5.datadoghq.com/", expected an https URL such as https://api.us5.datadoghq.com/ (plain http only for 127.0.0.1 or localhost), without credentials, query or fragment',
+      'rollout gate: --api-url: got "http://api.us5.datadoghq.com/", expected https://api.<site>/ for a Datadog site (datadoghq.com, us3.datadoghq.com, us5.datadoghq.com, datadoghq.eu, ap1.datadoghq.com, ap2.datadoghq.com, ddog-gov.com), e.g. https://api.us5.datadoghq.com/, or a loopback address (127.0.0.1, localhost, [::1]) for tests; no path, credentials, query or fragment',
     ],
     [['--stage', 'prod', '--batch', '1', '--report', ''], 'rollout gate: --report: got "", expected a file path (the report goes to FILE.json and FILE.md)'],
   ])('fails when %j', async (argv, message) => {
@@ -423,10 +426,39 @@ describe('rollout gate: bad command lines and setup (exit 2, one clear message)'
     expect(r.err).toMatch(new RegExp(`^rollout gate: ${name}: got nothing, expected a Datadog (API|application) key in the environment`));
   });
 
-  test('fails when DD_SITE is not a site name', async () => {
-    const r = await bad(['--stage', 'prod', '--batch', '1'], { ...KEYS_ENV, DD_SITE: 'https://evil.example/' });
+  test.each(['https://evil.example/', 'evil.example', 'us5.datadoghq.com.evil.example', 'datadoghq.com:8443'])(
+    "fails when DD_SITE is %j, not one of Datadog's sites",
+    async (site) => {
+      const r = await bad(['--stage', 'prod', '--batch', '1'], { ...KEYS_ENV, DD_SITE: site });
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        `rollout gate: DD_SITE: got ${JSON.stringify(site)}, expected one of Datadog's sites: datadoghq.com, us3.datadoghq.com, us5.datadoghq.com, datadoghq.eu, ap1.datadoghq.com, ap2.datadoghq.com, ddog-gov.com`,
+      );
+    },
+  );
+
+  test.each([
+    'https://api.us5.datadoghq.com.evil.example/',
+    'https://proxy.example/datadog',
+    'https://api.us5.datadoghq.com:8443/',
+    'https://api.us5.datadoghq.com/api/v1/',
+    'http://10.1.2.3:8080/',
+  ])('fails when --api-url is %s, not a Datadog API host', async (url) => {
+    const r = await bad(['--stage', 'prod', '--batch', '1', '--api-url', url]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('rollout gate: DD_SITE: got "https://evil.example/", expected a Datadog site such as us5.datadoghq.com');
+    expect(r.err).toMatch(
+      new RegExp(
+        `^rollout gate: --api-url: got ${JSON.stringify(url).replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&')}, expected https://api.<site>/ for a Datadog site`,
+      ),
+    );
+  });
+
+  test('fails when the stage file names an API that is not a Datadog site', async () => {
+    const yaml = largeStageYaml(3).replace('network:', 'datadog:\n  apiUrl: https://api.evil.example/\nnetwork:');
+    const dir = tempConfig({ 'prod.yaml': yaml });
+    const r = await runCommand(makeGateCommand(deps()), ['--config', dir, '--stage', 'prod', '--batch', '1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^rollout gate: stage prod datadog\.apiUrl: got "https:\/\/api\.evil\.example\/", expected https:\/\/api\.<site>\//);
   });
 
   test('fails when the configuration is invalid: exit 2, not a NO-GO', async () => {
@@ -451,12 +483,310 @@ describe('rollout gate: bad command lines and setup (exit 2, one clear message)'
 describe('rollout gate: the API URL', () => {
   test('is US5 by default, DD_SITE or --api-url override it', async () => {
     const { resolveApiUrl } = await import('../../cli/commands/gate');
-    expect(resolveApiUrl('gate', undefined, {}, stage)).toEqual({ url: 'https://api.us5.datadoghq.com/', source: 'stage prod' });
+    expect(resolveApiUrl('gate', undefined, {}, stage)).toEqual({ url: 'https://api.us5.datadoghq.com/', source: 'stage prod datadog.apiUrl' });
     expect(resolveApiUrl('gate', undefined, { DD_SITE: 'datadoghq.eu' }, stage)).toEqual({ url: 'https://api.datadoghq.eu/', source: 'DD_SITE' });
-    expect(resolveApiUrl('gate', 'https://proxy.example/datadog', { DD_SITE: 'datadoghq.eu' }, stage)).toEqual({
-      url: 'https://proxy.example/datadog/',
+    expect(resolveApiUrl('gate', 'https://api.ap1.datadoghq.com', { DD_SITE: 'datadoghq.eu' }, stage)).toEqual({
+      url: 'https://api.ap1.datadoghq.com/',
       source: '--api-url',
     });
+    expect(() => resolveApiUrl('gate', 'https://proxy.example/datadog', {}, stage)).toThrow(UsageError);
+  });
+});
+
+describe('rollout gate fails closed for real', () => {
+  const coverageOf = (r: Ran) => r.report!.json.checks.find((c) => c.id === 'coverage')!;
+
+  test('fails when the API redirects: INCONCLUSIVE, the redirect not followed, the keys never sent to the other origin', async () => {
+    const elsewhere = await startFakeDatadog({ apiKey: API_KEY, appKey: APP_KEY });
+    try {
+      healthy(fake, stage, 2);
+      for (const route of ['query', 'monitors', 'events:list'] as const) fake.always(route, redirect(`${elsewhere.url}api/v1/anything`, 307));
+      const r = await gate();
+      expect(r.code).toBe(2);
+      expect(r.report!.json.verdict).toBe('INCONCLUSIVE');
+      expect(Object.values(status(r)).every((x) => x === 'inconclusive')).toBe(true);
+      expect(coverageOf(r).summary).toBe(
+        `could not query the agents: GET /api/v1/query: HTTP 307 is a redirect, which is never followed (the keys go to ${fake.url.replace(/\/$/, '')} only; check --api-url / DD_SITE)`,
+      );
+      expect(elsewhere.requests).toEqual([]);
+      expectCompleteReport(r);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  test('fails when a stray host on the new version would make up for a silent batch host (49 of 50 inventory hosts) -> NO-GO', async () => {
+    const h = healthy(fake, stage, 2);
+    const hosts = batchHosts(stage, 2);
+    fake.metrics.set(h.queries.agentRunning, [
+      ...hosts.slice(1).map((name) => ({ tags: [`host:${name}`, 'version:7.72.0'], value: 1 })),
+      { tags: ['host:prod-app-999', 'version:7.72.0'], value: 1 }, // not in the inventory
+      { tags: [`host:${hosts[0]}.ec2.internal`, 'version:7.72.0'], value: 1 }, // renamed
+    ]);
+    const r = await gate();
+    expect(r.code).toBe(1);
+    expect(coverageOf(r)).toEqual(expect.objectContaining({ status: 'fail', observed: 98 }));
+    expect(coverageOf(r).details).toEqual(
+      expect.arrayContaining([
+        `batch hosts not reporting under their inventory name: ${hosts[0]}`,
+        `reporting but not in the batch's inventory (not counted): ${hosts[0]}.ec2.internal 7.72.0, prod-app-999 7.72.0`,
+      ]),
+    );
+  });
+
+  test('fails when a batch host on the new version was silent for most of the window (its last point 8 minutes ago) -> NO-GO', async () => {
+    const h = healthy(fake, stage, 2);
+    const hosts = batchHosts(stage, 2);
+    const cutoff = NOW / 1000 - 8 * 60;
+    fake.metrics.set(h.queries.agentRunning, [
+      ...hosts.slice(1).map((name) => ({ tags: [`host:${name}`, 'version:7.72.0'], value: 1 })),
+      { tags: [`host:${hosts[0]}`, 'version:7.72.0'], value: (t: number) => (t <= cutoff ? 1 : null) },
+    ]);
+    const r = await gate();
+    expect(r.code).toBe(1);
+    expect(coverageOf(r)).toEqual(expect.objectContaining({ status: 'fail', observed: 98 }));
+    expect(coverageOf(r).details).toContain(`on 7.72.0 but silent for most of the window (not counted): ${hosts[0]} (30% of the window)`);
+  });
+
+  test('fails when the soak time is 1 s short of 48 h (rounding to 2 decimals would have said 48 h) -> NO-GO', async () => {
+    healthy(fake, stage, 2);
+    fake.events = [
+      {
+        id: 300,
+        title: 'start',
+        text: 'x',
+        date_happened: (NOW - 48 * HOUR) / 1000 + 1,
+        tags: ['env:prod', 'rollout_batch:2', 'rollout_phase:start', 'agent_version:7.72.0', `git.commit.sha:${COMMIT}`],
+      },
+    ];
+    const r = await gate();
+    expect(r.code).toBe(1);
+    const soak = r.report!.json.checks.find((c) => c.id === 'soak')!;
+    expect(soak.status).toBe('fail');
+    expect(soak.summary).toBe("only 47 h 59 min 59 s since the batch's deploy start; the soak time is 48 h (soaked at 2025-06-02T12:00:01.000Z)");
+  });
+
+  test('fails when p95 latency is 5.0001% worse (rounding to 2 decimals would have said 5%) -> NO-GO', async () => {
+    const h = healthy(fake, stage, 2);
+    fake.metrics.set(h.queries.latencyBatch, [{ tags: [], value: 0.2100002 }]);
+    const r = await gate();
+    expect(r.code).toBe(1);
+    const lat = r.report!.json.checks.find((c) => c.id === 'degradation-latency')!;
+    expect(lat.status).toBe('fail');
+    expect(lat.summary).toBe('p95 latency 210 ms in the batch vs 200 ms baseline (+5.0001%): worse by more than 5%');
+  });
+
+  test.each([
+    [
+      'an HTML page',
+      raw('<html><body>502 Bad Gateway</body></html>', 200, 'text/html'),
+      'bad response: expected application/json, got text/html: "<html><body>502 Bad Gateway</body></html>"',
+    ],
+    ['malformed JSON', raw('[{"id":1,"name":"m","overall_state":"OK"', 200), 'bad response: malformed JSON'],
+    ['the wrong shape', raw('{"monitors":[]}', 200), 'bad response: the body: got an object, expected an array'],
+  ])('is INCONCLUSIVE when the monitor answer is %s: reported as a bad response naming the endpoint, not as no data', async (_what, behaviour, problem) => {
+    healthy(fake, stage, 2);
+    fake.always('monitors', behaviour);
+    const r = await gate();
+    expect(r.code).toBe(2);
+    const mon = r.report!.json.checks.find((c) => c.id === 'rollout-monitors')!;
+    expect(mon.status).toBe('inconclusive');
+    expect(mon.summary.startsWith(`could not read the monitors: GET /api/v1/monitor: ${problem}`)).toBe(true);
+    expect(mon.summary).not.toContain('no monitor carries');
+    expect(r.report!.md).toContain(`GET /api/v1/monitor: ${problem.split(':')[0]}`);
+  });
+
+  test('a busy stage cannot push the deploy-start event off the first page: the events are read page by page -> GO', async () => {
+    healthy(fake, stage, 2);
+    fake.eventTagsMatch = 'any'; // a tags filter that matches any tag: every event of the stage comes back
+    const newer = Math.floor((NOW - HOUR) / 1000);
+    for (let i = 0; i < 2500; i++) {
+      fake.events.push({ id: 10_000 + i, title: 'noise', text: 'x', date_happened: newer - i, tags: ['env:prod', 'rollout_batch:1', 'rollout_phase:end'] });
+    }
+    const r = await gate();
+    expect(r.code).toBe(0);
+    expect(r.report!.json.checks.find((c) => c.id === 'soak')!.observed).toBe(49);
+    expect(fake.requestsTo('events:list').map((x) => x.params.page)).toEqual(['0', '1', '2']);
+  });
+
+  test('shows muted monitors as muted; a muted monitor in Alert is still NO-GO', async () => {
+    healthy(fake, stage, 2);
+    const i = fake.monitors.findIndex((m) => m.tags.includes('rollout_batch:2'));
+    const j = fake.monitors.findIndex((m) => m.tags.includes('rollout_check:security'));
+    const downtime = { id: 4242, start: NOW / 1000 - 3600, end: NOW / 1000 + 3600, scope: ['env:prod'] };
+    fake.monitors[i] = { ...fake.monitors[i], overall_state: 'Alert', downtimes: [downtime] };
+    fake.monitors[j] = { ...fake.monitors[j], silenced: { '*': null } };
+    const r = await gate();
+    expect(r.code).toBe(1);
+    const byId = Object.fromEntries(r.report!.json.checks.map((c) => [c.id, c]));
+    const m = fake.monitors[i];
+    expect(byId['rollout-monitors'].summary).toBe(`1 of 4 monitors in Alert: ${m.id} "${m.name}" (muted)`);
+    expect(byId['rollout-monitors'].details).toContain(
+      `monitor ${m.id} "${m.name}": Alert, muted (downtime 4242, scope env:prod, until 2025-06-02T13:00:00.000Z)`,
+    );
+    expect(byId['security-monitors'].summary).toBe(`none of 1 monitor in Alert; muted: ${fake.monitors[j].id} "${fake.monitors[j].name}"`);
+    expect(r.report!.md).toContain(`- monitor ${fake.monitors[j].id} "${fake.monitors[j].name}": OK, muted (silenced, scope *, no end)`);
+  });
+
+  test('the report records the API URL used and its source, the tool version and the configuration commit (git HEAD)', async () => {
+    healthy(fake, stage, 2);
+    const sha = 'c0ffee0000000000000000000000000000000042';
+    const dir = tempConfig({ 'prod.yaml': largeStageYaml() });
+    fs.mkdirSync(path.join(dir, '.git', 'refs', 'heads'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(dir, '.git', 'refs', 'heads', 'main'), `${sha}\n`);
+    const base = path.join(tempDir('gate-report-'), 'gate');
+    const r = await runCommand(makeGateCommand(deps({ env: { ...KEYS_ENV, GITHUB_SHA: COMMIT } })), [
+      '--config',
+      dir,
+      '--stage',
+      'prod',
+      '--batch',
+      '2',
+      '--api-url',
+      fake.url.replace('127.0.0.1', 'localhost'),
+      '--report',
+      base,
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as GateReport;
+    const md = fs.readFileSync(`${base}.md`, 'utf8');
+    everything.push(md);
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const apiUrl = fake.url.replace('127.0.0.1', 'localhost');
+    expect(json).toEqual(
+      expect.objectContaining({
+        version: 2,
+        apiUrl,
+        apiUrlSource: '--api-url',
+        toolVersion: `observability-rollout ${pkg.version}`,
+        configCommit: { sha, source: `git HEAD of ${dir} (refs/heads/main)` },
+      }),
+    );
+    expect(md).toContain(`against ${apiUrl} (from --api-url)`);
+    expect(md).toContain(`Tool observability-rollout ${pkg.version}; configuration commit ${sha} (git HEAD of ${dir} (refs/heads/main)).`);
+    // not a git checkout: GITHUB_SHA
+    const plain = await gate([], { env: { ...KEYS_ENV, GITHUB_SHA: COMMIT } });
+    expect(plain.report!.json.configCommit).toEqual({ sha: COMMIT, source: 'GITHUB_SHA' });
+  });
+});
+
+describe('rollout gate: a run that cannot decide leaves no earlier report behind', () => {
+  /** A GO report at `base`, then the run that cannot decide, at the same --report path. */
+  async function afterGo(argv: (base: string) => string[], env: Record<string, string | undefined> = KEYS_ENV): Promise<{ r: Ran; base: string }> {
+    healthy(fake, stage, 2);
+    const base = path.join(tempDir('gate-stale-'), 'prod-2');
+    const go = await gate([], {}, base);
+    expect(go.report!.json.verdict).toBe('GO');
+    const r = await runCommand(makeGateCommand(deps({ env })), argv(base));
+    return { r, base };
+  }
+  const common = (base: string): string[] => ['--config', configDir, '--stage', 'prod', '--batch', '2', '--api-url', fake.url, '--report', base];
+
+  test.each([
+    ['DD_API_KEY is missing', (b: string) => common(b), { DD_APP_KEY: APP_KEY }, 'rollout gate: DD_API_KEY: got nothing'],
+    ['DD_APP_KEY is missing', (b: string) => common(b), { DD_API_KEY: API_KEY }, 'rollout gate: DD_APP_KEY: got nothing'],
+    [
+      'the configuration is invalid',
+      (b: string) => ['--config', tempDir('no-config-'), '--stage', 'prod', '--batch', '2', `--report=${b}.json`],
+      KEYS_ENV,
+      'the configuration is invalid',
+    ],
+    ['the command line is bad (unknown option)', (b: string) => [...common(b), '--sof'], KEYS_ENV, "Unknown option '--sof'"],
+    ['the batch does not exist', (b: string) => [...common(b).slice(0, 4), '--batch', '9', '--report', b], KEYS_ENV, 'rollout gate: --batch: got "9"'],
+    [
+      'DD_SITE is not a Datadog site',
+      (b: string) => ['--config', configDir, '--stage', 'prod', '--batch', '2', '--report', b],
+      { ...KEYS_ENV, DD_SITE: 'evil.example' },
+      'DD_SITE',
+    ],
+  ])('fails when %s: exit 2, and the earlier GO report is removed', async (_what, argv, env, message) => {
+    const { r, base } = await afterGo(argv, env);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.err).toContain(`gate: removed the earlier report ${base}.json and ${base}.md (a report is written only when the gate decides)`);
+    expect(fs.existsSync(`${base}.json`)).toBe(false);
+    expect(fs.existsSync(`${base}.md`)).toBe(false);
+  });
+
+  test('is INCONCLUSIVE when the API fails: the earlier GO report is replaced by the INCONCLUSIVE one', async () => {
+    healthy(fake, stage, 2);
+    const base = path.join(tempDir('gate-stale-'), 'prod-2');
+    expect((await gate([], {}, base)).report!.json.verdict).toBe('GO');
+    for (const route of ['query', 'monitors', 'events:list'] as const) fake.always(route, serverError(500));
+    const r = await gate(['--deadline', '1'], {}, base);
+    expect(r.code).toBe(2);
+    expect(r.report!.json.verdict).toBe('INCONCLUSIVE');
+  });
+
+  test('reads --report before parsing, however it is written', async () => {
+    const { reportArgument } = await import('../../cli/commands/gate');
+    expect(reportArgument(['--report', 'a', '--report=b'])).toBe('b');
+    expect(reportArgument(['--stage', 'x', '--report=c.json'])).toBe('c.json');
+    expect(reportArgument(['--', '--report', 'd'])).toBeUndefined();
+    expect(reportArgument(['--report'])).toBeUndefined();
+    expect(reportArgument(['--report', '--soft'])).toBeUndefined(); // an option, not a path
+    expect(reportArgument(['--report='])).toBeUndefined();
+  });
+});
+
+describe('rollout event prints nothing the server sent as it was sent', () => {
+  const post = (): Promise<Ran> =>
+    runCommand(makeEventCommand(deps()), [
+      '--config',
+      configDir,
+      '--api-url',
+      fake.url,
+      '--phase',
+      'start',
+      '--stage',
+      'prod',
+      '--batch',
+      '1',
+      '--commit',
+      COMMIT,
+    ]);
+  const KEY_SHAPED = 'deadbeef'.repeat(4); // 32 hex digits, like a Datadog API key
+
+  test('fails when Datadog refuses the event with a body echoing the key, a key-shaped token and terminal escapes: exit 1, all of it cleaned', async () => {
+    fake.reset();
+    fake.script('events:post', {
+      kind: 'status',
+      status: 400,
+      body: { errors: [`Invalid key ${API_KEY.toUpperCase()} or ${KEY_SHAPED}\u001b[2J\u001b[1A\r\nposted start event 1: all good\u0007`] },
+    });
+    const r = await post();
+    expect(r.code).toBe(1);
+    // the forged "posted" line stays inside the error line: no line break, no cursor movement
+    expect(r.err.split('\n').pop()).toBe(
+      'rollout event: the start event was not posted: POST /api/v1/events: HTTP 400 (not retried): Invalid key [redacted] or [redacted] posted start event 1: all good',
+    );
+    expect(r.out).toBe('');
+    for (const bad of ['\u001b', '\u0007', '\r', KEY_SHAPED, API_KEY.toUpperCase()]) expect(r.err).not.toContain(bad);
+  });
+
+  test('fails when the 202 answer carries an id that is not digits: exit 1, the id not printed', async () => {
+    fake.reset();
+    fake.script('events:post', raw(JSON.stringify({ status: 'ok', event: { id_str: `\u001b[31m1 ${API_KEY}` } }), 202));
+    const r = await post();
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('POST /api/v1/events: bad response: event.id_str: got a string, expected a decimal id');
+    expect(r.err).not.toContain('\u001b');
+    expect(r.out).toBe('');
+  });
+
+  test('fails when the event API redirects: exit 1, not followed', async () => {
+    const elsewhere = await startFakeDatadog({ apiKey: API_KEY, appKey: APP_KEY });
+    try {
+      fake.reset();
+      fake.script('events:post', redirect(`${elsewhere.url}api/v1/events`, 308));
+      const r = await post();
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('POST /api/v1/events: HTTP 308 is a redirect, which is never followed');
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });
 

@@ -21,6 +21,12 @@ import { exampleStage } from '../support/fixtures';
 import { HOUR, NOW } from './scenario';
 
 const stage = exampleStage('test'); // 6 hosts, batches of 2/2/2, soak 48/48/72 h
+const PROVENANCE = {
+  apiUrl: 'https://api.us5.datadoghq.com/',
+  apiUrlSource: 'stage test datadog.apiUrl',
+  toolVersion: 'observability-rollout 0.1.0',
+  configCommit: null,
+};
 const plan = (batch = 2, now = NOW): GatePlan => planGate(stage, batch, now);
 const ok = <T>(value: T): Fetched<T> => ({ ok: true, value });
 const failed = (error: string): Fetched<never> => ({ ok: false, error });
@@ -40,6 +46,12 @@ const comparison = (batch: Fetched<readonly Series[]>, baseline: Fetched<readonl
   baseline: { query: q('baseline'), result: baseline },
 });
 const mon = (id: number, state: string, tags: string[] = ['env:test', 'rollout_batch:2']): MonitorState => ({ id, name: `m${id}`, state, tags });
+/** A host's `datadog.agent.running` series: one point a minute from `fromMs` to `toMs` (the coverage window is the last 10 minutes). */
+const running = (host: string, version: string, fromMs = NOW - 10 * 60_000, toMs = NOW): Series => ({
+  tags: [`host:${host}`, `version:${version}`],
+  points: Array.from({ length: Math.floor((toMs - fromMs) / 60_000) + 1 }, (_, i) => [fromMs + i * 60_000, 1] as const),
+  intervalMs: 20_000,
+});
 
 describe('plan', () => {
   test('batch 2 of test: its hosts, the queries of model/signals.ts, the stage policy', () => {
@@ -84,6 +96,18 @@ describe('soak time', () => {
     expect(c).toEqual(expect.objectContaining({ status: 'pass', observed: 48, threshold: 48 }));
   });
 
+  test('fails when the soak time is 1 s short (47.9997 h; rounding to 2 decimals would have shown 48 h and passed)', () => {
+    const c = soakCheck(plan(), ok([startEvent(NOW - 48 * HOUR + 1000)]));
+    expect(c.status).toBe('fail');
+    expect(c.observed).toBeCloseTo(47.99972, 5);
+    expect(c.summary).toBe("only 47 h 59 min 59 s since the batch's deploy start; the soak time is 48 h (soaked at 2025-06-02T12:00:01.000Z)");
+  });
+
+  test('the latest event wins ties on time by its id as a number (event 10 after event 9)', () => {
+    const at = NOW - 50 * HOUR;
+    expect(latestDeployStart(plan(), [startEvent(at, '7.72.0', '10'), startEvent(at, '7.72.0', '9')])?.id).toBe('10');
+  });
+
   test('fails when the soak time has not elapsed', () => {
     const c = soakCheck(plan(), ok([startEvent(NOW - 47.5 * HOUR)]));
     expect(c).toEqual(expect.objectContaining({ status: 'fail', observed: 47.5 }));
@@ -112,8 +136,7 @@ describe('soak time', () => {
 
 describe('coverage', () => {
   const p = plan(2);
-  const agents = (versions: Record<string, string>): Series[] =>
-    Object.entries(versions).map(([h, v]) => ({ tags: [`host:${h}`, `version:${v}`], points: [[NOW - 60_000, 1]] }));
+  const agents = (versions: Record<string, string>): Series[] => Object.entries(versions).map(([h, v]) => running(h, v));
   const obs = (series: Fetched<readonly Series[]>) => ({ query: p.coverage, result: series });
   const [h1, h2] = p.batchHosts;
 
@@ -124,7 +147,7 @@ describe('coverage', () => {
   test('fails when a host reports another version', () => {
     const c = coverageCheck(p, obs(ok(agents({ [h1]: '7.72.0', [h2]: '7.71.1' }))));
     expect(c).toEqual(expect.objectContaining({ status: 'fail', observed: 50 }));
-    expect(c.details).toContain(`on another version: ${h2} 7.71.1`);
+    expect(c.details).toContain(`on an older version: ${h2} 7.71.1`);
   });
 
   test('fails when a host does not report at all', () => {
@@ -142,6 +165,7 @@ describe('coverage', () => {
       },
       { tags: [`host:${h1}`, 'version:7.72.0'], points: [[NOW - 120_000, 1]] },
       { tags: [`host:${h2}`, 'version:7.72.0'], points: [[NOW - 120_000, null]] },
+      { tags: [`host:${h2}`, 'version:7.72.0'], points: [[NOW - 60_000, 0]] }, // 0 is not running
     ];
     expect([...agentVersionsByHost(series)]).toEqual([[h1, '7.72.0']]);
   });
@@ -153,18 +177,69 @@ describe('coverage', () => {
 
   test('the threshold is 100 - maxFailedHostsPercent: 99 of 100 passes, 98 of 100 fails', () => {
     const big = { ...p, batchHosts: Array.from({ length: 100 }, (_, i) => `h${i}`) };
-    const some = (n: number): Series[] => big.batchHosts.slice(0, n).map((h) => ({ tags: [`host:${h}`, 'version:7.72.0'], points: [[NOW, 1]] }));
+    const some = (n: number): Series[] => big.batchHosts.slice(0, n).map((h) => running(h, '7.72.0'));
     expect(coverageCheck(big, obs(ok(some(99)))).status).toBe('pass');
     expect(coverageCheck(big, obs(ok(some(98))))).toEqual(expect.objectContaining({ status: 'fail', observed: 98 }));
+  });
+
+  test('fails when a stray host on the new version would make up for a silent batch host (only inventory hosts count)', () => {
+    const c = coverageCheck(p, obs(ok([running(h1, '7.72.0'), running('test-stray-01', '7.72.0'), running(`${h2}.ec2.internal`, '7.72.0')])));
+    expect(c).toEqual(expect.objectContaining({ status: 'fail', observed: 50 }));
+    expect(c.details).toContain(`batch hosts not reporting under their inventory name: ${h2}`);
+    expect(c.details).toContain(`reporting but not in the batch's inventory (not counted): test-stray-01 7.72.0, ${h2}.ec2.internal 7.72.0`);
+  });
+
+  test('fails when a batch host was silent for most of the window (it reported only in its first 3 minutes)', () => {
+    const c = coverageCheck(p, obs(ok([running(h1, '7.72.0'), running(h2, '7.72.0', NOW - 10 * 60_000, NOW - 8 * 60_000)])));
+    expect(c).toEqual(expect.objectContaining({ status: 'fail', observed: 50 }));
+    expect(c.details).toContain(`on 7.72.0 but silent for most of the window (not counted): ${h2} (30% of the window)`);
+  });
+
+  test('a host reporting through exactly half the window counts; a minute less does not', () => {
+    // one point a minute, each standing for 60 s: points at -5..-1 min cover the last 5 minutes of 10
+    const half = coverageCheck(p, obs(ok([running(h1, '7.72.0'), running(h2, '7.72.0', NOW - 5 * 60_000, NOW - 60_000)])));
+    expect(half.status).toBe('pass');
+    const less = coverageCheck(p, obs(ok([running(h1, '7.72.0'), running(h2, '7.72.0', NOW - 4 * 60_000, NOW - 60_000)])));
+    expect(less.status).toBe('fail');
+  });
+
+  test('fails when coverage is 98.995% against 99% (rounding to 2 decimals would have shown 99.00% and passed)', () => {
+    const big = { ...p, batchHosts: Array.from({ length: 20_001 }, (_, i) => `h${i}`) };
+    const one = (h: string): Series => ({ tags: [`host:${h}`, 'version:7.72.0'], points: [[NOW - 10 * 60_000, 1]], intervalMs: 600_000 });
+    const c = coverageCheck(big, obs(ok(big.batchHosts.slice(0, 19_800).map(one))));
+    expect(Math.round(((100 * 19_800) / 20_001) * 100) / 100).toBe(99); // what the old rounding saw
+    expect(c.status).toBe('fail');
+    expect(c.observed).toBeCloseTo(98.99505, 5);
+    expect(c.summary).toMatch(/^98\.995% of the batch's hosts \(19800\/20001\)/);
+    expect(coverageCheck(big, obs(ok(big.batchHosts.slice(0, 19_801).map(one)))).status).toBe('pass'); // 99.0000499...%
+  });
+
+  test('fails when hosts are on other versions, which compare as versions: 7.9.0 is older than 7.10.0, 7.100.0 newer', () => {
+    const p10 = { ...p, agentVersion: '7.10.0' };
+    const c = coverageCheck(p10, obs(ok([running(h1, '7.9.0'), running(h2, '7.100.0')])));
+    expect(c).toEqual(expect.objectContaining({ status: 'fail', observed: 0 }));
+    expect(c.details).toContain(`on an older version: ${h1} 7.9.0`);
+    expect(c.details).toContain(`on a newer version: ${h2} 7.100.0`);
+  });
+
+  test('at the same instant the higher version is the host version, compared as versions (7.10.0 over 7.9.0)', () => {
+    const both = [running(h1, '7.9.0'), running(h1, '7.10.0')];
+    expect(agentVersionsByHost(both).get(h1)).toBe('7.10.0');
+    expect(agentVersionsByHost([...both].reverse()).get(h1)).toBe('7.10.0');
   });
 });
 
 describe('monitors', () => {
   const check = (ms: readonly MonitorState[] | Fetched<readonly MonitorState[]>): CheckResult =>
-    monitorsCheck('rollout-monitors', 'Rollout monitors', {
-      tags: ['env:test', 'rollout_batch:2'],
-      result: Array.isArray(ms) ? ok(ms) : (ms as Fetched<readonly MonitorState[]>),
-    });
+    monitorsCheck(
+      'rollout-monitors',
+      'Rollout monitors',
+      {
+        tags: ['env:test', 'rollout_batch:2'],
+        result: Array.isArray(ms) ? ok(ms) : (ms as Fetched<readonly MonitorState[]>),
+      },
+      NOW,
+    );
 
   test('passes when none is in Alert (Warn is not Alert)', () => {
     expect(check([mon(1, 'OK'), mon(2, 'Warn')])).toEqual(expect.objectContaining({ status: 'pass', observed: 0 }));
@@ -177,6 +252,25 @@ describe('monitors', () => {
 
   test('only monitors with every tag count, whatever the API filter did', () => {
     expect(check([mon(1, 'OK'), mon(2, 'Alert', ['env:test', 'rollout_batch:1']), mon(3, 'Alert', ['env:prod', 'rollout_batch:2'])]).status).toBe('pass');
+  });
+
+  test('shows muted monitors as muted (a downtime in force), and a muted monitor in Alert is still NO-GO', () => {
+    const downtime = { kind: 'downtime' as const, id: 77, scope: 'env:test', startMs: NOW - HOUR, endMs: NOW + HOUR };
+    const okMuted = check([mon(1, 'OK'), { ...mon(2, 'OK'), mutes: [downtime] }]);
+    expect(okMuted.status).toBe('pass');
+    expect(okMuted.summary).toBe('none of 2 monitors in Alert; muted: 2 "m2"');
+    expect(okMuted.details).toContain('monitor 2 "m2": OK, muted (downtime 77, scope env:test, until 2025-06-02T13:00:00.000Z)');
+    const alertMuted = check([mon(1, 'OK'), { ...mon(2, 'Alert'), mutes: [{ kind: 'silenced', scope: '*', startMs: null, endMs: null }] }]);
+    expect(alertMuted).toEqual(expect.objectContaining({ status: 'fail', summary: '1 of 2 monitors in Alert: 2 "m2" (muted)' }));
+    expect(alertMuted.details).toContain('monitor 2 "m2": Alert, muted (silenced, scope *, no end)');
+  });
+
+  test('a downtime that has ended, or not begun, does not mute', () => {
+    const ended = { kind: 'downtime' as const, id: 1, scope: '*', startMs: NOW - 2 * HOUR, endMs: NOW - HOUR };
+    const later = { kind: 'downtime' as const, id: 2, scope: '*', startMs: NOW + HOUR, endMs: null };
+    const c = check([{ ...mon(1, 'OK'), mutes: [ended, later] }]);
+    expect(c.summary).toBe('none of 1 monitor in Alert');
+    expect(c.details).toEqual(['monitor 1 "m1": OK']);
   });
 
   test('fails closed when no monitor is found, one has no data, or the API failed', () => {
@@ -201,6 +295,30 @@ describe('degradation', () => {
     const c = lat(batch, 0.2);
     expect(c.status).toBe(expected);
     expect(c.observed).toBe(change);
+  });
+
+  test('fails when latency is 5.0001% worse (rounding to 2 decimals would have shown 5% and passed)', () => {
+    const c = lat(0.2100002, 0.2);
+    expect(c.status).toBe('fail');
+    expect(c.observed).toBeCloseTo(5.0001, 9);
+    expect(c.summary).toBe('p95 latency 210 ms in the batch vs 200 ms baseline (+5.0001%): worse by more than 5%');
+  });
+
+  test('decides on exact decimals: 0.1 + 0.2 side means compare equal to 0.3 (no float drift at the threshold)', () => {
+    const sides = (a: Series, b: Series): CheckResult => degradationCheck(p, 'latency', comparison(ok([a]), ok([b])));
+    // mean of 0.1 and 0.2 is 0.15 exactly; 0.1575 is exactly +5%: not more than the threshold
+    const alt = (x: number, y: number): Series => ({
+      tags: [],
+      points: Array.from({ length: 20 }, (_, i) => [NOW - i * 60_000, i % 2 === 0 ? x : y] as const),
+    });
+    expect(sides(flat(0.1575), alt(0.1, 0.2)).status).toBe('pass');
+    expect(sides(flat(0.15750000001), alt(0.1, 0.2)).status).toBe('fail');
+  });
+
+  test('error rate: an increase of exactly the floor (0.01 pp) is not a regression; just above it, with +5% relative, is', () => {
+    expect(err(0.0101, 0.01).status).toBe('pass'); // +1%, and +0.01 pp exactly
+    expect(err(0.0021, 0.002).status).toBe('pass'); // +5% relative exactly, +0.01 pp
+    expect(err(0.00210001, 0.002).status).toBe('fail'); // +5.0005%, +0.010001 pp
   });
 
   test('error rate: a relative increase beyond the threshold fails; a tiny absolute one does not', () => {
@@ -245,7 +363,7 @@ describe('degradation', () => {
 
 describe('verdict', () => {
   const healthyObs = (p: GatePlan): Observations => {
-    const agents = p.batchHosts.map((h) => ({ tags: [`host:${h}`, 'version:7.72.0'], points: [[NOW, 1]] as const }));
+    const agents = p.batchHosts.map((h) => running(h, '7.72.0'));
     const good = comparison(ok([flat(0.2)]), ok([flat(0.2)]));
     return {
       deployEvents: ok([startEvent(NOW - 50 * HOUR)]),
@@ -283,7 +401,7 @@ describe('verdict', () => {
     const checks = evaluateChecks(plan(), { ...rest, deployEvents: ok([]) });
     expect(checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual(['soak', 'degradation-error-rate', 'degradation-latency']);
     expect(checks[4].summary).toBe('not compared: no deploy-start event, so the window since the upgrade is unknown');
-    const r = buildReport(plan(), checks, { apiUrl: 'https://api.us5.datadoghq.com/', soft: false });
+    const r = buildReport(plan(), checks, { ...PROVENANCE, soft: false });
     expect(r).toEqual(expect.objectContaining({ verdict: 'INCONCLUSIVE', exitCode: 2, evaluatedAt: '2025-06-02T12:00:00.000Z' }));
     expect(r.reasons).toHaveLength(3);
   });

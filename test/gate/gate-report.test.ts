@@ -23,7 +23,10 @@ function stubApi(overrides: Partial<GateApi> = {}): GateApi & { calls: string[] 
     },
     queryMetric: async (query) => {
       calls.push(`query ${query}`);
-      if (query.startsWith('sum:datadog.agent.running')) return hosts.map((h) => ({ tags: [`host:${h}`, 'version:7.72.0'], points: [[NOW, 1]] }));
+      if (query.startsWith('sum:datadog.agent.running')) {
+        // one point a minute through the 10-minute coverage window
+        return hosts.map((h) => ({ tags: [`host:${h}`, 'version:7.72.0'], points: Array.from({ length: 11 }, (_, i) => [NOW - i * 60_000, 1] as const) }));
+      }
       return flat(query.startsWith('p95') ? 0.2 : 0.01);
     },
     listMonitors: async (tags) => {
@@ -34,7 +37,13 @@ function stubApi(overrides: Partial<GateApi> = {}): GateApi & { calls: string[] 
   };
 }
 
-const run = (api: GateApi, soft = false) => runGate(stage, 2, { api, nowMs: NOW, progress: () => undefined, apiUrl: 'https://api.us5.datadoghq.com/', soft });
+const PROVENANCE = {
+  apiUrl: 'https://api.us5.datadoghq.com/',
+  apiUrlSource: 'stage test datadog.apiUrl',
+  toolVersion: 'observability-rollout 0.1.0',
+  configCommit: { sha: '3f9c2a1b7d4e5f60718293a4b5c6d7e8f9012345', source: 'GITHUB_SHA' },
+};
+const run = (api: GateApi, soft = false) => runGate(stage, 2, { api, nowMs: NOW, progress: () => undefined, provenance: PROVENANCE, soft });
 
 describe('runGate (stub API, no HTTP)', () => {
   test('asks for everything once and answers GO on healthy data', async () => {
@@ -68,8 +77,13 @@ describe('report rendering', () => {
     expect(md.indexOf('## Policy')).toBeLessThan(md.indexOf('## Checks'));
     expect(md).toContain('| 2 | Coverage | PASS | 100 % | >= 99 % |');
     expect(md).toContain(
-      '`sum:datadog.agent.running{env:test AND rollout_batch:2} by {host,version}` | 2025-06-02T11:50:00.000Z .. 2025-06-02T12:00:00.000Z | 2 hosts |',
+      '`sum:datadog.agent.running{env:test AND rollout_batch:2} by {host,version}` | 2025-06-02T11:50:00.000Z .. 2025-06-02T12:00:00.000Z | 2 hosts | 22 |',
     );
+    // where the data came from, and what produced the report
+    expect(lines[2]).toBe(
+      'Stage **test**, batch **2** of 3, agent **7.72.0**; evaluated at 2025-06-02T12:00:00.000Z against https://api.us5.datadoghq.com/ (from stage test datadog.apiUrl).',
+    );
+    expect(lines[4]).toBe('Tool observability-rollout 0.1.0; configuration commit 3f9c2a1b7d4e5f60718293a4b5c6d7e8f9012345 (GITHUB_SHA).');
     expect(md).toContain('`p95:trace.http.request{env:test AND (rollout_batch:3)}` | 2025-05-31T12:00:00.000Z .. 2025-06-02T12:00:00.000Z | 0.2 s | 30 |');
     expect(md).toContain('- monitor 1 "m | pipe": OK'); // details are list items, not table cells
     expect(md.endsWith('\n')).toBe(true);
@@ -92,6 +106,9 @@ describe('report rendering', () => {
       'agentVersion',
       'evaluatedAt',
       'apiUrl',
+      'apiUrlSource',
+      'toolVersion',
+      'configCommit',
       'reasons',
       'settings',
       'checks',

@@ -4,14 +4,16 @@
  * public API's request and response shapes:
  *
  *   GET  /api/v1/query     ?from&to&query            timeseries points (v1)
- *   GET  /api/v1/monitor   ?monitor_tags&page&page_size   monitors with overall_state
- *   GET  /api/v1/events    ?start&end&tags&unaggregated&page   events (v1)
+ *   GET  /api/v1/monitor   ?monitor_tags&with_downtimes&page&page_size   monitors with overall_state, downtimes
+ *   GET  /api/v1/events    ?start&end&tags&unaggregated&page   events (v1), 1000 a page, newest first
  *   POST /api/v1/events    {title, text, tags, date_happened, alert_type, ...}   202
  *
  * Keys are checked (DD-API-KEY on every request, DD-APPLICATION-KEY on reads;
  * 403 otherwise) and never recorded. Behaviour is scriptable per route: a
  * queue of answers consumed one per request (429 with rate-limit headers, 500,
- * a response that never comes), then a standing answer (default: normal).
+ * a redirect, a response that never comes, or a body served byte for byte,
+ * e.g. one recorded from the real API: test/fixtures/datadog/), then a
+ * standing answer (default: normal).
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -22,6 +24,8 @@ export type Route = 'query' | 'monitors' | 'events:list' | 'events:post';
 export type Behaviour =
   | { readonly kind: 'ok' }
   | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown }
+  /** This body, byte for byte, with this status and content type (default 200, application/json). */
+  | { readonly kind: 'raw'; readonly body: string; readonly status?: number; readonly contentType?: string }
   | { readonly kind: 'hang' };
 
 export const OK: Behaviour = { kind: 'ok' };
@@ -44,6 +48,14 @@ export function rateLimited(resetSeconds = 1): Behaviour {
 export function serverError(status = 500): Behaviour {
   return { kind: 'status', status, body: { errors: ['Internal Server Error'] } };
 }
+/** A redirect to `location` (which a client must not follow). */
+export function redirect(location: string, status = 302): Behaviour {
+  return { kind: 'status', status, headers: { Location: location }, body: { errors: ['moved'] } };
+}
+/** A body served as is (e.g. a recorded response), with its status and content type. */
+export function raw(body: string, status = 200, contentType = 'application/json'): Behaviour {
+  return { kind: 'raw', body, status, contentType };
+}
 
 /** A metric series the fake serves: its tags and a value per timestamp (seconds), null for a gap. */
 export interface FakeSeries {
@@ -58,6 +70,10 @@ export interface FakeMonitor {
   /** Alert, Warn, No Data, OK, Ignored, Skipped, Unknown */
   readonly overall_state: string;
   readonly query?: string;
+  /** Active downtimes, listed as `matching_downtimes` when asked `with_downtimes=true` (seconds; end null: none). */
+  readonly downtimes?: ReadonlyArray<{ readonly id: number; readonly start: number; readonly end: number | null; readonly scope: readonly string[] }>;
+  /** `options.silenced` (v1 downtimes): scope -> end in seconds, or null. */
+  readonly silenced?: Readonly<Record<string, number | null>>;
 }
 
 export interface FakeEvent {
@@ -96,6 +112,12 @@ export class FakeDatadog {
   events: FakeEvent[] = [];
   /** Series by exact query string; a query not here returns no series (an empty result, status ok). */
   metrics = new Map<string, FakeSeries[]>();
+  /**
+   * How the events `tags` filter matches: every tag (`all`) or any tag
+   * (`any`); the API does not document which, and the gate must work with
+   * either (with `any`, a busy stage fills pages with events of other batches).
+   */
+  eventTagsMatch: 'all' | 'any' = 'all';
   readonly requests: RecordedRequest[] = [];
   private readonly queues = new Map<Route, Behaviour[]>();
   private readonly standing = new Map<Route, Behaviour>();
@@ -130,6 +152,7 @@ export class FakeDatadog {
     this.monitors = [];
     this.events = [];
     this.metrics = new Map();
+    this.eventTagsMatch = 'all';
     this.requests.length = 0;
     this.queues.clear();
     this.standing.clear();
@@ -179,6 +202,13 @@ export class FakeDatadog {
     if (behaviour.kind === 'status') {
       record(behaviour.status);
       return this.json(res, behaviour.status, behaviour.body ?? { errors: ['error'] }, behaviour.headers);
+    }
+    if (behaviour.kind === 'raw') {
+      const status = behaviour.status ?? 200;
+      record(status);
+      res.writeHead(status, { 'content-type': behaviour.contentType ?? 'application/json' });
+      res.end(behaviour.body);
+      return;
     }
     const [status, payload] = this.answer(route, params, body);
     record(status);
@@ -260,6 +290,7 @@ export class FakeDatadog {
     const size = p.page_size !== undefined ? Number(p.page_size) : p.page !== undefined ? 100 : all.length;
     const page = p.page !== undefined ? Number(p.page) : 0;
     const slice = all.slice(page * size, page * size + size);
+    const withDowntimes = p.with_downtimes === 'true';
     return [
       200,
       slice.map((m) => ({
@@ -269,7 +300,7 @@ export class FakeDatadog {
         query: m.query ?? 'avg(last_5m):avg:system.load.1{*} > 100',
         message: '',
         tags: [...m.tags],
-        options: { notify_no_data: false, thresholds: { critical: 100 } },
+        options: { notify_no_data: false, thresholds: { critical: 100 }, silenced: { ...(m.silenced ?? {}) } },
         overall_state: m.overall_state,
         overall_state_modified: '2025-01-01T00:00:00+00:00',
         created: '2025-01-01T00:00:00.000000+00:00',
@@ -278,6 +309,9 @@ export class FakeDatadog {
         priority: null,
         restricted_roles: null,
         creator: { email: 'rollout@example.com', handle: 'rollout@example.com', name: 'Rollout' },
+        matching_downtimes: withDowntimes
+          ? (m.downtimes ?? []).map((d) => ({ id: d.id, active: true, monitor_id: m.id, start: d.start, end: d.end, scope: [...d.scope], groups: [] }))
+          : [],
       })),
     ];
   }
@@ -292,8 +326,9 @@ export class FakeDatadog {
       .filter((t) => t !== '');
     const page = p.page !== undefined ? Number(p.page) : 0;
     const events = this.events
-      .filter((e) => e.date_happened >= start && e.date_happened <= end && want.every((t) => e.tags.includes(t)))
-      .sort((a, b) => b.date_happened - a.date_happened)
+      .filter((e) => e.date_happened >= start && e.date_happened <= end)
+      .filter((e) => want.length === 0 || (this.eventTagsMatch === 'all' ? want.every((t) => e.tags.includes(t)) : want.some((t) => e.tags.includes(t))))
+      .sort((a, b) => b.date_happened - a.date_happened || b.id - a.id)
       .slice(page * 1000, page * 1000 + 1000);
     return [200, { events: events.map(eventJson), status: 'ok' }];
   }
