@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Problem } from './errors';
 import { stableHash } from './hash';
-import { BOOTSTRAP_KEY_PREFIX } from './names';
+import { BOOTSTRAP_KEY_PREFIX, stateKeyAlias } from './names';
 import { loadMonitoring } from './monitoring/load-monitoring';
 import { resolveStage } from './monitoring/resolve';
 import { CiSettings, Host, locksWithDynamoDb, RolloutConfig, soakEnvironmentName, Stage, StateLocation } from './stage';
@@ -81,6 +81,14 @@ function stageProblems(s: StageFile, src: YamlSource): Problem[] {
   if (keyPrefix === BOOTSTRAP_KEY_PREFIX || keyPrefix.startsWith(`${BOOTSTRAP_KEY_PREFIX}/`)) {
     // The stage's CI roles may write everything under its prefix: that would include the bootstrap stacks' state.
     out.push(problemAt(src, ['state', 'keyPrefix'], `a key prefix outside ${BOOTSTRAP_KEY_PREFIX}/ (the bootstrap stacks keep their state there)`));
+  }
+  if (s.state.createKmsKey && s.state.kmsKeyId !== undefined) {
+    out.push(
+      problemAt(src, ['state', 'createKmsKey'], 'either createKmsKey: true (the state stack makes the key) or kmsKeyId (an existing key), not both', 'true'),
+    );
+  }
+  if (s.state.accessLogBucket === s.state.bucket) {
+    out.push(problemAt(src, ['state', 'accessLogBucket'], 'a bucket other than the state bucket (logging into itself logs its own log writes)'));
   }
   if (s.state.lockTable === undefined && locksWithDynamoDb(s.state.locking)) {
     out.push(problemAt(src, ['state', 'lockTable'], `a DynamoDB lock table (state.locking "${s.state.locking}" locks with DynamoDB; only "s3" needs none)`));
@@ -187,8 +195,15 @@ function toModel(s: StageFile, file: string): Stage {
 
 /** The state section of the model; stageProblems has ensured a lock table wherever DynamoDB locks. */
 function toStateLocation(s: StageFile): StateLocation {
-  const { bucket, locking, lockTable, kmsKeyId } = s.state;
-  const common = { bucket, keyPrefix: s.state.keyPrefix ?? `stages/${s.stage}`, ...(kmsKeyId !== undefined ? { kmsKeyId } : {}) };
+  const { bucket, locking, lockTable, createKmsKey, accessLogBucket } = s.state;
+  const kmsKeyId = createKmsKey ? stateKeyAlias(bucket) : s.state.kmsKeyId;
+  const common = {
+    bucket,
+    keyPrefix: s.state.keyPrefix ?? `stages/${s.stage}`,
+    ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
+    createKmsKey,
+    ...(accessLogBucket !== undefined ? { accessLogBucket } : {}),
+  };
   if (locking === 's3') return { ...common, locking, ...(lockTable !== undefined ? { lockTable } : {}) };
   if (lockTable === undefined) throw new Error(`${s.stage}: state.lockTable is missing with locking "${locking}" (stageProblems reports this)`);
   return { ...common, locking, lockTable };

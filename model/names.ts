@@ -16,6 +16,15 @@ export const MANAGED_BY_TAG = `${MANAGED_BY_KEY}:${PRODUCT}`;
 /** Key prefix of the bootstrap stacks' own state (`bootstrap/state.tfstate`, `bootstrap/github.tfstate`); no stage may use it. */
 export const BOOTSTRAP_KEY_PREFIX = 'bootstrap';
 
+/**
+ * Alias of the customer-managed KMS key the bootstrap stack creates for a
+ * state bucket (`state.createKmsKey`); alias names allow letters, digits,
+ * `/`, `_` and `-`, so the bucket's dots become dashes.
+ */
+export function stateKeyAlias(bucket: string): string {
+  return `alias/${PRODUCT}-state-${bucket.replace(/\./g, '-')}`;
+}
+
 /** Name of the bootstrap stack (state bucket, lock table, CI roles). */
 export const STATE_STACK = 'state';
 

@@ -106,6 +106,10 @@ const StateSchema = z.strictObject({
   keyPrefix: stringOf(STATE_KEY_PREFIX).optional(),
   /** KMS key (ARN or alias) for state encryption; default: the AWS-managed `aws/s3` key. */
   kmsKeyId: stringOf(KMS_KEY_ID).optional(),
+  /** Create a customer-managed KMS key (rotation on) for the bucket, its objects and the lock table in the `state` stack; instead of kmsKeyId. */
+  createKmsKey: z.boolean().default(false),
+  /** Existing S3 bucket that receives the state bucket's server access logs (prefix `s3-access/<bucket>/`); default: no access logging. */
+  accessLogBucket: bucketName.optional(),
 });
 
 const DatadogSchema = z.strictObject({

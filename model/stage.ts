@@ -39,7 +39,12 @@ export type StateLocation = {
   readonly bucket: string;
   /** Resolved key prefix, e.g. `stages/dev`. */
   readonly keyPrefix: string;
+  /** KMS key of the state: the stage file's kmsKeyId, or the alias of the key the state stack creates (createKmsKey). */
   readonly kmsKeyId?: string;
+  /** The state stack creates the KMS key (`kmsKeyId` is then its alias). */
+  readonly createKmsKey: boolean;
+  /** Bucket receiving the state bucket's server access logs. */
+  readonly accessLogBucket?: string;
 } & ({ readonly locking: 'dynamodb' | 'both'; readonly lockTable: string } | { readonly locking: 's3'; readonly lockTable?: string });
 
 /** Required reviewers of a stage's GitHub environments: team slugs and user logins (the `github` stack resolves their ids). */

@@ -40,11 +40,19 @@ export class StateStack extends TerraformStack {
 
     // One store per bucket; its stages must agree on lock table, KMS key and locking (model/load-config.ts reports
     // a locking disagreement with file and line; this guards stages built in code).
-    const stores = new Map<string, { bucket: string; locking: StateLocking; lockTable?: string; kmsKeyId?: string }>();
+    type Store = { bucket: string; locking: StateLocking; lockTable?: string; kmsKeyId?: string; createKmsKey: boolean; accessLogBucket?: string };
+    const stores = new Map<string, Store>();
     for (const s of stages) {
-      const store = { bucket: s.state.bucket, locking: s.state.locking, lockTable: s.state.lockTable, kmsKeyId: s.state.kmsKeyId };
+      const { bucket, locking, lockTable, kmsKeyId, createKmsKey, accessLogBucket } = s.state;
+      const store: Store = { bucket, locking, lockTable, kmsKeyId, createKmsKey, accessLogBucket };
       const prev = stores.get(s.state.bucket);
-      if (prev && (prev.lockTable !== store.lockTable || prev.kmsKeyId !== store.kmsKeyId || prev.locking !== store.locking)) {
+      const agrees = (a: Store, b: Store): boolean =>
+        a.lockTable === b.lockTable &&
+        a.kmsKeyId === b.kmsKeyId &&
+        a.locking === b.locking &&
+        a.createKmsKey === b.createKmsKey &&
+        a.accessLogBucket === b.accessLogBucket;
+      if (prev && !agrees(prev, store)) {
         throw new Error(
           `StateStack ${id}: stage ${s.name} state: got lockTable ${String(store.lockTable)} / kmsKeyId ${String(store.kmsKeyId)} / locking ${store.locking}, ` +
             `expected ${String(prev.lockTable)} / ${String(prev.kmsKeyId)} / ${prev.locking} like the other stages using bucket ${s.state.bucket}`,
@@ -59,6 +67,8 @@ export class StateStack extends TerraformStack {
         bucketName: st.bucket,
         ...(st.lockTable !== undefined ? { lockTableName: st.lockTable } : {}),
         ...(st.kmsKeyId !== undefined ? { kmsKeyId: st.kmsKeyId } : {}),
+        ...(st.createKmsKey ? { createKmsKey: true } : {}),
+        ...(st.accessLogBucket !== undefined ? { accessLogBucket: st.accessLogBucket } : {}),
       });
     }
     // The hosts' IAM identity of every stage: created here, by an administrator, so no CI role needs IAM writes.

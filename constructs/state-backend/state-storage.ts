@@ -1,7 +1,10 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -17,9 +20,15 @@ export interface StateStorageProps {
   /** Name of the DynamoDB table used for state locking.
    * @default - no table (the stages of this bucket lock with S3 lock files only) */
   readonly lockTableName?: string;
-  /** KMS key (ARN or alias) for bucket and table encryption.
+  /** KMS key (ARN or alias) for bucket and table encryption; with createKmsKey, the alias the new key gets.
    * @default - the AWS-managed keys (`aws/s3`, `aws/dynamodb`) */
   readonly kmsKeyId?: string;
+  /** Create a customer-managed KMS key (annual rotation, 30-day deletion window, protected from destroy) under the alias kmsKeyId.
+   * @default false */
+  readonly createKmsKey?: boolean;
+  /** Existing bucket that receives the state bucket's server access logs, under `s3-access/<bucket>/`.
+   * @default - no access logging */
+  readonly accessLogBucket?: string;
   /** Days a superseded state version is kept before it expires.
    * @default 90 */
   readonly noncurrentVersionRetentionDays?: number;
@@ -35,13 +44,39 @@ export class StateStorage extends Construct {
   public readonly bucket: S3Bucket;
   /** The lock table, when there is one. */
   public readonly lockTable?: DynamodbTable;
+  /** The customer-managed key, when createKmsKey. */
+  public readonly kmsKey?: KmsKey;
 
   constructor(scope: Construct, id: string, props: StateStorageProps) {
     super(scope, id);
     validateStateStorageProps(id, props);
     const keep = { preventDestroy: true };
 
+    // A customer-managed key: the default key policy leaves access to IAM policies of the account
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html); rotation yearly
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
+    let keyId = props.kmsKeyId;
+    if (props.createKmsKey) {
+      this.kmsKey = new KmsKey(this, 'kms-key', {
+        description: `Terraform state in s3://${props.bucketName} and its lock table (observability-rollout)`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        lifecycle: keep,
+      });
+      new KmsAlias(this, 'kms-alias', { name: props.kmsKeyId as string, targetKeyId: this.kmsKey.keyId });
+      keyId = this.kmsKey.arn;
+    }
+
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, lifecycle: keep });
+    if (props.accessLogBucket !== undefined) {
+      // Server access logs to an existing bucket that grants logging.s3.amazonaws.com write access
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+      new S3BucketLoggingA(this, 'access-logging', {
+        bucket: this.bucket.id,
+        targetBucket: props.accessLogBucket,
+        targetPrefix: `s3-access/${props.bucketName}/`,
+      });
+    }
     new S3BucketVersioningA(this, 'versioning', {
       bucket: this.bucket.id,
       versioningConfiguration: { status: 'Enabled' },
@@ -52,7 +87,7 @@ export class StateStorage extends Construct {
         {
           applyServerSideEncryptionByDefault: {
             sseAlgorithm: 'aws:kms',
-            ...(props.kmsKeyId !== undefined ? { kmsMasterKeyId: props.kmsKeyId } : {}),
+            ...(keyId !== undefined ? { kmsMasterKeyId: keyId } : {}),
           },
           bucketKeyEnabled: true,
         },
@@ -110,7 +145,7 @@ export class StateStorage extends Construct {
       hashKey: 'LockID',
       attribute: [{ name: 'LockID', type: 'S' }],
       pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, ...(props.kmsKeyId !== undefined ? { kmsKeyArn: props.kmsKeyId } : {}) },
+      serverSideEncryption: { enabled: true, ...(keyId !== undefined ? { kmsKeyArn: keyId } : {}) },
       deletionProtectionEnabled: true,
       lifecycle: keep,
     });

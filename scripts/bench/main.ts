@@ -132,7 +132,7 @@ function main(): void {
     sourceFile: 'stacks/stages/bench.yaml',
     region: 'us-east-1',
     owner: 'platform-team',
-    state: { bucket: 'b', locking: 'both', lockTable: 't', keyPrefix: 'stages/bench' },
+    state: { bucket: 'b', locking: 'both', lockTable: 't', keyPrefix: 'stages/bench', createKmsKey: false },
     datadog: { site: 'us5.datadoghq.com', apiUrl: 'https://api.us5.datadoghq.com/' },
     agent: { version: '7.72.0', logsEnabled: true, apmEnabled: true, processEnabled: true },
     rollout: { batchPercentages: [33, 33, 34], soakHours: [48, 48, 72], maxFailedHostsPercent: 1, degradationThresholdPercent: 5 },

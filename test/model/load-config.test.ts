@@ -29,7 +29,7 @@ describe('stage model', () => {
       maxFailedHostsPercent: 1,
       degradationThresholdPercent: 5,
     });
-    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking: 'both', lockTable: 'acme-tflock', keyPrefix: 'stages/dev' });
+    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking: 'both', lockTable: 'acme-tflock', keyPrefix: 'stages/dev', createKmsKey: false });
     expect(stage!.network.datadogEgressCidrs).toEqual(['0.0.0.0/0']);
     expect(stage!.hosts[0]).toEqual({
       name: 'dev-web-01',
@@ -187,6 +187,24 @@ describe('stage model', () => {
     },
   );
 
+  test('createKmsKey: the model names the alias of the key the state stack creates', () => {
+    const text = mustReplace(minimalStageYaml('dev'), 'lockTable: acme-tflock', 'lockTable: acme-tflock\n  createKmsKey: true\n  accessLogBucket: acme-logs');
+    const { stage } = parseStage('stacks/stages/dev.yaml', text);
+    expect(stage!.state).toMatchObject({ createKmsKey: true, kmsKeyId: 'alias/observability-rollout-state-acme-tfstate', accessLogBucket: 'acme-logs' });
+  });
+
+  test('fails when a stage both creates a KMS key and names one, or logs the state bucket into itself', () => {
+    const text = mustReplace(
+      minimalStageYaml('dev'),
+      'lockTable: acme-tflock',
+      'lockTable: acme-tflock\n  createKmsKey: true\n  kmsKeyId: alias/tfstate\n  accessLogBucket: acme-tfstate',
+    );
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:7 state.createKmsKey: got true, expected either createKmsKey: true (the state stack makes the key) or kmsKeyId (an existing key), not both',
+      'stacks/stages/dev.yaml:9 state.accessLogBucket: got "acme-tfstate", expected a bucket other than the state bucket (logging into itself logs its own log writes)',
+    ]);
+  });
+
   test('fails when the configuration directory has no stage files', () => {
     expect(() => loadConfig(tempConfig({}))).toThrow(/stacks\/stages:1: got no stage files, expected at least one <stage>.yaml/);
   });
@@ -203,7 +221,7 @@ describe('state.locking', () => {
   test.each(['dynamodb', 's3', 'both'] as const)('takes %s as written', (locking) => {
     const { stage, problems } = parseStage('stacks/stages/dev.yaml', withLocking(locking));
     expect(problems).toEqual([]);
-    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking, lockTable: 'acme-tflock', keyPrefix: 'stages/dev' });
+    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking, lockTable: 'acme-tflock', keyPrefix: 'stages/dev', createKmsKey: false });
   });
 
   test('fails when the value is not a locking mode, naming file, line, path, value and the modes', () => {
@@ -215,7 +233,7 @@ describe('state.locking', () => {
     const text = mustReplace(withLocking('s3'), '  lockTable: acme-tflock\n', '');
     const { stage, problems } = parseStage('stacks/stages/dev.yaml', text);
     expect(problems).toEqual([]);
-    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking: 's3', keyPrefix: 'stages/dev' });
+    expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking: 's3', keyPrefix: 'stages/dev', createKmsKey: false });
   });
 
   test.each(['dynamodb', 'both'])('fails when locking %s has no lock table, pointing at the state section', (locking) => {

@@ -97,12 +97,15 @@ describe('useStageBackend', () => {
     ['s3', { use_lockfile: true }],
     ['both', { dynamodb_table: 'acme-observability-rollout-tflock', use_lockfile: true }],
   ] as const)('locking %s: the stage backend locks accordingly', (locking, lock) => {
-    const state = { bucket: dev.state.bucket, keyPrefix: dev.state.keyPrefix, locking, lockTable: 'acme-observability-rollout-tflock' };
+    const state = { bucket: dev.state.bucket, keyPrefix: dev.state.keyPrefix, createKmsKey: false, locking, lockTable: 'acme-observability-rollout-tflock' };
     expect(backendOf(withState(dev, state))).toEqual({ ...common, ...lock });
   });
 
   test('locking s3 without a lock table', () => {
-    expect(backendOf(withState(dev, { bucket: dev.state.bucket, keyPrefix: dev.state.keyPrefix, locking: 's3' }))).toEqual({ ...common, use_lockfile: true });
+    expect(backendOf(withState(dev, { bucket: dev.state.bucket, keyPrefix: dev.state.keyPrefix, createKmsKey: false, locking: 's3' }))).toEqual({
+      ...common,
+      use_lockfile: true,
+    });
   });
 });
 

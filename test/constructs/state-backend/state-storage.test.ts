@@ -6,6 +6,9 @@ import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { Testing } from 'cdktf';
 import { StateStorage, StateStorageProps } from '../../../constructs/state-backend/state-storage';
 
@@ -97,6 +100,32 @@ describe('StateStorage', () => {
         '  noncurrentVersionRetentionDays: got 0, expected a whole number of days from 1 to 3650',
         '  kmsKeyId: got "mykey", expected a KMS key ARN or alias/NAME',
       ].join('\n'),
+    );
+  });
+
+  test('createKmsKey: a rotating customer-managed key, protected from destroy, encrypts the bucket and the table', () => {
+    const out = synth({ ...props, kmsKeyId: 'alias/acme-state', createKmsKey: true });
+    expect(out).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    expect(out).toHaveResourceWithProperties(KmsAlias, { name: 'alias/acme-state' });
+    const json = JSON.parse(out);
+    const keyArn = `\${aws_kms_key.${Object.keys(json.resource.aws_kms_key)[0]}.arn}`;
+    expect(out).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: keyArn }, bucket_key_enabled: true }],
+    });
+    expect(out).toHaveResourceWithProperties(DynamodbTable, { server_side_encryption: { enabled: true, kms_key_arn: keyArn } });
+  });
+
+  test('access logging to another bucket, under s3-access/<bucket>/; none by default', () => {
+    expect(synth({ ...props, accessLogBucket: 'acme-logs' })).toHaveResourceWithProperties(S3BucketLoggingA, {
+      target_bucket: 'acme-logs',
+      target_prefix: 's3-access/acme-tfstate/',
+    });
+    expect(JSON.parse(synth()).resource.aws_s3_bucket_logging).toBeUndefined();
+  });
+
+  test('fails when createKmsKey has no alias, or the state bucket would log into itself', () => {
+    expect(() => synth({ ...props, createKmsKey: true, accessLogBucket: 'acme-tfstate' })).toThrow(
+      /^StateStorage storage: 2 invalid props\n {2}kmsKeyId: got missing, expected the alias\/NAME the created key gets \(createKmsKey\)\n {2}accessLogBucket: got "acme-tfstate", expected a bucket other than the state bucket$/,
     );
   });
 });
