@@ -93,6 +93,7 @@ function inventoryTree(stage: Stage, batches: readonly Batch[], addresses: Reado
             datadog_aws_region: stage.region,
             datadog_logs_enabled: stage.agent.logsEnabled,
             datadog_process_enabled: stage.agent.processEnabled,
+            ...(stage.network.egressProxy ? { datadog_proxy_url: stage.network.egressProxy.url } : {}),
             datadog_site: stage.datadog.site,
             rollout_batch_count: batches.length,
             rollout_degradation_threshold_percent: stage.rollout.degradationThresholdPercent,

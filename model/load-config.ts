@@ -82,6 +82,10 @@ function stageProblems(s: StageFile, src: YamlSource): Problem[] {
     // The stage's CI roles may write everything under its prefix: that would include the bootstrap stacks' state.
     out.push(problemAt(src, ['state', 'keyPrefix'], `a key prefix outside ${BOOTSTRAP_KEY_PREFIX}/ (the bootstrap stacks keep their state there)`));
   }
+  const proxy = s.network.egressProxy;
+  if (proxy !== undefined && !(proxyPort(proxy.url) >= 1 && proxyPort(proxy.url) <= 65535)) {
+    out.push(problemAt(src, ['network', 'egressProxy', 'url'], 'a proxy port from 1 to 65535'));
+  }
   if (s.state.createKmsKey && s.state.kmsKeyId !== undefined) {
     out.push(
       problemAt(src, ['state', 'createKmsKey'], 'either createKmsKey: true (the state stack makes the key) or kmsKeyId (an existing key), not both', 'true'),
@@ -186,11 +190,29 @@ function toModel(s: StageFile, file: string): Stage {
       maxFailedHostsPercent: s.rollout.maxFailedHostsPercent,
       degradationThresholdPercent: s.rollout.degradationThresholdPercent,
     },
-    network: { vpcId: s.network.vpcId, subnetIds: [...s.network.subnetIds], datadogEgressCidrs: [...s.network.datadogEgressCidrs] },
+    network: {
+      vpcId: s.network.vpcId,
+      subnetIds: [...s.network.subnetIds],
+      datadogEgressCidrs: [...s.network.datadogEgressCidrs],
+      ...(s.network.egressProxy !== undefined
+        ? { egressProxy: { url: s.network.egressProxy.url, port: proxyPort(s.network.egressProxy.url), cidrs: [...s.network.egressProxy.cidrs] } }
+        : {}),
+    },
     fleet: { ...s.fleet },
     ...(s.ci !== undefined ? { ci: toCiSettings(s.ci, s.stage) } : {}),
     hosts,
   };
+}
+
+/** The TCP port of a proxy URL (WHATWG URL leaves the scheme's default port empty). */
+function proxyPort(url: string): number {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return Number.NaN; // a port over 65535: stageProblems reports it
+  }
+  return parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
 }
 
 /** The state section of the model; stageProblems has ensured a lock table wherever DynamoDB locks. */

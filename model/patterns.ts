@@ -45,6 +45,11 @@ export const VPC_ID = format(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0123a
 export const SUBNET_ID = format(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id such as subnet-0123abcd');
 /** IPv4 CIDR block. */
 export const IPV4_CIDR = format(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'an IPv4 CIDR such as 203.0.113.0/24');
+/** An HTTP proxy URL without credentials: `http://host:port` (the port is required: the security group opens it). */
+export const PROXY_URL = format(
+  /^https?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}\/?$/,
+  'a proxy URL such as http://proxy.internal:3128 (scheme, host and port; no credentials or path)',
+);
 /** EC2 instance type. */
 export const INSTANCE_TYPE = format(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as t3.medium');
 /** SSM parameter path. */

@@ -16,6 +16,7 @@ import {
   HOST_NAME,
   INSTANCE_TYPE,
   IPV4_CIDR,
+  PROXY_URL,
   KMS_KEY_ID,
   S3_BUCKET_NAME,
   SLUG,
@@ -155,8 +156,17 @@ const NetworkSchema = z.strictObject({
   vpcId: stringOf(VPC_ID),
   /** Subnets for managed hosts, spread round-robin when a host names none. */
   subnetIds: z.array(stringOf(SUBNET_ID)).default([]),
-  /** Destinations the agent may reach on 443 (Datadog US5 intake); narrow to Datadog's published ranges. */
+  /** Destinations the agent may reach on 443 (Datadog US5 intake); narrow to Datadog's published ranges. Not used with egressProxy. */
   datadogEgressCidrs: z.array(stringOf(IPV4_CIDR)).min(1).default(['0.0.0.0/0']),
+  /** An HTTP(S) proxy the hosts reach Datadog and the package repositories through; the security group then allows only the proxy. */
+  egressProxy: z
+    .strictObject({
+      /** Proxy URL for the Agent (`proxy.http`/`proxy.https`) and the package manager (`http(s)_proxy`). */
+      url: stringOf(PROXY_URL),
+      /** Addresses of the proxy; the security group allows TCP to them on the URL's port only. */
+      cidrs: z.array(stringOf(IPV4_CIDR)).min(1),
+    })
+    .optional(),
 });
 
 const FleetSchema = z.strictObject({

@@ -96,6 +96,8 @@ export interface Stage {
     readonly vpcId: string;
     readonly subnetIds: readonly string[];
     readonly datadogEgressCidrs: readonly string[];
+    /** Proxy the hosts go out through; `port` comes from the URL. */
+    readonly egressProxy?: { readonly url: string; readonly port: number; readonly cidrs: readonly string[] };
   };
   readonly fleet: { readonly instanceType: string; readonly amiSsmParameter: string; readonly rootVolumeGb: number };
   /** GitHub Actions OIDC access and the stage's GitHub environments; environment resolved (default: the stage name). */

@@ -29,6 +29,7 @@ export class InfraStack extends TerraformStack {
       vpcId: stage.network.vpcId,
       datadogSite: stage.datadog.site,
       egressCidrs: stage.network.datadogEgressCidrs,
+      ...(stage.network.egressProxy ? { egressProxy: { port: stage.network.egressProxy.port, cidrs: stage.network.egressProxy.cidrs } } : {}),
     });
     new Fleet(this, 'fleet', {
       stage: stage.name,

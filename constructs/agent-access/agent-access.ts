@@ -13,8 +13,11 @@ export interface AgentAccessProps {
   readonly vpcId: string;
   /** Datadog site the agent sends to (documentation of the egress rule). */
   readonly datadogSite: string;
-  /** Destinations the agent may reach on TCP 443. */
+  /** Destinations the agent may reach on TCP 443 (not used with egressProxy). */
   readonly egressCidrs: readonly string[];
+  /** A proxy the hosts go out through: the security group then allows TCP to its addresses on its port, and nothing else.
+   * @default - direct egress to egressCidrs on 443 */
+  readonly egressProxy?: { readonly port: number; readonly cidrs: readonly string[] };
   /** KMS key for the API key secret.
    * @default - the AWS-managed `aws/secretsmanager` key */
   readonly secretKmsKeyId?: string;
@@ -44,11 +47,26 @@ export class AgentAccess extends Construct {
       ...(props.secretKmsKeyId !== undefined ? { kmsKeyId: props.secretKmsKeyId } : {}),
     });
 
+    const proxy = props.egressProxy;
     this.securityGroup = new SecurityGroup(this, 'egress', {
       name: `${stageIamPrefix(props.stage)}datadog-egress`,
-      description: `Datadog Agent egress to ${props.datadogSite} on 443`,
+      description: proxy ? `Datadog Agent and package egress through the proxy on ${proxy.port}` : `Datadog Agent egress to ${props.datadogSite} on 443`,
       vpcId: props.vpcId,
     });
+    if (proxy) {
+      // Only the proxy: it reaches Datadog's intake and the package repositories on the hosts' behalf.
+      [...proxy.cidrs].sort().forEach((cidr) => {
+        new VpcSecurityGroupEgressRule(this, `egress-proxy-${proxy.port}-${cidr.replace(/[./]/g, '-')}`, {
+          securityGroupId: this.securityGroup.id,
+          description: `HTTP proxy to Datadog (${props.datadogSite}) and the package repositories`,
+          ipProtocol: 'tcp',
+          fromPort: proxy.port,
+          toPort: proxy.port,
+          cidrIpv4: cidr,
+        });
+      });
+      return;
+    }
     [...props.egressCidrs].sort().forEach((cidr) => {
       new VpcSecurityGroupEgressRule(this, `egress-443-${cidr.replace(/[./]/g, '-')}`, {
         securityGroupId: this.securityGroup.id,

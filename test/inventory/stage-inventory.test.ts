@@ -47,6 +47,15 @@ describe('inventory', () => {
     expect(Object.keys(stage.children.batch_3.hosts)).toContain('test-db-proxy-01');
   });
 
+  test('an egress proxy reaches the role as datadog_proxy_url; without one the variable is absent', () => {
+    const dev = exampleStage('dev');
+    const vars = (stage: Stage): Record<string, unknown> =>
+      (parse(renderInventory(stage)) as { all: { children: Record<string, { vars: Record<string, unknown> }> } }).all.children.dev.vars;
+    expect(vars(dev)).not.toHaveProperty('datadog_proxy_url');
+    const proxied: Stage = { ...dev, network: { ...dev.network, egressProxy: { url: 'http://proxy.internal:3128', port: 3128, cidrs: ['10.0.9.10/32'] } } };
+    expect(vars(proxied).datadog_proxy_url).toBe('http://proxy.internal:3128');
+  });
+
   test('prod puts every critical host in the last batch', () => {
     const inv = parse(renderInventory(exampleStage('prod'))) as Json;
     const batches = inv.all.children.prod.children;

@@ -205,6 +205,33 @@ describe('stage model', () => {
     ]);
   });
 
+  test('network.egressProxy: the model has the URL, its port (the scheme default when none is written) and the proxy addresses', () => {
+    const withProxy = (url: string): ReturnType<typeof parseStage> =>
+      parseStage(
+        'stacks/stages/dev.yaml',
+        mustReplace(minimalStageYaml('dev'), '  vpcId: vpc-0123abcd', `  vpcId: vpc-0123abcd\n  egressProxy: { url: "${url}", cidrs: [10.0.9.10/32] }`),
+      );
+    expect(withProxy('http://proxy.internal:3128').stage!.network.egressProxy).toEqual({
+      url: 'http://proxy.internal:3128',
+      port: 3128,
+      cidrs: ['10.0.9.10/32'],
+    });
+    expect(withProxy('https://proxy.internal:443').stage!.network.egressProxy?.port).toBe(443);
+  });
+
+  test('fails when the egress proxy URL carries credentials or has no valid port', () => {
+    const problems = (url: string): string[] =>
+      problemsOf(
+        mustReplace(minimalStageYaml('dev'), '  vpcId: vpc-0123abcd', `  vpcId: vpc-0123abcd\n  egressProxy: { url: "${url}", cidrs: [10.0.9.10/32] }`),
+      );
+    expect(problems('http://user:secret@proxy.internal:3128')).toEqual([
+      'stacks/stages/dev.yaml:9 network.egressProxy.url: got "http://user:secret@proxy.internal:3128", expected a proxy URL such as http://proxy.internal:3128 (scheme, host and port; no credentials or path)',
+    ]);
+    expect(problems('http://proxy.internal:99999')).toEqual([
+      'stacks/stages/dev.yaml:9 network.egressProxy.url: got "http://proxy.internal:99999", expected a proxy port from 1 to 65535',
+    ]);
+  });
+
   test('fails when the configuration directory has no stage files', () => {
     expect(() => loadConfig(tempConfig({}))).toThrow(/stacks\/stages:1: got no stage files, expected at least one <stage>.yaml/);
   });

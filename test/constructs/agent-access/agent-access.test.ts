@@ -39,4 +39,20 @@ describe('AgentAccess', () => {
       /AgentAccess access: 5 invalid props\n {2}stage: got "Dev".*\n {2}vpcId: got "vpc-x".*\n {2}egressCidrs.0: got "10.0.0.0", expected an IPv4 CIDR such as 203.0.113.0\/24\n {2}egressCidrs.1: .*\n {2}egressCidrs: got \["10.0.0.0","10.0.0.0"\], expected no duplicates/,
     );
   });
+
+  test('with an egress proxy the security group allows only the proxy, on its port', () => {
+    const out = synth({ ...props, egressCidrs: ['203.0.113.0/24'], egressProxy: { port: 3128, cidrs: ['10.0.9.10/32', '10.0.9.11/32'] } });
+    const rules = Object.values(JSON.parse(out).resource.aws_vpc_security_group_egress_rule) as Array<Record<string, unknown>>;
+    expect(rules.map((r) => [r.ip_protocol, r.from_port, r.to_port, r.cidr_ipv4])).toEqual([
+      ['tcp', 3128, 3128, '10.0.9.10/32'],
+      ['tcp', 3128, 3128, '10.0.9.11/32'],
+    ]);
+    expect(out).toHaveResourceWithProperties(SecurityGroup, { description: 'Datadog Agent and package egress through the proxy on 3128' });
+  });
+
+  test('fails when the proxy port or addresses are invalid', () => {
+    expect(() => synth({ ...props, egressProxy: { port: 0, cidrs: [] } })).toThrow(
+      /AgentAccess access: 2 invalid props\n {2}egressProxy\.port: got 0, expected a TCP port from 1 to 65535\n {2}egressProxy\.cidrs: got \[\], expected at least one CIDR$/,
+    );
+  });
 });
