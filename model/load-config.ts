@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Problem } from './errors';
 import { stableHash } from './hash';
+import { acceptedAwsRegions } from './aws-regions';
 import { BOOTSTRAP_KEY_PREFIX, stateKeyAlias } from './names';
 import { loadMonitoring } from './monitoring/load-monitoring';
 import { resolveStage } from './monitoring/resolve';
@@ -36,7 +37,16 @@ export function loadConfig(configDir: string): RolloutConfig {
   const problems: Problem[] = [];
   const stages: Stage[] = [];
   const sources = new Map<string, YamlSource>();
+  const byStage = new Map<string, string>();
   for (const f of files) {
+    const stageName = f.replace(/\.ya?ml$/, '');
+    const other = byStage.get(stageName);
+    if (other !== undefined) {
+      const rel = path.join(STAGES_DIR, f).split(path.sep).join('/');
+      problems.push({ file: rel, line: 1, path: '', got: `a second file for stage ${stageName}`, expected: `one file per stage (${STAGES_DIR}/${other} defines ${stageName} already)` });
+      continue;
+    }
+    byStage.set(stageName, f);
     const rel = path.join(STAGES_DIR, f).split(path.sep).join('/');
     const res = parseStage(rel, fs.readFileSync(path.join(dir, f), 'utf8'));
     problems.push(...res.problems);
@@ -77,6 +87,13 @@ function stageProblems(s: StageFile, src: YamlSource): Problem[] {
   const expectedName = path.basename(src.file).replace(/\.ya?ml$/, '');
   if (s.stage !== expectedName) out.push(problemAt(src, ['stage'], `"${expectedName}" (the file name)`));
 
+  const regions = acceptedAwsRegions();
+  if (!regions.has(s.region)) {
+    out.push(problemAt(src, ['region'], `a known AWS region such as us-east-1 (a region AWS opened since: add it to ROLLOUT_EXTRA_AWS_REGIONS)`));
+  }
+  if (s.datadog.apiUrl !== undefined && s.datadog.apiUrl !== `https://api.${s.datadog.site}/`) {
+    out.push(problemAt(src, ['datadog', 'apiUrl'], `https://api.${s.datadog.site}/, the API of datadog.site ${s.datadog.site} (or leave apiUrl out)`));
+  }
   const keyPrefix = s.state.keyPrefix ?? `stages/${s.stage}`;
   if (keyPrefix === BOOTSTRAP_KEY_PREFIX || keyPrefix.startsWith(`${BOOTSTRAP_KEY_PREFIX}/`)) {
     // The stage's CI roles may write everything under its prefix: that would include the bootstrap stacks' state.
@@ -106,10 +123,16 @@ function stageProblems(s: StageFile, src: YamlSource): Problem[] {
   }
 
   const seen = new Map<string, number>();
+  const addresses = new Map<string, number>();
   s.hosts.forEach((h, i) => {
     const first = seen.get(h.name);
     if (first !== undefined) out.push(problemAt(src, ['hosts', i, 'name'], `a host name not used before (hosts.${first} has it)`));
     else seen.set(h.name, i);
+    if (h.address !== undefined) {
+      const sameAddress = addresses.get(h.address);
+      if (sameAddress !== undefined) out.push(problemAt(src, ['hosts', i, 'address'], `an address no other host of the stage has (hosts.${sameAddress} has it)`));
+      else addresses.set(h.address, i);
+    }
     if (h.batch !== undefined && h.batch > pct.length) {
       out.push(problemAt(src, ['hosts', i, 'batch'], `a batch from 1 to ${pct.length}`));
     }

@@ -27,8 +27,18 @@ export const HOST_ADDRESS = format(
 );
 /** AWS region. */
 export const AWS_REGION = format(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1');
-/** S3 bucket name. */
-export const S3_BUCKET_NAME = format(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 lowercase letters, digits, dots, dashes)');
+/**
+ * S3 bucket name, by AWS's naming rules for general purpose buckets
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
+ * 3-63 lowercase letters, digits, dots and hyphens, starting and ending with
+ * a letter or digit; no two adjacent dots; not shaped like an IP address; not
+ * the reserved prefixes `xn--`, `sthree-`, `amzn-s3-demo-` or suffixes
+ * `-s3alias`, `--ol-s3`, `.mrap`, `--x-s3`, `--table-s3`.
+ */
+export const S3_BUCKET_NAME = format(
+  /^(?!\d{1,3}(\.\d{1,3}){3}$)(?!.*\.\.)(?!xn--|sthree-|amzn-s3-demo-)(?!.*(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  'an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no "..", not an IP address, no reserved prefix or suffix)',
+);
 /** DynamoDB table name. */
 export const DYNAMODB_TABLE_NAME = format(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)');
 /** Prefix of a stage's Terraform state keys. */
@@ -43,8 +53,9 @@ export const AGENT_VERSION = format(/^7\.\d{1,3}\.\d{1,3}$/, 'an Agent 7 version
 export const VPC_ID = format(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0123abcd');
 /** Subnet id. */
 export const SUBNET_ID = format(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id such as subnet-0123abcd');
-/** IPv4 CIDR block. */
-export const IPV4_CIDR = format(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'an IPv4 CIDR such as 203.0.113.0/24');
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** IPv4 CIDR block: four octets of 0-255 and a prefix length of 0-32. */
+export const IPV4_CIDR = format(new RegExp(`^(${OCTET}\\.){3}${OCTET}\\/(3[0-2]|[12]?\\d)$`), 'an IPv4 CIDR such as 203.0.113.0/24 (octets 0-255, prefix 0-32)');
 /** An HTTP proxy URL without credentials: `http://host:port` (the port is required: the security group opens it). */
 export const PROXY_URL = format(
   /^https?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}\/?$/,

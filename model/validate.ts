@@ -6,9 +6,25 @@ import { describeValue, Problem } from './errors';
 import type { Format } from './patterns';
 import { valueAt, YamlSource } from './yaml-source';
 
-/** A string schema of one shared format (model/patterns.ts); its error says what the format allows. */
+/** Marks a custom invalid-type message of ours (zod's own start otherwise). */
+const DOMAIN = '\u0000domain:';
+
+/**
+ * A string schema of one shared format (model/patterns.ts). Its errors keep
+ * the format's words: a wrong type says what the format allows, not "a
+ * string", and a number or boolean where text belongs (YAML reads `7.72`,
+ * `yes`, `1e3` unquoted as such) says to quote it.
+ */
 export function stringOf(format: Format): z.ZodString {
-  return z.string().regex(format.pattern, { error: format.expected });
+  return z
+    .string({
+      error: (issue) => {
+        const kind = typeof issue.input;
+        const quote = kind === 'number' || kind === 'boolean' ? ` in quotes (YAML read an unquoted ${kind})` : '';
+        return `${DOMAIN}${format.expected}${quote}`;
+      },
+    })
+    .regex(format.pattern, { error: format.expected });
 }
 
 /** Validate the data of `source` against `schema`; every issue becomes a problem. */
@@ -45,7 +61,7 @@ export function expectedOf(issue: z.core.$ZodIssue): string {
   const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
   switch (issue.code) {
     case 'invalid_type':
-      return `a ${issue.expected}`;
+      return issue.message.startsWith(DOMAIN) ? issue.message.slice(DOMAIN.length) : `a ${issue.expected}`;
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small': {

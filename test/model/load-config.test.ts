@@ -73,7 +73,9 @@ describe('stage model', () => {
 
   test('fails when a required field is missing, pointing at the parent', () => {
     const text = mustReplace(minimalStageYaml(), '  bucket: acme-tfstate\n', '');
-    expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:5 state.bucket: got missing, expected a string']);
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:5 state.bucket: got missing, expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no \"..\", not an IP address, no reserved prefix or suffix)',
+    ]);
   });
 
   test('fails when a key is unknown, listing the known keys', () => {
@@ -300,6 +302,77 @@ describe('state.locking', () => {
     expect(loadConfig(dir).stages.map((s) => [s.name, s.state.bucket, s.state.locking])).toEqual([
       ['dev', 'acme-dev-tfstate', 's3'],
       ['prod', 'acme-tfstate', 'dynamodb'],
+    ]);
+  });
+});
+
+describe('values are checked by their real rules', () => {
+  const base = minimalStageYaml('dev');
+
+  test.each([
+    ['two adjacent dots', 'acme..tfstate'],
+    ['an IP address form', '192.168.10.5'],
+    ['a reserved prefix', 'xn--tfstate'],
+    ['a reserved suffix', 'acme-tfstate-s3alias'],
+  ])('fails when the state bucket name has %s', (_what, bucket) => {
+    expect(problemsOf(mustReplace(base, 'bucket: acme-tfstate', `bucket: ${bucket}`))).toEqual([
+      `stacks/stages/dev.yaml:5 state.bucket: got "${bucket}", expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no "..", not an IP address, no reserved prefix or suffix)`,
+    ]);
+  });
+
+  test.each(['256.0.0.0/8', '10.0.0.0/33', '10.0.0/24'])('fails when an egress CIDR is not an IPv4 CIDR (%s): octets 0-255, prefix 0-32', (cidr) => {
+    const text = mustReplace(base, '  vpcId: vpc-0123abcd', `  vpcId: vpc-0123abcd\n  datadogEgressCidrs: [${cidr}]`);
+    expect(problemsOf(text)).toEqual([
+      `stacks/stages/dev.yaml:9 network.datadogEgressCidrs.0: got "${cidr}", expected an IPv4 CIDR such as 203.0.113.0/24 (octets 0-255, prefix 0-32)`,
+    ]);
+  });
+
+  test('fails when the region is not a known AWS region; ROLLOUT_EXTRA_AWS_REGIONS admits a new one', () => {
+    const text = mustReplace(base, 'region: us-east-1', 'region: us-east-9');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:2 region: got "us-east-9", expected a known AWS region such as us-east-1 (a region AWS opened since: add it to ROLLOUT_EXTRA_AWS_REGIONS)',
+    ]);
+    process.env.ROLLOUT_EXTRA_AWS_REGIONS = 'us-east-9';
+    try {
+      expect(problemsOf(text)).toEqual([]);
+    } finally {
+      delete process.env.ROLLOUT_EXTRA_AWS_REGIONS;
+    }
+  });
+
+  test('fails when the Datadog API URL is not the API of the Datadog site', () => {
+    const text = mustReplace(base, 'network:', 'datadog:\n  site: us5.datadoghq.com\n  apiUrl: https://api.datadoghq.eu/\nnetwork:');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:9 datadog.apiUrl: got "https://api.datadoghq.eu/", expected https://api.us5.datadoghq.com/, the API of datadog.site us5.datadoghq.com (or leave apiUrl out)',
+    ]);
+  });
+
+  test('fails when two hosts of a stage share an address', () => {
+    const text = `${base}  - { name: dev-web-02, service: web, team: storefront, criticality: low, address: 10.0.0.1 }\n`;
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:11 hosts.1.address: got "10.0.0.1", expected an address no other host of the stage has (hosts.0 has it)',
+    ]);
+  });
+
+  test('fails when YAML turned the agent version into a number: quote it', () => {
+    const text = mustReplace(base, 'network:', 'agent:\n  version: 7.72\nnetwork:');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:8 agent.version: got 7.72, expected an Agent 7 version such as 7.72.0 in quotes (YAML read an unquoted number)',
+    ]);
+  });
+
+  test('fails when two files define the same stage (dev.yaml and dev.yml)', () => {
+    const dir = tempConfig({ 'dev.yaml': base, 'dev.yml': base });
+    let err: unknown;
+    try {
+      loadConfig(dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message.split('\n')).toEqual([
+      'invalid stage configuration: 1 problem',
+      '  stacks/stages/dev.yml:1: got a second file for stage dev, expected one file per stage (stacks/stages/dev.yaml defines dev already)',
     ]);
   });
 });

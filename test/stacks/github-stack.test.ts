@@ -184,7 +184,7 @@ describe('stage files: the ci section (file:line path: got X, expected Y)', () =
       'invalid stage configuration: 4 problems',
       `  stacks/stages/prod.yaml:32 ci.reviewers.teams.0: got "@acme/cab", expected a GitHub team slug of the repository owner's organization, such as cab (no @org/ prefix, not a numeric id)`,
       `  stacks/stages/prod.yaml:32 ci.reviewers.teams.1: got 1234567, expected a GitHub team slug of the repository owner's organization, such as cab (no @org/ prefix, not a numeric id)`,
-      '  stacks/stages/prod.yaml:32 ci.reviewers.teams.2: got a mapping (2 keys), expected a string',
+      `  stacks/stages/prod.yaml:32 ci.reviewers.teams.2: got a mapping (2 keys), expected a GitHub team slug of the repository owner's organization, such as cab (no @org/ prefix, not a numeric id)`,
       '  stacks/stages/prod.yaml:33 ci.reviewers.users.0: got "@octocat", expected a GitHub login such as octocat (no @, not a numeric id)',
     ]);
   });

@@ -36,7 +36,7 @@ describe('AgentAccess', () => {
 
   test('fails when props are invalid, listing every problem at once', () => {
     expect(() => synth({ ...props, stage: 'Dev', vpcId: 'vpc-x', egressCidrs: ['10.0.0.0', '10.0.0.0'] })).toThrow(
-      /AgentAccess access: 5 invalid props\n {2}stage: got "Dev".*\n {2}vpcId: got "vpc-x".*\n {2}egressCidrs.0: got "10.0.0.0", expected an IPv4 CIDR such as 203.0.113.0\/24\n {2}egressCidrs.1: .*\n {2}egressCidrs: got \["10.0.0.0","10.0.0.0"\], expected no duplicates/,
+      /AgentAccess access: 5 invalid props\n {2}stage: got "Dev".*\n {2}vpcId: got "vpc-x".*\n {2}egressCidrs.0: got "10.0.0.0", expected an IPv4 CIDR such as 203.0.113.0\/24 \(octets 0-255, prefix 0-32\)\n {2}egressCidrs.1: .*\n {2}egressCidrs: got \["10.0.0.0","10.0.0.0"\], expected no duplicates/,
     );
   });
 

@@ -71,7 +71,7 @@ describe('useS3Backend', () => {
     expect(() => synthBackend({ ...base, bucket: 'Bad_Bucket', locking: 'dynamo' as StateLocking, lockTable: 'acme-tflock' })).toThrow(
       [
         'S3 backend of backend-test: 2 invalid props',
-        '  bucket: got "Bad_Bucket", expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes)',
+        '  bucket: got "Bad_Bucket", expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no "..", not an IP address, no reserved prefix or suffix)',
         '  locking: got "dynamo", expected one of "dynamodb", "s3", "both"',
       ].join('\n'),
     );

@@ -95,7 +95,7 @@ describe('StateStorage', () => {
     expect(() => synth({ bucketName: 'Bad_Bucket', lockTableName: 'x', noncurrentVersionRetentionDays: 0, kmsKeyId: 'mykey' })).toThrow(
       [
         'StateStorage storage: 4 invalid props',
-        '  bucketName: got "Bad_Bucket", expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes)',
+        '  bucketName: got "Bad_Bucket", expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no "..", not an IP address, no reserved prefix or suffix)',
         '  lockTableName: got "x", expected a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)',
         '  noncurrentVersionRetentionDays: got 0, expected a whole number of days from 1 to 3650',
         '  kmsKeyId: got "mykey", expected a KMS key ARN or alias/NAME',

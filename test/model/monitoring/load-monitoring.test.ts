@@ -333,7 +333,7 @@ slos:
     expect((err as ConfigError).message.split('\n')).toEqual([
       'invalid configuration: 5 problems',
       '  monitors/a.yaml:16 monitors.0.priority: got 9, expected a number <= 5',
-      '  monitors/b.yaml:1 team: got ["x"], expected a string',
+      '  monitors/b.yaml:1 team: got ["x"], expected a lowercase name of 2-40 letters, digits and dashes',
       '  monitors/b.yaml:2 monitors: got a mapping (0 keys), expected a array',
       '  monitors/policy.yaml:1 requiredTags.0: got "Cost Center", expected a lowercase tag key',
       '  stacks/stages/dev.yaml:2 region: got "nowhere", expected an AWS region such as us-east-1',
