@@ -43,7 +43,13 @@ export function loadConfig(configDir: string): RolloutConfig {
     const other = byStage.get(stageName);
     if (other !== undefined) {
       const rel = path.join(STAGES_DIR, f).split(path.sep).join('/');
-      problems.push({ file: rel, line: 1, path: '', got: `a second file for stage ${stageName}`, expected: `one file per stage (${STAGES_DIR}/${other} defines ${stageName} already)` });
+      problems.push({
+        file: rel,
+        line: 1,
+        path: '',
+        got: `a second file for stage ${stageName}`,
+        expected: `one file per stage (${STAGES_DIR}/${other} defines ${stageName} already)`,
+      });
       continue;
     }
     byStage.set(stageName, f);
@@ -130,7 +136,8 @@ function stageProblems(s: StageFile, src: YamlSource): Problem[] {
     else seen.set(h.name, i);
     if (h.address !== undefined) {
       const sameAddress = addresses.get(h.address);
-      if (sameAddress !== undefined) out.push(problemAt(src, ['hosts', i, 'address'], `an address no other host of the stage has (hosts.${sameAddress} has it)`));
+      if (sameAddress !== undefined)
+        out.push(problemAt(src, ['hosts', i, 'address'], `an address no other host of the stage has (hosts.${sameAddress} has it)`));
       else addresses.set(h.address, i);
     }
     if (h.batch !== undefined && h.batch > pct.length) {

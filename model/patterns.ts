@@ -55,7 +55,10 @@ export const VPC_ID = format(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0123a
 export const SUBNET_ID = format(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id such as subnet-0123abcd');
 const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 /** IPv4 CIDR block: four octets of 0-255 and a prefix length of 0-32. */
-export const IPV4_CIDR = format(new RegExp(`^(${OCTET}\\.){3}${OCTET}\\/(3[0-2]|[12]?\\d)$`), 'an IPv4 CIDR such as 203.0.113.0/24 (octets 0-255, prefix 0-32)');
+export const IPV4_CIDR = format(
+  new RegExp(`^(${OCTET}\\.){3}${OCTET}\\/(3[0-2]|[12]?\\d)$`),
+  'an IPv4 CIDR such as 203.0.113.0/24 (octets 0-255, prefix 0-32)',
+);
 /** An HTTP proxy URL without credentials: `http://host:port` (the port is required: the security group opens it). */
 export const PROXY_URL = format(
   /^https?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}\/?$/,
