@@ -459,7 +459,9 @@ describe('rollout gate: bad command lines and setup (exit 2, one clear message)'
     const r = await runCommand(makeGateCommand(deps()), ['--config', dir, '--stage', 'prod', '--batch', '1']);
     // The stage file is refused where it is written, with its line (model/load-config.ts), before the gate runs.
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/stacks\/stages\/prod\.yaml:\d+ datadog\.apiUrl: got "https:\/\/api\.evil\.example\/", expected https:\/\/api\.us5\.datadoghq\.com\//);
+    expect(r.err).toMatch(
+      /stacks\/stages\/prod\.yaml:\d+ datadog\.apiUrl: got "https:\/\/api\.evil\.example\/", expected https:\/\/api\.us5\.datadoghq\.com\//,
+    );
     expect(r.err).toContain('rollout gate: INCONCLUSIVE: the configuration is invalid');
   });
 

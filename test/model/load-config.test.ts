@@ -74,7 +74,7 @@ describe('stage model', () => {
   test('fails when a required field is missing, pointing at the parent', () => {
     const text = mustReplace(minimalStageYaml(), '  bucket: acme-tfstate\n', '');
     expect(problemsOf(text)).toEqual([
-      'stacks/stages/dev.yaml:5 state.bucket: got missing, expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no \"..\", not an IP address, no reserved prefix or suffix)',
+      'stacks/stages/dev.yaml:5 state.bucket: got missing, expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no "..", not an IP address, no reserved prefix or suffix)',
     ]);
   });
 
