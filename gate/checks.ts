@@ -7,7 +7,7 @@
  * percentages and means as fractions of the decimals Datadog sent; numbers
  * are rounded only to be shown. Versions compare as versions (gate/version.ts).
  */
-import { AGENT_VERSION_TAG, ERROR_RATE_FLOOR } from '../model/signals';
+import { AGENT_VERSION_TAG, ERROR_RATE_FLOOR, latencyLabel, SERVICE_TAG } from '../model/signals';
 import { Exact, exactSum } from './exact';
 import { GATE_DEFAULTS, GatePlan } from './gate-plan';
 import { printable } from './redact';
@@ -361,15 +361,57 @@ function exactPercentChange(value: Exact, baseline: Exact): Exact | null {
   return value.sub(baseline).div(baseline).mul(Exact.int(100));
 }
 
+/** The non-empty points of `series` grouped by their `service` tag (`''`: series without one). */
+export function seriesByService(series: readonly Series[]): Map<string, Series[]> {
+  const out = new Map<string, Series[]>();
+  for (const s of series) {
+    const service = tagValue(s.tags, SERVICE_TAG) ?? '';
+    const list = out.get(service);
+    if (list) list.push(s);
+    else out.set(service, [s]);
+  }
+  return out;
+}
+
+/** One service compared: its means on both sides and the outcome. */
+interface ServiceComparison {
+  readonly service: string;
+  readonly batch: { readonly mean: Exact; readonly points: number };
+  readonly baseline: { readonly mean: Exact; readonly points: number };
+  /** Relative change in percent (null: from a zero baseline). */
+  readonly change: Exact | null;
+  /** Batch minus baseline. */
+  readonly diff: Exact;
+  readonly worse: boolean;
+}
+
+/** Whether `a` is a worse outcome than `b`: failing first, then the larger relative change (from zero is the largest), then the larger difference. */
+function worseThan(a: ServiceComparison, b: ServiceComparison): boolean {
+  if (a.worse !== b.worse) return a.worse;
+  if (a.change === null || b.change === null) {
+    if (a.change === null && b.change !== null) return true;
+    if (a.change !== null && b.change === null) return false;
+  } else {
+    const c = a.change.cmp(b.change);
+    if (c !== 0) return c > 0;
+  }
+  const d = a.diff.cmp(b.diff);
+  return d !== 0 ? d > 0 : a.service < b.service;
+}
+
 /**
- * 4. Degradation of one signal: the batch is worse than its baseline by more
- * than the stage's threshold (relative). Both sides need the minimum number of
- * data points. For the error rate an increase below the floor (in percentage
- * points) is never a regression.
+ * 4. Degradation of one signal: per service (the queries group by service),
+ * each service present on both sides is compared with itself, and the worst
+ * one decides: the batch is worse than its baseline by more than the stage's
+ * threshold (relative). A service needs the minimum number of data points on
+ * both sides to be compared; services on one side only are listed, not
+ * compared (their traffic has no counterpart). For the error rate an increase
+ * below the floor (in percentage points) is never a regression.
  */
 export function degradationCheck(plan: GatePlan, signal: 'error-rate' | 'latency', cmpObs: Comparison | undefined, reasonMissing?: string): CheckResult {
   const id = signal === 'error-rate' ? ('degradation-error-rate' as const) : ('degradation-latency' as const);
-  const title = signal === 'error-rate' ? 'Degradation: error rate' : 'Degradation: p95 latency';
+  const latency = latencyLabel(plan.signals.latency);
+  const title = signal === 'error-rate' ? 'Degradation: error rate' : `Degradation: ${latency}`;
   const threshold = plan.settings.degradationThresholdPercent;
   const unit = signal === 'error-rate' ? 'ratio' : 's';
   const base = { id, title, threshold, comparator: '<=' as const, unit: '% change' };
@@ -383,74 +425,133 @@ export function degradationCheck(plan: GatePlan, signal: 'error-rate' | 'latency
       details: [`baseline: ${plan.settings.baseline}`],
     };
   }
-  const side = (o: MetricObservation): { m: Measurement; mean: Exact | null; points: number } => {
-    if (!o.result.ok) {
-      return { m: { label: o.query.label, query: o.query.query, window: o.query.window, value: null, unit, error: o.result.error }, mean: null, points: 0 };
-    }
+  const whole = (o: MetricObservation): Measurement => {
+    if (!o.result.ok) return { label: o.query.label, query: o.query.query, window: o.query.window, value: null, unit, error: o.result.error };
     const { mean, points } = exactSeriesMean(o.result.value);
-    return {
-      m: { label: o.query.label, query: o.query.query, window: o.query.window, value: mean === null ? null : mean.toNumber(), unit, points },
-      mean,
-      points,
-    };
+    return { label: o.query.label, query: o.query.query, window: o.query.window, value: mean === null ? null : mean.toNumber(), unit, points };
   };
-  const b = side(cmpObs.batch);
-  const r = side(cmpObs.baseline);
-  const measurements = [b.m, r.m];
   const details = [`baseline: ${plan.settings.baseline}`];
   const failed = [cmpObs.batch, cmpObs.baseline].filter((o) => !o.result.ok).map((o) => `${o.query.label}: ${(o.result as { error: string }).error}`);
   if (failed.length > 0) {
-    return { ...base, status: 'inconclusive', observed: null, summary: `could not query ${failed.join('; ')}`, measurements, details };
+    return {
+      ...base,
+      status: 'inconclusive',
+      observed: null,
+      summary: `could not query ${failed.join('; ')}`,
+      measurements: [whole(cmpObs.batch), whole(cmpObs.baseline)],
+      details,
+    };
   }
+  const batchSeries = (cmpObs.batch.result as { value: readonly Series[] }).value;
+  const baseSeries = (cmpObs.baseline.result as { value: readonly Series[] }).value;
+  const batchBy = seriesByService(batchSeries);
+  const baseBy = seriesByService(baseSeries);
+  const common = [...batchBy.keys()].filter((k) => baseBy.has(k)).sort();
+  const onlyBatch = [...batchBy.keys()].filter((k) => !baseBy.has(k) && k !== '').sort();
+  const onlyBaseline = [...baseBy.keys()].filter((k) => !batchBy.has(k) && k !== '').sort();
+  const oneSided = [
+    ...(onlyBatch.length > 0 ? [`services only in the batch (not compared): ${onlyBatch.join(', ')}`] : []),
+    ...(onlyBaseline.length > 0 ? [`services only in the baseline (not compared): ${onlyBaseline.join(', ')}`] : []),
+  ];
   const min = plan.settings.minDataPoints;
-  if (b.points < min || r.points < min || b.mean === null || r.mean === null) {
-    return {
-      ...base,
-      status: 'inconclusive',
-      observed: null,
-      summary: `too few data points to compare (batch ${b.points}, baseline ${r.points}; at least ${min} each are required)`,
-      measurements,
-      details,
-    };
-  }
   const limit = Exact.of(threshold);
-  const change = exactPercentChange(b.mean, r.mean);
-  const changeNum = change === null ? null : change.toNumber();
-  const bNum = b.mean.toNumber();
-  const rNum = r.mean.toNumber();
-  if (signal === 'error-rate') {
+  const compared: ServiceComparison[] = [];
+  const sparse: string[] = [];
+  const zeroBaseline: string[] = [];
+  for (const service of common) {
+    const b = exactSeriesMean(batchBy.get(service) as Series[]);
+    const r = exactSeriesMean(baseBy.get(service) as Series[]);
+    if (b.points < min || r.points < min || b.mean === null || r.mean === null) {
+      sparse.push(`${service === '' ? '(no service tag)' : service}: batch ${b.points}, baseline ${r.points}`);
+      continue;
+    }
+    const change = exactPercentChange(b.mean, r.mean);
     const diff = b.mean.sub(r.mean);
-    const relWorse = change === null ? diff.sign() > 0 : change.cmp(limit) > 0;
-    const worse = relWorse && diff.cmp(Exact.of(ERROR_RATE_FLOOR)) > 0;
-    const diffPp = diff.mul(Exact.int(100)).toNumber();
-    const text =
-      `error rate ${fmtPct(bNum)} in the batch vs ${fmtPct(rNum)} baseline ` +
-      `(${changeNum === null ? 'baseline zero' : `${signedVs(changeNum, threshold)}%`}, ${signed(diffPp, 3)} pp)`;
-    const floorNote = `increases below ${plan.settings.errorRateFloorPercentagePoints} percentage points are not regressions`;
-    return {
-      ...base,
-      status: worse ? 'fail' : 'pass',
-      observed: changeNum,
-      summary: `${text}: ${worse ? `worse by more than ${fmt(threshold)}%` : `within ${fmt(threshold)}%`}`,
-      measurements,
-      details: [...details, floorNote],
-    };
+    if (signal === 'latency' && (change === null || r.mean.sign() <= 0)) {
+      zeroBaseline.push(service);
+      continue;
+    }
+    const worse =
+      signal === 'error-rate'
+        ? (change === null ? diff.sign() > 0 : change.cmp(limit) > 0) && diff.cmp(Exact.of(ERROR_RATE_FLOOR)) > 0
+        : (change as Exact).cmp(limit) > 0;
+    compared.push({ service, batch: { mean: b.mean, points: b.points }, baseline: { mean: r.mean, points: r.points }, change, diff, worse });
   }
-  if (change === null || changeNum === null || r.mean.sign() <= 0) {
-    return {
+  const notCompared = [
+    ...(sparse.length > 0 ? [`not compared, fewer than ${min} data points on a side: ${sparse.join('; ')}`] : []),
+    ...(zeroBaseline.length > 0 ? [`not compared, zero baseline latency: ${zeroBaseline.join(', ')}`] : []),
+  ];
+  if (compared.length === 0) {
+    const measurements = [whole(cmpObs.batch), whole(cmpObs.baseline)];
+    const inconclusive = (summary: string): CheckResult => ({
       ...base,
       status: 'inconclusive',
       observed: null,
-      summary: 'the baseline latency is zero; no relative comparison is possible',
+      summary,
       measurements,
-      details,
-    };
+      details: [...details, ...oneSided],
+    });
+    if (zeroBaseline.length > 0 && sparse.length === 0) return inconclusive('the baseline latency is zero; no relative comparison is possible');
+    if (common.length === 0 && countPoints(batchSeries) > 0 && countPoints(baseSeries) > 0) {
+      return inconclusive(
+        `no service reports on both sides to compare (batch: ${[...batchBy.keys()].sort().join(', ') || 'none'}; baseline: ${[...baseBy.keys()].sort().join(', ') || 'none'})`,
+      );
+    }
+    if (common.length <= 1) {
+      const service = common[0];
+      const b = service === undefined ? countPoints(batchSeries) : exactSeriesMean(batchBy.get(service) as Series[]).points;
+      const r = service === undefined ? countPoints(baseSeries) : exactSeriesMean(baseBy.get(service) as Series[]).points;
+      const where = service === undefined || service === '' ? '' : ` in service ${service}`;
+      return inconclusive(`too few data points to compare${where} (batch ${b}, baseline ${r}; at least ${min} each are required)`);
+    }
+    return inconclusive(`too few data points to compare in any service present on both sides (${sparse.join('; ')}; at least ${min} each are required)`);
   }
-  const worse = change.cmp(limit) > 0;
-  const text = `p95 latency ${fmtSeconds(bNum)} in the batch vs ${fmtSeconds(rNum)} baseline (${signedVs(changeNum, threshold)}%)`;
-  return worse
-    ? { ...base, status: 'fail', observed: changeNum, summary: `${text}: worse by more than ${fmt(threshold)}%`, measurements, details }
-    : { ...base, status: 'pass', observed: changeNum, summary: `${text}: within ${fmt(threshold)}%`, measurements, details };
+  const ranked = [...compared].sort((a, b) => (worseThan(a, b) ? -1 : worseThan(b, a) ? 1 : 0));
+  const worst = ranked[0];
+  const describe = (c: ServiceComparison): string => {
+    const changeNum = c.change === null ? null : c.change.toNumber();
+    if (signal === 'error-rate') {
+      return (
+        `error rate ${fmtPct(c.batch.mean.toNumber())} in the batch vs ${fmtPct(c.baseline.mean.toNumber())} baseline ` +
+        `(${changeNum === null ? 'baseline zero' : `${signedVs(changeNum, threshold)}%`}, ${signed(c.diff.mul(Exact.int(100)).toNumber(), 3)} pp)`
+      );
+    }
+    return `${latency} ${fmtSeconds(c.batch.mean.toNumber())} in the batch vs ${fmtSeconds(c.baseline.mean.toNumber())} baseline (${signedVs(changeNum as number, threshold)}%)`;
+  };
+  const verdictText = (c: ServiceComparison): string => (c.worse ? `worse by more than ${fmt(threshold)}%` : `within ${fmt(threshold)}%`);
+  const where = worst.service === '' ? '' : ` for service ${worst.service}${compared.length > 1 ? `, the worst of ${compared.length} services compared` : ''}`;
+  const measure = (c: ServiceComparison): Measurement[] => {
+    const suffix = c.service === '' ? '' : ` (${SERVICE_TAG}:${c.service})`;
+    return [
+      {
+        label: `${cmpObs.batch.query.label}${suffix}`,
+        query: cmpObs.batch.query.query,
+        window: cmpObs.batch.query.window,
+        value: c.batch.mean.toNumber(),
+        unit,
+        points: c.batch.points,
+      },
+      {
+        label: `${cmpObs.baseline.query.label}${suffix}`,
+        query: cmpObs.baseline.query.query,
+        window: cmpObs.baseline.query.window,
+        value: c.baseline.mean.toNumber(),
+        unit,
+        points: c.baseline.points,
+      },
+    ];
+  };
+  const perService =
+    compared.length === 1 && worst.service === '' ? [] : ranked.map((c) => `service ${c.service || '(no service tag)'}: ${describe(c)}: ${verdictText(c)}`);
+  const floorNote = signal === 'error-rate' ? [`increases below ${plan.settings.errorRateFloorPercentagePoints} percentage points are not regressions`] : [];
+  return {
+    ...base,
+    status: worst.worse ? 'fail' : 'pass',
+    observed: worst.change === null ? null : worst.change.toNumber(),
+    summary: `${describe(worst)}${where}: ${verdictText(worst)}`,
+    measurements: ranked.flatMap(measure),
+    details: [...details, ...floorNote, ...perService, ...notCompared, ...oneSided],
+  };
 }
 
 // ---------------------------------------------------------------- all checks

@@ -1,11 +1,12 @@
 /**
  * What the gate asks Datadog for one stage and batch, at one clock value:
  * the queries (from model/signals.ts, the contract shared with the
- * generated monitors), their windows and the policy. Pure.
+ * generated monitors, with the APM operation and latency mode of
+ * monitors/policy.yaml), their windows and the policy. Pure.
  */
 import type { Stage } from '../model/stage';
 import { splitIntoBatches } from '../model/batches';
-import { baselineScope, batchScope, batchTag, checkTag, envTag, ERROR_RATE_FLOOR, PHASE_TAG, QUERIES } from '../model/signals';
+import { baselineScope, batchScope, batchTag, checkTag, DEFAULT_SIGNALS, envTag, ERROR_RATE_FLOOR, PHASE_TAG, QUERIES, SignalSettings } from '../model/signals';
 import { Exact } from './exact';
 import type { GateSettings, MetricQuery, Window } from './types';
 
@@ -51,6 +52,8 @@ export interface GatePlan {
   readonly nowMs: number;
   readonly lastBatch: boolean;
   readonly settings: GateSettings;
+  /** The APM operation and latency mode of monitors/policy.yaml: the queries the generated monitors use. */
+  readonly signals: SignalSettings;
   /** Deploy-start events: all of these tags, over this window. */
   readonly deployEvents: { readonly tags: readonly string[]; readonly window: Window };
   /** Agents reporting in the batch, by host and version. */
@@ -71,8 +74,8 @@ export function baselineDescription(stage: string, batch: number, batchCount: nu
     : `the hosts not yet upgraded (${scope}) over the same window`;
 }
 
-/** Plan the gate of `batch` (1-based) of `stage` at clock value `nowMs`. */
-export function planGate(stage: Stage, batch: number, nowMs: number): GatePlan {
+/** Plan the gate of `batch` (1-based) of `stage` at clock value `nowMs`, with the policy's APM signal settings. */
+export function planGate(stage: Stage, batch: number, nowMs: number, signals: SignalSettings = DEFAULT_SIGNALS): GatePlan {
   const batches = splitIntoBatches(stage.hosts, stage.rollout.batchPercentages);
   const batchCount = batches.length;
   if (!Number.isInteger(batch) || batch < 1 || batch > batchCount) {
@@ -103,6 +106,7 @@ export function planGate(stage: Stage, batch: number, nowMs: number): GatePlan {
     nowMs,
     lastBatch: batch === batchCount,
     settings,
+    signals,
     deployEvents: {
       tags: [env, batchTag(batch), `${PHASE_TAG}:start`],
       window: { fromMs: nowMs - (soakHours + GATE_DEFAULTS.eventLookbackExtraHours) * HOUR, toMs: nowMs },
@@ -148,12 +152,12 @@ export function degradationQueries(plan: GatePlan, deployStartMs: number): Degra
   const baseLabel = later === undefined ? 'baseline: the batch before its upgrade' : 'baseline: hosts not yet upgraded';
   return {
     errorRate: {
-      batch: { label: 'batch', query: QUERIES.errorRatio(scope), window: after },
-      baseline: { label: baseLabel, query: QUERIES.errorRatio(baseScope), window: baseWindow },
+      batch: { label: 'batch', query: QUERIES.errorRatio(scope, plan.signals.apmOperation), window: after },
+      baseline: { label: baseLabel, query: QUERIES.errorRatio(baseScope, plan.signals.apmOperation), window: baseWindow },
     },
     latency: {
-      batch: { label: 'batch', query: QUERIES.latencyP95(scope), window: after },
-      baseline: { label: baseLabel, query: QUERIES.latencyP95(baseScope), window: baseWindow },
+      batch: { label: 'batch', query: QUERIES.latency(scope, plan.signals), window: after },
+      baseline: { label: baseLabel, query: QUERIES.latency(baseScope, plan.signals), window: baseWindow },
     },
   };
 }

@@ -4,6 +4,7 @@
  * The API is an argument, so this runs against a stub as well as against
  * Datadog; the clock value is an argument too.
  */
+import type { SignalSettings } from '../model/signals';
 import type { Stage } from '../model/stage';
 import { evaluateChecks, latestDeployStart } from './checks';
 import type { GateApi } from './datadog-client';
@@ -20,11 +21,13 @@ export interface GateRunOptions {
   /** For the report (no credentials in it): the API URL the requests go to, where it came from, this tool's version, the configuration's commit. */
   readonly provenance: Provenance;
   readonly soft: boolean;
+  /** The APM operation and latency mode of monitors/policy.yaml (default: the policy defaults), so the gate asks what the monitors ask. */
+  readonly signals?: SignalSettings;
 }
 
 /** Run the gate of `batch` of `stage`. Never throws for an API failure: it becomes an inconclusive check. */
 export async function runGate(stage: Stage, batch: number, opts: GateRunOptions): Promise<GateReport> {
-  const plan = planGate(stage, batch, opts.nowMs);
+  const plan = planGate(stage, batch, opts.nowMs, opts.signals);
   const { api, progress } = opts;
   progress(
     `gate: stage ${plan.stage}, batch ${plan.batch} of ${plan.batchCount} (${plan.batchHosts.length} hosts), agent ${plan.agentVersion}, ` +

@@ -4,6 +4,7 @@
  * and the go/no-go gate all use. One definition, so a monitor and the gate
  * never disagree about what "batch 2 of prod" means.
  */
+import { METRICS } from './metrics';
 import { MANAGED_BY_TAG } from './names';
 
 /** Tag on every resource this tool creates in Datadog (defined with the other names in names.ts). */
@@ -30,6 +31,72 @@ export const ERROR_RATE_FLOOR = 0.0001;
 /** Default APM operation whose hits, errors and latency are compared per batch. */
 export const DEFAULT_APM_OPERATION = 'http.request';
 
+/**
+ * How the rollout measures APM latency per batch (`rollout.latency` in
+ * monitors/policy.yaml). Batches are told apart by the `rollout_batch` host
+ * tag, and the latency distribution `trace.<span>` has no host tags
+ * (model/metrics.ts), so:
+ * - `mean` (default): the documented average with host tag filters,
+ *   `sum:trace.<span>.duration{...}.rollup(sum) / sum:trace.<span>.hits{...}`:
+ *   works in every organization, but is a mean, not a percentile (one slow
+ *   request moves it less than it moves a p95), and `.duration` is the legacy
+ *   trace metric.
+ * - `p50` ... `p99`: the percentile of `trace.<span>`; needs an organization
+ *   administrator to make `rollout_batch` the APM second primary tag (APM >
+ *   Settings; one per organization, at most 30 values, changes take up to two
+ *   hours, and monitors on the previous second primary tag go to No Data),
+ *   declared as `apm.secondPrimaryTag: rollout_batch` in monitors/policy.yaml.
+ */
+export const LATENCY_MODES = ['mean', 'p50', 'p75', 'p90', 'p95', 'p99'] as const;
+export type LatencyMode = (typeof LATENCY_MODES)[number];
+export const DEFAULT_LATENCY_MODE: LatencyMode = 'mean';
+
+/** The settings the per-batch APM signals depend on (from monitors/policy.yaml; the monitors, the dashboard and the gate share them). */
+export interface SignalSettings {
+  /** APM operation (span name) compared per batch. */
+  readonly apmOperation: string;
+  readonly latency: LatencyMode;
+}
+
+export const DEFAULT_SIGNALS: SignalSettings = { apmOperation: DEFAULT_APM_OPERATION, latency: DEFAULT_LATENCY_MODE };
+
+/** `mean latency`, `p95 latency`: the latency signal in prose. */
+export function latencyLabel(mode: LatencyMode): string {
+  return `${mode} latency`;
+}
+
+/** Whether a latency mode needs `rollout_batch` as the organization's APM second primary tag. */
+export function latencyNeedsPrimaryTag(mode: LatencyMode): boolean {
+  return mode !== 'mean';
+}
+
+/** Tag key the per-batch APM comparisons group by: each service is compared with itself. */
+export const SERVICE_TAG = 'service';
+
+/** Tag key the process check puts on its metrics (`process_name:<instance name>`). */
+export const PROCESS_NAME_TAG = 'process_name';
+/**
+ * Name of the process-check instance that covers the Agent's own processes
+ * (ansible/roles/datadog_agent, conf.d/process.d/conf.yaml): its metrics are
+ * tagged `process_name:datadog-agent` and summed over every matched PID.
+ */
+export const AGENT_PROCESS_CHECK_NAME = 'datadog-agent';
+/**
+ * The Agent's process names on Linux (omnibus systemd units of
+ * DataDog/datadog-agent; docs/sources/datadog-contract.md section 2b),
+ * matched exactly (`exact_match: true`, the process name as `ps -e` shows it).
+ */
+export const AGENT_PROCESS_NAMES = ['agent', 'trace-agent', 'process-agent', 'system-probe', 'security-agent'] as const;
+
+/** `source` of the sshd logs the Agent collects (ansible/roles/datadog_agent: the journal of the ssh unit), which selects Datadog's sshd pipeline. */
+export const SSHD_LOG_SOURCE = 'sshd';
+/**
+ * Failed logins as Datadog's sshd pipeline parses them: its grok rule
+ * `sshd.logins.pwd` sets `system.action` to `Failed` for "Failed password for
+ * ..." (integrations-core ssh_check/assets/logs/sshd.yaml).
+ */
+export const DEFAULT_FAILED_LOGIN_QUERY = `source:${SSHD_LOG_SOURCE} @system.action:Failed`;
+
 /** `env:<stage>` */
 export function envTag(stage: string): string {
   return `env:${stage}`;
@@ -51,7 +118,7 @@ export function checkTag(kind: CheckKind): string {
  * metric names are global to the Datadog organization, hence the stage).
  */
 export function failedLoginsMetric(stage: string): string {
-  return `rollout.security.failed_logins.${stage}`;
+  return METRICS.failedLogins(stage);
 }
 
 /** Metric scope of one batch: `env:prod AND rollout_batch:2`. */
@@ -69,22 +136,67 @@ export function baselineScope(stage: string, batch: number, batchCount: number):
   return later.length === 0 ? undefined : `${envTag(stage)} AND (${later.join(' OR ')})`;
 }
 
-/** Metric queries over a scope (a `{...}` filter body). */
+/** `by {a,b}` */
+function by(tags: readonly string[]): string {
+  return ` by {${tags.join(',')}}`;
+}
+
+/** A per-batch APM signal: one metric query, or the ratio of two (kept apart so dashboards can name each in a formula). */
+export interface SignalQuery {
+  readonly numerator: string;
+  readonly denominator?: string;
+}
+
+/** The query text of a signal: `numerator / denominator`, or the numerator alone. */
+export function signalQuery(q: SignalQuery): string {
+  return q.denominator === undefined ? q.numerator : `${q.numerator} / ${q.denominator}`;
+}
+
+/** The per-batch APM signals over a scope, per service (see QUERIES.errorRatio / QUERIES.latency). */
+export const APM_SIGNALS = {
+  /** Error ratio of an operation per service: errors / hits, counted. */
+  errorRatio: (scope: string, op = DEFAULT_APM_OPERATION): SignalQuery => ({
+    numerator: `sum:${METRICS.traceErrors(op)}{${scope}}${by([SERVICE_TAG])}.as_count()`,
+    denominator: `sum:${METRICS.traceHits(op)}{${scope}}${by([SERVICE_TAG])}.as_count()`,
+  }),
+  /**
+   * Latency of an operation per service, in seconds: the mean (total duration
+   * / hits; `.rollup(sum)` adds up the duration's points as `.as_count()`
+   * adds up the hits') or a percentile of the distribution (LATENCY_MODES).
+   */
+  latency: (scope: string, signals: SignalSettings = DEFAULT_SIGNALS): SignalQuery =>
+    signals.latency === 'mean'
+      ? {
+          numerator: `sum:${METRICS.traceDuration(signals.apmOperation)}{${scope}}${by([SERVICE_TAG])}.rollup(sum)`,
+          denominator: `sum:${METRICS.traceHits(signals.apmOperation)}{${scope}}${by([SERVICE_TAG])}.as_count()`,
+        }
+      : { numerator: `${signals.latency}:${METRICS.traceLatency(signals.apmOperation)}{${scope}}${by([SERVICE_TAG])}` },
+} as const;
+
+/**
+ * Metric queries over a scope (a `{...}` filter body), built from the metric
+ * catalog's names (model/metrics.ts); every tag they filter or group by is
+ * one the metric carries (test/model/signals.test.ts checks them against the
+ * catalog). The generated monitors, the rollout dashboard and the gate all
+ * use these.
+ */
 export const QUERIES = {
-  /** Hosts whose agent reports running, by host and agent version. */
-  agentRunning: (scope: string): string => `sum:datadog.agent.running{${scope}} by {host,version}`,
-  /** APM error ratio of an operation (errors / hits). */
-  errorRatio: (scope: string, op = DEFAULT_APM_OPERATION): string => `sum:trace.${op}.errors{${scope}}.as_count() / sum:trace.${op}.hits{${scope}}.as_count()`,
-  /** APM p95 latency of an operation, in seconds. */
-  latencyP95: (scope: string, op = DEFAULT_APM_OPERATION): string => `p95:trace.${op}{${scope}}`,
-  /** Agent CPU use, percent of one core, per host. */
-  agentCpu: (scope: string): string => `avg:process.stat.cpu.total_pct{${scope} AND process_name:agent} by {host}`,
-  /** Agent resident memory, bytes, per host. */
-  agentMemory: (scope: string): string => `avg:process.stat.mem.rss{${scope} AND process_name:agent} by {host}`,
+  /** Hosts whose agent reports running, by host and agent version (or by `groups`). */
+  agentRunning: (scope: string, groups: readonly string[] = ['host', 'version']): string => `sum:${METRICS.agentRunning}{${scope}}${by(groups)}`,
+  /** APM error ratio of an operation (errors / hits) per service. */
+  errorRatio: (scope: string, op = DEFAULT_APM_OPERATION): string => signalQuery(APM_SIGNALS.errorRatio(scope, op)),
+  /** APM latency of an operation per service, in seconds, as `signals.latency` says (mean or a percentile). */
+  latency: (scope: string, signals: SignalSettings = DEFAULT_SIGNALS): string => signalQuery(APM_SIGNALS.latency(scope, signals)),
+  /** CPU of the Agent's processes (process check), percent of one core, per host (or per `groups`, aggregated with `agg`). */
+  agentCpu: (scope: string, groups: readonly string[] = ['host'], agg: 'avg' | 'max' = 'avg'): string =>
+    `${agg}:${METRICS.processCpu}{${scope} AND ${PROCESS_NAME_TAG}:${AGENT_PROCESS_CHECK_NAME}}${by(groups)}`,
+  /** Resident memory of the Agent's processes (process check), bytes, per host (or per `groups`, aggregated with `agg`). */
+  agentMemory: (scope: string, groups: readonly string[] = ['host'], agg: 'avg' | 'max' = 'avg'): string =>
+    `${agg}:${METRICS.processRss}{${scope} AND ${PROCESS_NAME_TAG}:${AGENT_PROCESS_CHECK_NAME}}${by(groups)}`,
   /** Number of hosts whose agent reports running (one series, no grouping). */
-  agentCount: (scope: string): string => `sum:datadog.agent.running{${scope}}`,
+  agentCount: (scope: string): string => `sum:${METRICS.agentRunning}{${scope}}`,
   /** Failed logins per batch, counted by the stage's log-based metric. */
-  failedLogins: (stage: string, scope: string): string => `sum:${failedLoginsMetric(stage)}{${scope}} by {${BATCH_TAG}}.as_count()`,
+  failedLogins: (stage: string, scope: string): string => `sum:${METRICS.failedLogins(stage)}{${scope}}${by([BATCH_TAG])}.as_count()`,
 } as const;
 
 /** Tag key of a deployment event's phase (`rollout_phase:start` / `rollout_phase:end`). */

@@ -1,5 +1,5 @@
 /**
- * The monitor rule pack: ROLLOUT-M001 ... ROLLOUT-M010, one rule per file,
+ * The monitor rule pack: ROLLOUT-M001 ... ROLLOUT-M011, one rule per file,
  * documented in monitors/RULES.md. Run over every stage's plan; violations
  * fail synth and `rollout validate` with the definition's file:line. A
  * definition may suppress a rule with a written reason.
@@ -7,6 +7,7 @@
 import { ConfigError, Problem } from '../model/errors';
 import type { MonitoringConfig, SourceRef } from '../model/monitoring/types';
 import type { RolloutConfig, Stage } from '../model/stage';
+import { securitySourceProblems } from '../plan/monitoring/rollout-monitors';
 import { planStage } from '../plan/monitoring/stage-plan';
 import { PlannedMonitor, StagePlan, teamMonitorId } from '../plan/monitoring/planned';
 import { M001 } from './rules/m001-runbook-on-paging-monitors';
@@ -19,12 +20,13 @@ import { M007 } from './rules/m007-anomaly-threshold-windows';
 import { M008 } from './rules/m008-unique-names';
 import { M009 } from './rules/m009-required-tags';
 import { M010 } from './rules/m010-stage-scoped-query';
+import { M011 } from './rules/m011-metric-tags';
 import type { Finding, Rule, RuleContext } from './rule';
 
 export type { Finding, Rule, RuleContext } from './rule';
 
 /** Every rule, in id order. */
-export const RULES: readonly Rule[] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010];
+export const RULES: readonly Rule[] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010, M011];
 
 /** A rule a monitor breaks in a stage. */
 export interface Violation {
@@ -54,6 +56,7 @@ export function checkStagePlan(plan: StagePlan, monitoring: MonitoringConfig, ru
     requiredTags: monitoring.policy.requiredTags,
     monitors: plan.monitors,
     teamMonitorsById: new Map(plan.monitors.filter((m) => m.origin === 'team').map((m) => [teamMonitorId(m.key), m])),
+    ...(monitoring.policy.apm.secondPrimaryTag !== undefined ? { apmSecondPrimaryTag: monitoring.policy.apm.secondPrimaryTag } : {}),
   };
   const violations: Violation[] = [];
   const suppressed: SuppressedViolation[] = [];
@@ -132,7 +135,11 @@ export function checkMonitoring(config: Pick<RolloutConfig, 'stages' | 'monitori
 } {
   const plans = config.stages.map((s: Stage) => planStage(s, config.monitoring));
   const results = plans.map((p) => checkStagePlan(p, config.monitoring));
-  const problems = [...unknownSuppressionProblems(config.monitoring), ...violationProblems(results.flatMap((r) => r.violations))];
+  const problems = [
+    ...config.stages.flatMap((s) => securitySourceProblems(s, config.monitoring)),
+    ...unknownSuppressionProblems(config.monitoring),
+    ...violationProblems(results.flatMap((r) => r.violations)),
+  ];
   return { plans, results, problems };
 }
 

@@ -16,6 +16,8 @@ export interface RuleContext {
   readonly monitors: readonly PlannedMonitor[];
   /** Team monitors of the stage by definition id (for composites). */
   readonly teamMonitorsById: ReadonlyMap<string, PlannedMonitor>;
+  /** The organization's APM second primary tag (monitors/policy.yaml apm.secondPrimaryTag), if declared: APM distributions carry it. */
+  readonly apmSecondPrimaryTag?: string;
 }
 
 /** One thing a rule found wrong. */

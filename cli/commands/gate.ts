@@ -10,6 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../../model/errors';
 import { loadConfig } from '../../model/load-config';
+import { policySignals } from '../../model/monitoring/convert';
+import type { SignalSettings } from '../../model/signals';
 import type { Stage } from '../../model/stage';
 import { splitIntoBatches } from '../../model/batches';
 import { API_URL_EXPECTED, apiUrlOfSite, checkApiUrl, isPublishedSite, PUBLISHED_SITES } from '../../gate/api-url';
@@ -110,9 +112,10 @@ export function deadlineOf(command: string, value: string | undefined, dflt: num
   return n;
 }
 
-/** Load the configuration; a ConfigError is printed and becomes exit status 2 for the gate. */
-function loadStages(configDir: string): readonly Stage[] {
-  return loadConfig(configDir).stages;
+/** Load the configuration (the stages, and the APM signal settings of monitors/policy.yaml); a ConfigError is printed and becomes exit status 2 for the gate. */
+function loadStages(configDir: string): { stages: readonly Stage[]; signals: SignalSettings } {
+  const config = loadConfig(configDir);
+  return { stages: config.stages, signals: policySignals(config.monitoring.policy) };
 }
 
 /** `--report FILE`: FILE without a .json/.md extension; the report goes to FILE.json and FILE.md. */
@@ -193,8 +196,9 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
       });
       const configDir = configDirOf(o.config);
       let stages: readonly Stage[];
+      let signals: SignalSettings;
       try {
-        stages = loadStages(configDir);
+        ({ stages, signals } = loadStages(configDir));
       } catch (e) {
         if (e instanceof ConfigError) {
           io.err(e.message);
@@ -239,7 +243,7 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
           { apiUrl: api.url, apiKey, appKey },
           { requestTimeoutMs: deps.requestTimeoutMs, deadline, retry: deps.retry, random: deps.random, now: deps.now, progress: (l) => err(`gate: ${l}`) },
         );
-        result = await runGate(stage, batch, { api: client, nowMs: deps.now(), progress: err, provenance, soft });
+        result = await runGate(stage, batch, { api: client, nowMs: deps.now(), progress: err, provenance, soft, signals });
       } catch (e) {
         err(`rollout gate: INCONCLUSIVE: the gate could not run: ${(e as Error).message}`);
         return 2;

@@ -9,6 +9,7 @@ import type { YamlSource } from '../yaml-source';
 import type { BurnRateTier, SloTimeframe } from './burn-rate';
 import { lastWindow, parseDuration } from './duration';
 import type { DashboardSpec, MonitorSpec, NotifySpec, PolicyFile, SloSpec, TeamFile } from './schema';
+import type { SignalSettings } from '../signals';
 import type { DashboardDef, MonitorDef, MonitorStageOverride, MonitoringPolicy, Notify, SloDef, SloTarget, SourceRef } from './types';
 
 /** A team monitor, as declared (placeholders not yet replaced). */
@@ -120,10 +121,13 @@ export function toDashboardDef(
   const { rel, definition, title } = json;
   const stages = mergeStageOverrides(tf, d.stages, true, () => ({}));
   const team = d.team ?? tf.team;
+  // The dashboard's own roles; an exported is_read_only: true (deprecated) keeps its meaning through the file's roles.
+  const roles = d.restrictedRoles ?? (definition.is_read_only === true ? (tf.restrictedRoles ?? []) : []);
   return {
     id: d.id,
     title: title.trim(),
     ...(team !== undefined ? { team } : {}),
+    restrictedRoles: [...new Set(roles)].sort(),
     file: rel,
     definition,
     enabled: d.enabled,
@@ -181,6 +185,7 @@ export function toPolicy(p: PolicyFile, source: SourceRef): MonitoringPolicy {
   return {
     requiredTags: [...new Set(p.requiredTags)].sort(),
     tags: sortedRecord(p.tags),
+    apm: { ...(p.apm.secondPrimaryTag !== undefined ? { secondPrimaryTag: p.apm.secondPrimaryTag } : {}) },
     rollout: {
       enabled: r.enabled,
       ...(r.team !== undefined ? { team: r.team } : {}),
@@ -201,6 +206,7 @@ export function toPolicy(p: PolicyFile, source: SourceRef): MonitoringPolicy {
           ]),
       ),
       apmOperation: r.apmOperation,
+      latency: r.latency,
       comparisonWindowMinutes: parseDuration(r.comparisonWindow) as number,
       windowMinutes: parseDuration(r.window) as number,
       agentCpuPercent: { ...r.agentCpuPercent },
@@ -215,6 +221,11 @@ export function toPolicy(p: PolicyFile, source: SourceRef): MonitoringPolicy {
     },
     source,
   };
+}
+
+/** The APM signal settings of a policy: what the rollout monitors, the rollout dashboard and the gate query. */
+export function policySignals(policy: MonitoringPolicy): SignalSettings {
+  return { apmOperation: policy.rollout.apmOperation, latency: policy.rollout.latency };
 }
 
 export function sortTargets(targets: SloSpec['targets']): SloTarget[] {

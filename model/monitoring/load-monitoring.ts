@@ -6,6 +6,7 @@
  * the caller throws one ConfigError.
  */
 import type { Problem } from '../errors';
+import { BATCH_TAG, latencyNeedsPrimaryTag } from '../signals';
 import { validateSource } from '../validate';
 import { parseYaml, problemAt } from '../yaml-source';
 import {
@@ -71,7 +72,7 @@ export function loadMonitoringFiles(files: Readonly<Record<string, string>>, ctx
       else slos.push(toSloDef(src, tf, s, i));
     });
     tf.dashboards.forEach((d, i) => {
-      const json = dashboardSource(src, d, i, files, ctx);
+      const json = dashboardSource(src, d, i, files, ctx, tf.restrictedRoles ?? []);
       if (json.definition && json.title !== undefined)
         dashboards.push(toDashboardDef(src, tf, d, i, { rel: json.rel, definition: json.definition, title: json.title }));
       else problems.push(...json.problems);
@@ -112,6 +113,18 @@ function loadPolicy(file: string, text: string | undefined, ctx: MonitoringConte
   const p = res.value;
   problems.push(...tagProblems(src, ['tags'], p.tags), ...tagProblems(src, ['rollout', 'tags'], p.rollout.tags));
   problems.push(...stageKeyProblems(src, ['rollout', 'stages'], p.rollout.stages, ctx));
+  if (latencyNeedsPrimaryTag(p.rollout.latency) && p.apm.secondPrimaryTag !== BATCH_TAG) {
+    problems.push(
+      problemAt(
+        src,
+        ['rollout', 'latency'],
+        `latency: mean, or apm.secondPrimaryTag: ${BATCH_TAG} once an organization administrator made ${BATCH_TAG} the APM second primary tag ` +
+          `(APM > Settings; one per organization, at most 30 values): ${p.rollout.latency} reads the trace.<span> distribution, which carries no host tags, ` +
+          `so a ${BATCH_TAG} filter on it matches nothing`,
+        `${p.rollout.latency} with ${p.apm.secondPrimaryTag === undefined ? 'no apm.secondPrimaryTag' : `apm.secondPrimaryTag: ${p.apm.secondPrimaryTag}`}`,
+      ),
+    );
+  }
   for (const k of ['agentCpuPercent', 'agentMemoryMb'] as const) {
     if (p.rollout[k].warning >= p.rollout[k].critical) {
       problems.push(problemAt(src, ['rollout', k, 'warning'], `a warning below the critical threshold (${p.rollout[k].critical})`));

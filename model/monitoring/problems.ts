@@ -158,6 +158,7 @@ export function dashboardSource(
   i: number,
   files: Readonly<Record<string, string>>,
   ctx: MonitoringContext,
+  fileRestrictedRoles: readonly string[] = [],
 ): { rel: string; definition?: Record<string, unknown>; title?: string; problems: Problem[] } {
   const at = ['dashboards', i];
   const out: Problem[] = [...stageKeyProblems(src, [...at, 'stages'], d.stages, ctx)];
@@ -181,6 +182,8 @@ export function dashboardSource(
           ),
         );
       }
+      const readOnly = readOnlyProblem(definition, d, fileRestrictedRoles);
+      if (readOnly) out.push(problemAt(src, [...at, 'file'], readOnly, `${rel} with "is_read_only": true`));
       const tfSeq = /\$\{|%\{/.exec(files[rel]);
       if (tfSeq)
         out.push(
@@ -196,6 +199,24 @@ export function dashboardSource(
   if (definition && (title === undefined || title.trim() === '')) out.push(problemAt(src, [...at, 'title'], 'a title (here or in the JSON)'));
   if (out.length > 0 || !definition || title === undefined) return { rel, problems: out };
   return { rel, definition, title, problems: [] };
+}
+
+/**
+ * An exported `"is_read_only": true` means "only the author and
+ * administrators may edit". Datadog deprecated the field for restricted roles
+ * (`restricted_roles` wins when both are sent), and the generated JSON never
+ * sends it, so the meaning survives only as restricted roles: from the JSON,
+ * the dashboard entry or the file. Without any, say so instead of silently
+ * making the dashboard editable by everyone.
+ */
+function readOnlyProblem(definition: Record<string, unknown>, d: DashboardSpec, fileRoles: readonly string[]): string | undefined {
+  if (definition.is_read_only !== true) return undefined;
+  const jsonRoles = Array.isArray(definition.restricted_roles) && definition.restricted_roles.length > 0;
+  if (jsonRoles || (d.restrictedRoles ?? []).length > 0 || fileRoles.length > 0) return undefined;
+  return (
+    'restrictedRoles: [<Datadog role id>, ...] on the dashboard entry (or the file) naming who may edit it: Datadog replaced the deprecated ' +
+    '"is_read_only" by restricted roles, and dropping it would make the dashboard editable by everyone; or remove "is_read_only" from the JSON'
+  );
 }
 
 function describeTier(t: { severity: string; burnRate: number; longWindowMinutes: number; shortWindowMinutes: number }): string {

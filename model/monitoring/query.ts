@@ -141,3 +141,64 @@ export function placeholdersIn(text: string): string[] {
 export function substitute(text: string, values: Readonly<Record<string, string | undefined>>): string {
   return text.replace(/\$\{(env|service|team)\}/g, (all, k: string) => values[k] ?? all);
 }
+
+/** One metric inside a metric query: its name, the tag keys its `{...}` filter uses and the tags it groups by. */
+export interface MetricTerm {
+  readonly metric: string;
+  /** Keys of the `key:value` (and `key IN (...)`) filters, negated ones included; `*`, bare tags and `$variables` have none. */
+  readonly filterTags: readonly string[];
+  readonly groupBy: readonly string[];
+}
+
+const METRIC_WITH_FILTER = /([A-Za-z][A-Za-z0-9_.]*)\s*\{([^{}]*)\}/g;
+const FUNCTION_CHAIN_THEN_BY = /^(?:\s*\.[A-Za-z_]+\([^()]*\))*\s*by\s*\{([^{}]*)\}/;
+
+/** Tag keys a metric filter (`env:prod AND (rollout_batch:2 OR !team:x)`, `service IN (a,b)`) uses. */
+export function filterTagKeys(filter: string): string[] {
+  const keys = new Set<string>();
+  let rest = filter;
+  for (const m of filter.matchAll(/([A-Za-z@][A-Za-z0-9_.\-/@]*)\s+(?:NOT\s+)?IN\s*\(([^()]*)\)/g)) {
+    keys.add(m[1]);
+    rest = rest.replace(m[0], ' ');
+  }
+  for (const token of rest.split(/[\s,()]+/)) {
+    if (token === '' || token === '*' || /^(AND|OR|NOT)$/.test(token)) continue;
+    const t = token.replace(/^[!-]+/, '');
+    const colon = t.indexOf(':');
+    // Tag keys start with a letter; anything else is a value's continuation, a bare tag or a template variable.
+    if (colon <= 0 || !/^[A-Za-z][A-Za-z0-9_.\-/]*$/.test(t.slice(0, colon))) continue;
+    keys.add(t.slice(0, colon));
+  }
+  return [...keys].sort();
+}
+
+/**
+ * The metrics of a metric, query or anomaly monitor query (or of a metric
+ * query without a monitor's window and threshold), each with the tags it is
+ * filtered and grouped by: `sum:a{env:prod} by {host}.as_count() / sum:b{*}`
+ * gives `a` (env; host) and `b`.
+ */
+export function metricTerms(query: string): MetricTerm[] {
+  const out: MetricTerm[] = [];
+  for (const m of query.matchAll(METRIC_WITH_FILTER)) {
+    if (m[1] === 'by') continue; // a group-by clause, read with its metric below
+    const after = query.slice((m.index ?? 0) + m[0].length);
+    const groups = FUNCTION_CHAIN_THEN_BY.exec(after);
+    out.push({
+      metric: m[1],
+      filterTags: filterTagKeys(m[2]),
+      groupBy: groups
+        ? groups[1]
+            .split(',')
+            .map((t) => t.trim())
+            .filter((t) => t !== '')
+        : [],
+    });
+  }
+  return out;
+}
+
+/** Whether a query counts with `.as_count()` (monitors then sum each query over the window before the arithmetic). */
+export function usesAsCount(query: string): boolean {
+  return /\.as_count\(\)/.test(query);
+}

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DATADOG_ROLE_ID, HTTPS_LINK, NOTIFY_HANDLE, SLUG, TAG_KEY, TAG_VALUE } from '../patterns';
-import { DEFAULT_APM_OPERATION } from '../signals';
+import { DEFAULT_APM_OPERATION, DEFAULT_FAILED_LOGIN_QUERY, DEFAULT_LATENCY_MODE, LATENCY_MODES } from '../signals';
 import { stringOf } from '../validate';
 import { BURN_RATE_SEVERITIES, DEFAULT_BURN_RATE_TIERS, SLO_TIMEFRAMES } from './burn-rate';
 import { DURATION, DURATION_EXPECTED, formatDuration } from './duration';
@@ -190,6 +190,12 @@ export const DashboardSchema = z.strictObject({
   /** Title (default: the JSON's title); the stage is prefixed. */
   title: text(200).optional(),
   team: slug.optional(),
+  /**
+   * Datadog role ids that may edit the dashboard (`restricted_roles`). An
+   * exported `"is_read_only": true` (deprecated by Datadog) becomes these
+   * roles, or the file's `restrictedRoles`.
+   */
+  restrictedRoles: z.array(roleId).min(1).optional(),
   enabled: z.boolean().default(true),
   stages: z.record(z.string(), z.strictObject({ enabled: z.boolean().optional() })).default({}),
 });
@@ -231,6 +237,17 @@ export const PolicyFileSchema = z.strictObject({
   requiredTags: z.array(stringOf(TAG_KEY)).default([]),
   /** Tags added to every monitor and SLO (a definition's own tags win). */
   tags: tags.default({}),
+  /** What the organization set up in Datadog APM (read by the rule pack and the latency mode). */
+  apm: z
+    .strictObject({
+      /**
+       * The organization's APM second primary tag (APM > Settings, set by an
+       * organization administrator), if any: the APM latency distributions
+       * carry it, though they carry no host tags.
+       */
+      secondPrimaryTag: stringOf(TAG_KEY).optional(),
+    })
+    .prefault({}),
   rollout: z
     .strictObject({
       /** Generate the per-batch rollout monitors, the security signal and the rollout dashboard. */
@@ -248,6 +265,11 @@ export const PolicyFileSchema = z.strictObject({
         .string()
         .regex(/^[a-z0-9_.]+$/, { error: 'an APM operation name such as http.request' })
         .default(DEFAULT_APM_OPERATION),
+      /**
+       * How latency is compared per batch: `mean` (duration / hits, host-tagged, works anywhere) or a
+       * percentile `p50`...`p99` (needs apm.secondPrimaryTag: rollout_batch); see LATENCY_MODES in model/signals.ts.
+       */
+      latency: z.enum(LATENCY_MODES).default(DEFAULT_LATENCY_MODE),
       /** Window of the per-batch error rate and latency comparisons. */
       comparisonWindow: duration.default('30m'),
       /** Window of the coverage and overhead monitors. */
@@ -259,8 +281,8 @@ export const PolicyFileSchema = z.strictObject({
       security: z
         .strictObject({
           enabled: z.boolean().default(true),
-          /** Log search of failed logins (counted per batch by a log-based metric). */
-          logQuery: text(1000).default('@evt.name:authentication @evt.outcome:failure'),
+          /** Log search of failed logins (counted per batch by a log-based metric); the default matches what Datadog's sshd pipeline makes of the sshd logs the role collects. */
+          logQuery: text(1000).default(DEFAULT_FAILED_LOGIN_QUERY),
           algorithm: z.enum(['basic', 'agile', 'robust']).default('basic'),
           deviations: z.number().gt(0).max(10).default(3),
           alertWindow: duration.default('15m'),

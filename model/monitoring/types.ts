@@ -5,6 +5,7 @@
  */
 import type { BurnRateTier, SloTimeframe } from './burn-rate';
 import type { MonitorType } from './query';
+import type { LatencyMode } from '../signals';
 
 export type { BurnRateTier, SloTimeframe } from './burn-rate';
 export type { MonitorType } from './query';
@@ -130,6 +131,8 @@ export interface DashboardDef {
   readonly id: string;
   readonly title: string;
   readonly team?: string;
+  /** Role ids that may edit it (`restricted_roles`; empty: anyone with dashboard write access). */
+  readonly restrictedRoles: readonly string[];
   /** JSON file, relative to the configuration directory. */
   readonly file: string;
   readonly definition: Readonly<Record<string, unknown>>;
@@ -150,6 +153,8 @@ export interface RolloutMonitoringPolicy {
   readonly tags: Readonly<Record<string, string>>;
   readonly stages: Readonly<Record<string, { readonly enabled?: boolean; readonly priority?: number; readonly notify?: Notify }>>;
   readonly apmOperation: string;
+  /** How latency is compared per batch (LATENCY_MODES). */
+  readonly latency: LatencyMode;
   readonly comparisonWindowMinutes: number;
   readonly windowMinutes: number;
   readonly agentCpuPercent: { readonly warning: number; readonly critical: number };
@@ -167,6 +172,8 @@ export interface RolloutMonitoringPolicy {
 export interface MonitoringPolicy {
   readonly requiredTags: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
+  /** The organization's APM settings the queries depend on. */
+  readonly apm: { readonly secondPrimaryTag?: string };
   readonly rollout: RolloutMonitoringPolicy;
   /** The policy file, when there is one (generated monitors point at it). */
   readonly source: SourceRef;

@@ -1,14 +1,34 @@
 /**
  * Dashboard JSON (pure): exported dashboards are normalized so a plan shows
  * no drift: server-set fields go (dashboard and widget ids, author,
- * created/modified times, url, is_read_only), keys are sorted at every
- * level, and each stage gets its title and `env` template variable default.
+ * created/modified times, url) and so does the deprecated `is_read_only`
+ * (its meaning is kept as `restricted_roles`), fields the API echoes back
+ * when they are absent are sent as it echoes them (`notify_list: []`,
+ * `template_variables: []`, a description), lists the provider sorts are
+ * sorted, keys are sorted at every level, and each stage gets its title and
+ * `env` template variable default. Sources: docs/sources/datadog-contract.md
+ * section 4a (terraform-provider-datadog 3.82.0 `prepResource` and its
+ * recorded API answers).
  */
 import type { StageDashboardDef } from '../../model/monitoring/types';
 import type { PlannedDashboard } from './planned';
 
 /** Top-level fields Datadog sets and returns; sending them makes perpetual diffs. */
-export const SERVER_SET_DASHBOARD_FIELDS = ['id', 'author_handle', 'author_name', 'created_at', 'modified_at', 'url', 'is_read_only'] as const;
+export const SERVER_SET_DASHBOARD_FIELDS = ['id', 'author_handle', 'author_name', 'created_at', 'modified_at', 'url'] as const;
+
+/**
+ * `is_read_only` is deprecated for `restricted_roles` (the provider drops it
+ * whenever `restricted_roles` is set); it is never sent, its meaning is
+ * carried by the restricted roles (model/monitoring/convert.ts).
+ */
+export const DEPRECATED_DASHBOARD_FIELDS = ['is_read_only'] as const;
+
+/**
+ * Top-level fields the API returns even when they were not sent, with the
+ * value it returns (cassette TestAccDatadogDashboardJSONNoDiff): sending them
+ * avoids a diff on every plan.
+ */
+export const ECHOED_DASHBOARD_DEFAULTS: Readonly<Record<string, Json>> = { notify_list: [], template_variables: [] };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -18,7 +38,12 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
  */
 export function normalizeDashboard(dashboard: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const top = { ...(dashboard as Record<string, Json>) };
-  for (const f of SERVER_SET_DASHBOARD_FIELDS) delete top[f];
+  for (const f of [...SERVER_SET_DASHBOARD_FIELDS, ...DEPRECATED_DASHBOARD_FIELDS]) delete top[f];
+  // The provider sorts notify_list before comparing; restricted roles are a set.
+  for (const f of ['notify_list', 'restricted_roles']) {
+    const v = top[f];
+    if (Array.isArray(v)) top[f] = [...new Set(v.filter((x): x is string => typeof x === 'string'))].sort();
+  }
   return sortKeys(stripWidgetIds(top)) as Record<string, unknown>;
 }
 
@@ -50,11 +75,13 @@ function sortKeys(value: Json): Json {
 
 /**
  * A team dashboard as one stage gets it: `[stage] title`, an `env` template
- * variable defaulting to the stage, `team:<team>` in its tags, and a note
- * in the description that it is managed here.
+ * variable defaulting to the stage, `team:<team>` in its tags, a note in the
+ * description that it is managed here, the fields the API echoes back, and
+ * its restricted roles (the definition's, over the JSON's).
  */
 export function stageDashboard(d: StageDashboardDef): PlannedDashboard {
-  const def = { ...(d.definition as Record<string, unknown>) };
+  const def: Record<string, unknown> = { ...ECHOED_DASHBOARD_DEFAULTS, ...(d.definition as Record<string, unknown>) };
+  if (d.restrictedRoles.length > 0) def.restricted_roles = [...d.restrictedRoles];
   def.title = `[${d.stage}] ${d.title}`;
   const note = `Managed by observability-rollout from ${d.file}; edits in the Datadog UI are overwritten.`;
   def.description = typeof def.description === 'string' && def.description.trim() !== '' ? `${def.description.trim()}\n\n${note}` : note;

@@ -7,16 +7,20 @@
  * - agent-running:  `datadog.agent.up` service check per host
  * - coverage:       hosts reporting an Agent vs the batch's expected host count,
  *                   critical below 100 - maxFailedHostsPercent
- * - agent-overhead: Agent CPU and memory per host
+ * - agent-overhead: Agent CPU and memory per host (the process check's
+ *                   system.processes.* of the Agent's processes)
  * - error-rate, latency: the batch vs the hosts not yet upgraded (later
- *                   batches), by more than degradationThresholdPercent; the
- *                   last batch has none to compare with and gets neither
+ *                   batches), per service, by more than
+ *                   degradationThresholdPercent; latency as the policy's
+ *                   mode (mean or a percentile); the last batch has none to
+ *                   compare with and gets neither
  * per stage
  * - security:       failed-login anomalies per batch (`rollout_check:security`),
  *                   counted by a log-based metric the stack creates
  * and the stage's rollout dashboard.
  */
 import { formatNumber } from '../../model/monitoring/query';
+import { policySignals } from '../../model/monitoring/convert';
 import { lastWindow } from '../../model/monitoring/duration';
 import type { MonitoringConfig, Notify, RolloutMonitoringPolicy, Thresholds } from '../../model/monitoring/types';
 import type { Stage } from '../../model/stage';
@@ -31,9 +35,14 @@ import {
   ERROR_RATE_FLOOR,
   failedLoginsMetric,
   BATCH_TAG,
+  latencyLabel,
   QUERIES,
   ROLLOUT_SERVICE,
+  SERVICE_TAG,
+  SignalSettings,
+  SSHD_LOG_SOURCE,
 } from '../../model/signals';
+import type { Problem } from '../../model/errors';
 import { buildMessage } from './message';
 import type { PlannedDashboard, PlannedLogsMetric, PlannedMonitor } from './planned';
 import { tagList } from './planned';
@@ -92,6 +101,8 @@ interface RolloutContext {
   /** 1 + degradation / 100, formatted for queries. */
   readonly factor: string;
   readonly apmOperation: string;
+  /** The APM signal settings (operation, latency mode) the monitors, the dashboard and the gate share. */
+  readonly signals: SignalSettings;
   /** `last_<windowMinutes>`. */
   readonly window: string;
   /** `last_<comparisonWindowMinutes>`. */
@@ -139,6 +150,7 @@ function rolloutContext(stage: Stage, monitoring: MonitoringConfig, settings: St
     degradation,
     factor: formatNumber(1 + degradation / 100),
     apmOperation: policy.apmOperation,
+    signals: policySignals(monitoring.policy),
     window: lastWindow(policy.windowMinutes),
     comparisonWindow: lastWindow(policy.comparisonWindowMinutes),
     requiredCoverage: requiredCoveragePercent(stage),
@@ -247,8 +259,8 @@ function agentCpuMonitor(ctx: RolloutContext, batch: BatchContext): PlannedMonit
     name: `${batch.label}: Agent CPU above ${formatNumber(cpu.critical)}% on {{host.name}}`,
     query: `avg(${window}):${QUERIES.agentCpu(batch.scope)} > ${formatNumber(cpu.critical)}`,
     body:
-      `The Agent process on {{host.name}} (batch ${batch.number}, Agent ${version}) used {{value}}% of one core on average over the ${windowPhrase(window)} ` +
-      `(warning at ${formatNumber(cpu.warning)}%, critical at ${formatNumber(cpu.critical)}%).`,
+      `The Agent's processes on {{host.name}} (batch ${batch.number}, Agent ${version}) used {{value}}% of one core on average over the ${windowPhrase(window)} ` +
+      `(warning at ${formatNumber(cpu.warning)}%, critical at ${formatNumber(cpu.critical)}%; the process check's system.processes.cpu.pct, summed over the Agent's processes).`,
     thresholds: { critical: cpu.critical, warning: cpu.warning },
   });
 }
@@ -266,13 +278,13 @@ function agentMemoryMonitor(ctx: RolloutContext, batch: BatchContext): PlannedMo
     name: `${batch.label}: Agent memory above ${formatNumber(memoryMb.critical)} MiB on {{host.name}}`,
     query: `avg(${window}):${QUERIES.agentMemory(batch.scope)} > ${formatNumber(memoryMb.critical * MIB)}`,
     body:
-      `The Agent process on {{host.name}} (batch ${batch.number}, Agent ${version}) held {{value}} bytes resident on average over the ${windowPhrase(window)} ` +
-      `(warning at ${formatNumber(memoryMb.warning)} MiB, critical at ${formatNumber(memoryMb.critical)} MiB).`,
+      `The Agent's processes on {{host.name}} (batch ${batch.number}, Agent ${version}) held {{value}} bytes resident on average over the ${windowPhrase(window)} ` +
+      `(warning at ${formatNumber(memoryMb.warning)} MiB, critical at ${formatNumber(memoryMb.critical)} MiB; the process check's system.processes.mem.rss, summed over the Agent's processes).`,
     thresholds: { critical: memoryMb.critical * MIB, warning: memoryMb.warning * MIB },
   });
 }
 
-/** error-rate: the batch's APM error ratio vs the not-yet-upgraded hosts (`baseline` scope, `laterBatches` in prose). */
+/** error-rate: each service's APM error ratio in the batch vs in the not-yet-upgraded hosts (`baseline` scope, `laterBatches` in prose). */
 function errorRateMonitor(ctx: RolloutContext, batch: BatchContext, baseline: string, laterBatches: string): PlannedMonitor {
   const { apmOperation, comparisonWindow, degradation, factor, version } = ctx;
   return plannedMonitor(ctx, {
@@ -281,28 +293,35 @@ function errorRateMonitor(ctx: RolloutContext, batch: BatchContext, baseline: st
     batch: batch.number,
     kind: 'query',
     datadogType: 'query alert',
-    name: `${batch.label}: APM error rate more than ${formatNumber(degradation)}% above ${laterBatches}`,
+    name: `${batch.label}: APM error rate of {{${SERVICE_TAG}.name}} more than ${formatNumber(degradation)}% above ${laterBatches}`,
     query: `sum(${comparisonWindow}):(${QUERIES.errorRatio(batch.scope, apmOperation)}) - ${factor} * (${QUERIES.errorRatio(baseline, apmOperation)}) > ${formatNumber(ERROR_RATE_FLOOR)}`,
     body:
-      `The ${apmOperation} error ratio of batch ${batch.number} exceeds ${factor}x that of the hosts not yet upgraded (${laterBatches}) by {{value}} over the ${windowPhrase(comparisonWindow)}: ` +
-      `Agent ${version} may be degrading the application (the stage allows ${formatNumber(degradation)}%; increases under ${formatNumber(ERROR_RATE_FLOOR * 100)} percentage points are ignored).`,
+      `The ${apmOperation} error ratio of service {{${SERVICE_TAG}.name}} in batch ${batch.number} exceeds ${factor}x that of the same service on the hosts not yet upgraded (${laterBatches}) by {{value}} over the ${windowPhrase(comparisonWindow)}: ` +
+      `Agent ${version} may be degrading the application (the stage allows ${formatNumber(degradation)}%; increases under ${formatNumber(ERROR_RATE_FLOOR * 100)} percentage points are ignored; ` +
+      `services running on only one side are not compared).`,
     thresholds: { critical: ERROR_RATE_FLOOR },
   });
 }
 
-/** latency: the batch's APM p95 latency vs the not-yet-upgraded hosts (`baseline` scope, `laterBatches` in prose). */
+/** latency: each service's APM latency (the policy's mode) in the batch vs in the not-yet-upgraded hosts (`baseline` scope, `laterBatches` in prose). */
 function latencyMonitor(ctx: RolloutContext, batch: BatchContext, baseline: string, laterBatches: string): PlannedMonitor {
-  const { apmOperation, comparisonWindow, degradation, factor, version } = ctx;
+  const { apmOperation, comparisonWindow, degradation, factor, version, signals } = ctx;
+  const label = latencyLabel(signals.latency);
+  // The mean divides sums (the as_count() evaluation path sums each query over the window first); a percentile is taken over the window.
+  const query =
+    signals.latency === 'mean'
+      ? `sum(${comparisonWindow}):(${QUERIES.latency(batch.scope, signals)}) - ${factor} * (${QUERIES.latency(baseline, signals)}) > 0`
+      : `percentile(${comparisonWindow}):${QUERIES.latency(batch.scope, signals)} - ${factor} * ${QUERIES.latency(baseline, signals)} > 0`;
   return plannedMonitor(ctx, {
     key: batchMonitorKey(batch, 'latency'),
     check: 'latency',
     batch: batch.number,
     kind: 'query',
     datadogType: 'query alert',
-    name: `${batch.label}: p95 latency more than ${formatNumber(degradation)}% above ${laterBatches}`,
-    query: `percentile(${comparisonWindow}):${QUERIES.latencyP95(batch.scope, apmOperation)} - ${factor} * ${QUERIES.latencyP95(baseline, apmOperation)} > 0`,
+    name: `${batch.label}: ${label} of {{${SERVICE_TAG}.name}} more than ${formatNumber(degradation)}% above ${laterBatches}`,
+    query,
     body:
-      `The ${apmOperation} p95 latency of batch ${batch.number} is {{value}}s above ${factor}x that of the hosts not yet upgraded (${laterBatches}) over the ${windowPhrase(comparisonWindow)}: ` +
+      `The ${apmOperation} ${label} of service {{${SERVICE_TAG}.name}} in batch ${batch.number} is {{value}}s above ${factor}x that of the same service on the hosts not yet upgraded (${laterBatches}) over the ${windowPhrase(comparisonWindow)}: ` +
       `Agent ${version} may be slowing the application (the stage allows ${formatNumber(degradation)}%).`,
     thresholds: { critical: 0 },
   });
@@ -380,6 +399,30 @@ function securityChecks(ctx: RolloutContext): { monitors: PlannedMonitor[]; logs
   return { monitors: [failedLoginsMonitor(ctx, logsMetric.name)], logsMetrics: [logsMetric] };
 }
 
+/**
+ * The security signal counts sshd logs the Agent ships (the datadog_agent
+ * role collects the ssh unit's journal when logs are enabled): a stage whose
+ * Agents do not collect logs has no source for it, and its anomaly monitor
+ * would watch a metric that never gets a point. Say so instead.
+ */
+export function securitySourceProblems(stage: Stage, monitoring: MonitoringConfig): Problem[] {
+  const settings = stageRolloutSettings(stage, monitoring);
+  const policy = monitoring.policy;
+  if (!settings.enabled || !policy.rollout.security.enabled || stage.agent.logsEnabled) return [];
+  const inPolicy = Object.keys(policy.source.fieldLines).length > 0;
+  return [
+    {
+      file: inPolicy ? policy.source.file : stage.sourceFile,
+      line: inPolicy ? (policy.source.fieldLines['rollout.security'] ?? policy.source.fieldLines.rollout ?? policy.source.line) : 1,
+      path: inPolicy ? 'rollout.security' : 'agent.logsEnabled',
+      got: `the failed-login signal enabled, but stage ${stage.name} has agent.logsEnabled: false (${stage.sourceFile}): its Agents ship no sshd logs to count`,
+      expected:
+        `agent.logsEnabled: true in ${stage.sourceFile} (the datadog_agent role then collects the ssh unit's journal, source ${SSHD_LOG_SOURCE}), ` +
+        `or rollout.security.enabled: false in ${policy.source.file}`,
+    },
+  ];
+}
+
 /** The generated monitors, log-based metric and dashboard of one stage. */
 export function rolloutMonitoring(
   stage: Stage,
@@ -395,7 +438,7 @@ export function rolloutMonitoring(
     monitors: [...batches.flatMap((batch) => batchMonitors(ctx, batch)), ...security.monitors],
     dashboards: [
       rolloutDashboard(stage, batches, {
-        apmOperation: ctx.apmOperation,
+        signals: ctx.signals,
         hasSlos,
         security: ctx.policy.security.enabled,
         requiredCoverage: ctx.requiredCoverage,

@@ -5,7 +5,7 @@
  * and the construct maps it 1:1 to provider resources.
  */
 import { ConfigError } from '../../model/errors';
-import { compositeIds } from '../../model/monitoring/query';
+import { compositeIds, usesAsCount } from '../../model/monitoring/query';
 import { resolveStage } from '../../model/monitoring/resolve';
 import type { MonitoringConfig, SloTarget, StageMonitorDef, StageSloDef } from '../../model/monitoring/types';
 import type { Stage } from '../../model/stage';
@@ -68,7 +68,7 @@ function teamMonitor(m: StageMonitorDef, monitoring: MonitoringConfig): PlannedM
     ...(m.renotify ? { renotify: m.renotify } : {}),
     ...(m.evaluationDelaySeconds !== undefined ? { evaluationDelaySeconds: m.evaluationDelaySeconds } : {}),
     ...(m.newGroupDelaySeconds !== undefined ? { newGroupDelaySeconds: m.newGroupDelaySeconds } : {}),
-    ...(m.requireFullWindow !== undefined ? { requireFullWindow: m.requireFullWindow } : {}),
+    ...requireFullWindow(m),
     ...(m.team !== undefined ? { team: m.team } : {}),
     ...(m.service !== undefined ? { service: m.service } : {}),
     ...(m.runbook !== undefined ? { runbook: m.runbook } : {}),
@@ -78,6 +78,19 @@ function teamMonitor(m: StageMonitorDef, monitoring: MonitoringConfig): PlannedM
     source: m.source,
     fieldPrefix: '',
   };
+}
+
+/**
+ * `require_full_window` of a team monitor: the definition's, else `false` for
+ * a metric monitor counting with `.as_count()`. The provider defaults to
+ * `true` (docs/sources/datadog-contract.md 4b), and a full window of a sparse
+ * count (errors, hits of a quiet service) rarely comes: the monitor would
+ * skip evaluations and keep its state. Other monitors keep the provider's.
+ */
+function requireFullWindow(m: StageMonitorDef): { requireFullWindow?: boolean } {
+  if (m.requireFullWindow !== undefined) return { requireFullWindow: m.requireFullWindow };
+  const metric = m.type === 'metric' || m.type === 'query' || m.type === 'anomaly';
+  return metric && usesAsCount(m.query) ? { requireFullWindow: false } : {};
 }
 
 function plannedSlo(s: StageSloDef, monitoring: MonitoringConfig): PlannedSlo {

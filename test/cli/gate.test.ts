@@ -125,7 +125,9 @@ describe('rollout gate against the fake Datadog API', () => {
     expect(byId.coverage.observed).toBe(100);
     expect(byId.coverage.threshold).toBe(99);
     expect(byId['degradation-latency'].measurements.map((m) => m.query)).toEqual([h.queries.latencyBatch, h.queries.latencyBaseline]);
-    expect(h.queries.latencyBaseline).toBe('p95:trace.http.request{env:prod AND (rollout_batch:3)}');
+    expect(h.queries.latencyBaseline).toBe(
+      'sum:trace.http.request.duration{env:prod AND (rollout_batch:3)} by {service}.rollup(sum) / sum:trace.http.request.hits{env:prod AND (rollout_batch:3)} by {service}.as_count()',
+    );
     // the degradation window runs over the soak: from the deploy start (48 h ago at most) to now, same for both sides
     const lat = byId['degradation-latency'].measurements;
     expect(lat[0].window).toEqual({ fromMs: NOW - 48 * HOUR, toMs: NOW });
@@ -160,7 +162,7 @@ describe('rollout gate against the fake Datadog API', () => {
     expectCompleteReport(r);
   });
 
-  test('fails when p95 latency regresses by 6% (threshold 5%) -> NO-GO', async () => {
+  test('fails when mean latency regresses by 6% (threshold 5%) -> NO-GO', async () => {
     const h = healthy(fake, stage, 2);
     fake.metrics.set(h.queries.latencyBatch, [{ tags: [], value: 0.212 }]);
     const r = await gate();
@@ -168,7 +170,33 @@ describe('rollout gate against the fake Datadog API', () => {
     expect(status(r)['degradation-latency']).toBe('fail');
     const lat = r.report!.json.checks.find((c) => c.id === 'degradation-latency')!;
     expect(lat.observed).toBe(6);
-    expect(lat.summary).toBe('p95 latency 212 ms in the batch vs 200 ms baseline (+6%): worse by more than 5%');
+    expect(lat.summary).toBe('mean latency 212 ms in the batch vs 200 ms baseline (+6%): worse by more than 5%');
+    expectCompleteReport(r);
+  });
+
+  test('each service is compared with itself: one service regressing is NO-GO even where the pooled rate would hide it', async () => {
+    const h = healthy(fake, stage, 2);
+    fake.metrics.set(h.queries.errorBatch, [
+      { tags: ['service:api'], value: 0.01 },
+      { tags: ['service:web'], value: 0.02 },
+    ]);
+    fake.metrics.set(h.queries.errorBaseline, [
+      { tags: ['service:api'], value: 0.01 },
+      { tags: ['service:web'], value: 0.01 },
+      { tags: ['service:legacy'], value: 0.5 },
+    ]);
+    const r = await gate();
+    expect(r.code).toBe(1);
+    const err = r.report!.json.checks.find((c) => c.id === 'degradation-error-rate')!;
+    expect(err.summary).toBe(
+      'error rate 2% in the batch vs 1% baseline (+100%, +1 pp) for service web, the worst of 2 services compared: worse by more than 5%',
+    );
+    expect(err.details).toEqual(
+      expect.arrayContaining([
+        'service api: error rate 1% in the batch vs 1% baseline (0%, 0 pp): within 5%',
+        'services only in the baseline (not compared): legacy',
+      ]),
+    );
     expectCompleteReport(r);
   });
 
@@ -570,14 +598,14 @@ describe('rollout gate fails closed for real', () => {
     expect(soak.summary).toBe("only 47 h 59 min 59 s since the batch's deploy start; the soak time is 48 h (soaked at 2025-06-02T12:00:01.000Z)");
   });
 
-  test('fails when p95 latency is 5.0001% worse (rounding to 2 decimals would have said 5%) -> NO-GO', async () => {
+  test('fails when mean latency is 5.0001% worse (rounding to 2 decimals would have said 5%) -> NO-GO', async () => {
     const h = healthy(fake, stage, 2);
     fake.metrics.set(h.queries.latencyBatch, [{ tags: [], value: 0.2100002 }]);
     const r = await gate();
     expect(r.code).toBe(1);
     const lat = r.report!.json.checks.find((c) => c.id === 'degradation-latency')!;
     expect(lat.status).toBe('fail');
-    expect(lat.summary).toBe('p95 latency 210 ms in the batch vs 200 ms baseline (+5.0001%): worse by more than 5%');
+    expect(lat.summary).toBe('mean latency 210 ms in the batch vs 200 ms baseline (+5.0001%): worse by more than 5%');
   });
 
   test.each([

@@ -574,7 +574,7 @@ describe('rollout CLI', () => {
       '  dev: 31 monitors (12 team, 2 burn-rate, 17 rollout), 1 SLO, 2 dashboards',
       '  prod: 41 monitors (13 team, 11 burn-rate, 17 rollout), 4 SLOs, 3 dashboards',
       '  test: 40 monitors (12 team, 11 burn-rate, 17 rollout), 4 SLOs, 3 dashboards',
-      'rules: 10 rules (ROLLOUT-M001 to ROLLOUT-M010) pass in 3 stages, 1 suppression',
+      'rules: 11 rules (ROLLOUT-M001 to ROLLOUT-M011) pass in 3 stages, 1 suppression',
       expect.stringMatching(/^ {2}suppressed monitors\/payments\.yaml:\d+ ROLLOUT-M001 monitor-api-host-cpu: ".+" \(dev, prod, test\)$/),
       'ok: 3 stages valid',
     ]);

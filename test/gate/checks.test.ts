@@ -74,12 +74,31 @@ describe('plan', () => {
 
   test('degradation: a middle batch against the later batches over the same window, at most the soak long', () => {
     const d = degradationQueries(plan(1), NOW - 100 * HOUR);
-    expect(d.latency.batch.query).toBe('p95:trace.http.request{env:test AND rollout_batch:1}');
-    expect(d.latency.baseline.query).toBe('p95:trace.http.request{env:test AND (rollout_batch:2 OR rollout_batch:3)}');
+    // the policy's default: mean latency (duration / hits, host-tagged), per service
+    expect(d.latency.batch.query).toBe(
+      'sum:trace.http.request.duration{env:test AND rollout_batch:1} by {service}.rollup(sum) / sum:trace.http.request.hits{env:test AND rollout_batch:1} by {service}.as_count()',
+    );
+    expect(d.latency.baseline.query).toBe(
+      'sum:trace.http.request.duration{env:test AND (rollout_batch:2 OR rollout_batch:3)} by {service}.rollup(sum) / ' +
+        'sum:trace.http.request.hits{env:test AND (rollout_batch:2 OR rollout_batch:3)} by {service}.as_count()',
+    );
+    expect(d.errorRate.batch.query).toBe(
+      'sum:trace.http.request.errors{env:test AND rollout_batch:1} by {service}.as_count() / sum:trace.http.request.hits{env:test AND rollout_batch:1} by {service}.as_count()',
+    );
     expect(d.latency.batch.window).toEqual({ fromMs: NOW - 48 * HOUR, toMs: NOW });
     expect(d.latency.baseline.window).toEqual(d.latency.batch.window);
     // soak not over yet: from the deploy start
     expect(degradationQueries(plan(1), NOW - 5 * HOUR).errorRate.batch.window).toEqual({ fromMs: NOW - 5 * HOUR, toMs: NOW });
+  });
+
+  test("degradation: the policy's APM operation and latency mode are what the gate asks (the monitors' queries)", () => {
+    const p95 = planGate(stage, 1, NOW, { apmOperation: 'rack.request', latency: 'p95' });
+    const d = degradationQueries(p95, NOW - 100 * HOUR);
+    expect(d.latency.batch.query).toBe('p95:trace.rack.request{env:test AND rollout_batch:1} by {service}');
+    expect(d.errorRate.batch.query).toMatch(/^sum:trace\.rack\.request\.errors\{env:test AND rollout_batch:1\} by \{service\}\.as_count\(\) \//);
+    const c = degradationCheck(p95, 'latency', comparison(ok([flat(0.2)]), ok([flat(0.2)])));
+    expect(c.title).toBe('Degradation: p95 latency');
+    expect(c.summary).toBe('p95 latency 200 ms in the batch vs 200 ms baseline (0%): within 5%');
   });
 
   test('degradation: the last batch against itself over an equally long window ending at its deploy start', () => {
@@ -301,7 +320,7 @@ describe('degradation', () => {
     const c = lat(0.2100002, 0.2);
     expect(c.status).toBe('fail');
     expect(c.observed).toBeCloseTo(5.0001, 9);
-    expect(c.summary).toBe('p95 latency 210 ms in the batch vs 200 ms baseline (+5.0001%): worse by more than 5%');
+    expect(c.summary).toBe('mean latency 210 ms in the batch vs 200 ms baseline (+5.0001%): worse by more than 5%');
   });
 
   test('decides on exact decimals: 0.1 + 0.2 side means compare equal to 0.3 (no float drift at the threshold)', () => {
@@ -340,6 +359,74 @@ describe('degradation', () => {
   test('fails closed when a query failed, or the window is unknown', () => {
     expect(degradationCheck(p, 'latency', comparison(ok([flat(0.2)]), failed('timeout'))).summary).toBe('could not query baseline: timeout');
     expect(degradationCheck(p, 'error-rate', undefined, 'no deploy-start event').status).toBe('inconclusive');
+  });
+
+  describe('per service', () => {
+    const svc = (service: string, value: number | null, n = 20): Series => ({ ...flat(value, n), tags: [`service:${service}`] });
+    const errBy = (batch: Series[], baseline: Series[]): CheckResult => degradationCheck(p, 'error-rate', comparison(ok(batch), ok(baseline)));
+
+    test('each service is compared with itself and the worst decides, every service reported', () => {
+      // pooled, web's regression would hide behind api's volume; per service it is a NO-GO
+      const c = errBy([svc('api', 0.01), svc('web', 0.02)], [svc('api', 0.01), svc('web', 0.01)]);
+      expect(c.status).toBe('fail');
+      expect(c.observed).toBe(100);
+      expect(c.summary).toBe(
+        'error rate 2% in the batch vs 1% baseline (+100%, +1 pp) for service web, the worst of 2 services compared: worse by more than 5%',
+      );
+      expect(c.details).toEqual([
+        `baseline: ${p.settings.baseline}`,
+        'increases below 0.01 percentage points are not regressions',
+        'service web: error rate 2% in the batch vs 1% baseline (+100%, +1 pp): worse by more than 5%',
+        'service api: error rate 1% in the batch vs 1% baseline (0%, 0 pp): within 5%',
+      ]);
+      expect(c.measurements.map((m) => `${m.label}=${m.value}`)).toEqual([
+        'batch (service:web)=0.02',
+        'baseline (service:web)=0.01',
+        'batch (service:api)=0.01',
+        'baseline (service:api)=0.01',
+      ]);
+    });
+
+    test('services on one side only are listed and not compared; the others decide', () => {
+      const c = errBy([svc('api', 0.01), svc('canary', 0.5)], [svc('api', 0.01), svc('legacy', 0.3)]);
+      expect(c.status).toBe('pass');
+      expect(c.summary).toBe('error rate 1% in the batch vs 1% baseline (0%, 0 pp) for service api: within 5%');
+      expect(c.details).toContain('services only in the batch (not compared): canary');
+      expect(c.details).toContain('services only in the baseline (not compared): legacy');
+    });
+
+    test('a service with too few points on a side is not compared; with none comparable, inconclusive (missing data is never GO)', () => {
+      const c = errBy([svc('api', 0.01), svc('web', 0.5, 3)], [svc('api', 0.01), svc('web', 0.01)]);
+      expect(c.status).toBe('pass');
+      expect(c.details).toContain('not compared, fewer than 10 data points on a side: web: batch 3, baseline 20');
+      const none = errBy([svc('api', 0.01, 3), svc('web', 0.01, 3)], [svc('api', 0.01), svc('web', 0.01)]);
+      expect(none.status).toBe('inconclusive');
+      expect(none.summary).toBe(
+        'too few data points to compare in any service present on both sides (api: batch 3, baseline 20; web: batch 3, baseline 20; at least 10 each are required)',
+      );
+      expect(errBy([svc('api', 0.01, 3)], [svc('api', 0.01)]).summary).toBe(
+        'too few data points to compare in service api (batch 3, baseline 20; at least 10 each are required)',
+      );
+    });
+
+    test('no service on both sides: inconclusive, naming both sides', () => {
+      const c = errBy([svc('canary', 0.01)], [svc('legacy', 0.01)]);
+      expect(c.status).toBe('inconclusive');
+      expect(c.summary).toBe('no service reports on both sides to compare (batch: canary; baseline: legacy)');
+    });
+
+    test('latency: the slowest regression decides, a zero baseline service is set aside', () => {
+      const c = degradationCheck(
+        p,
+        'latency',
+        comparison(ok([svc('api', 0.2), svc('web', 0.3), svc('idle', 0.1)]), ok([svc('api', 0.2), svc('web', 0.25), svc('idle', 0)])),
+      );
+      expect(c.status).toBe('fail');
+      expect(c.summary).toBe(
+        'mean latency 300 ms in the batch vs 250 ms baseline (+20%) for service web, the worst of 2 services compared: worse by more than 5%',
+      );
+      expect(c.details).toContain('not compared, zero baseline latency: idle');
+    });
   });
 
   test('means ignore empty points; percent change handles a zero baseline', () => {

@@ -27,7 +27,7 @@ function stubApi(overrides: Partial<GateApi> = {}): GateApi & { calls: string[] 
         // one point a minute through the 10-minute coverage window
         return hosts.map((h) => ({ tags: [`host:${h}`, 'version:7.72.0'], points: Array.from({ length: 11 }, (_, i) => [NOW - i * 60_000, 1] as const) }));
       }
-      return flat(query.startsWith('p95') ? 0.2 : 0.01);
+      return flat(query.includes('.duration') ? 0.2 : 0.01);
     },
     listMonitors: async (tags) => {
       calls.push(`monitors ${tags.join(',')}`);
@@ -84,7 +84,10 @@ describe('report rendering', () => {
       'Stage **test**, batch **2** of 3, agent **7.72.0**; evaluated at 2025-06-02T12:00:00.000Z against https://api.us5.datadoghq.com/ (from stage test datadog.apiUrl).',
     );
     expect(lines[4]).toBe('Tool observability-rollout 0.1.0; configuration commit 3f9c2a1b7d4e5f60718293a4b5c6d7e8f9012345 (GITHUB_SHA).');
-    expect(md).toContain('`p95:trace.http.request{env:test AND (rollout_batch:3)}` | 2025-05-31T12:00:00.000Z .. 2025-06-02T12:00:00.000Z | 0.2 s | 30 |');
+    expect(md).toContain(
+      '`sum:trace.http.request.duration{env:test AND (rollout_batch:3)} by {service}.rollup(sum) / sum:trace.http.request.hits{env:test AND (rollout_batch:3)} by {service}.as_count()` | ' +
+        '2025-05-31T12:00:00.000Z .. 2025-06-02T12:00:00.000Z | 0.2 s | 30 |',
+    );
     expect(md).toContain('- monitor 1 "m | pipe": OK'); // details are list items, not table cells
     expect(md.endsWith('\n')).toBe(true);
     expect(md).not.toMatch(/\n\n\n/);

@@ -109,8 +109,8 @@ export function healthy(fake: FakeDatadog, stage: Stage, batch: number, now = NO
     agentRunning: QUERIES.agentRunning(scope),
     errorBatch: QUERIES.errorRatio(scope),
     errorBaseline: QUERIES.errorRatio(base),
-    latencyBatch: QUERIES.latencyP95(scope),
-    latencyBaseline: QUERIES.latencyP95(base),
+    latencyBatch: QUERIES.latency(scope),
+    latencyBaseline: QUERIES.latency(base),
   };
   fake.metrics.set(
     queries.agentRunning,

@@ -23,8 +23,8 @@ function check(team: string, o: { stage?: string; policy?: string } = {}): { rul
 const ok = (team: string, o?: { stage?: string; policy?: string }): void => expect(check(team, o)).toEqual({ rules: [], problems: [], suppressed: [] });
 
 describe('rule pack', () => {
-  test('has ROLLOUT-M001 to ROLLOUT-M010, each documented in monitors/RULES.md', () => {
-    expect(RULES.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => `ROLLOUT-M${String(i + 1).padStart(3, '0')}`));
+  test('has ROLLOUT-M001 to ROLLOUT-M011, each documented in monitors/RULES.md', () => {
+    expect(RULES.map((r) => r.id)).toEqual(Array.from({ length: 11 }, (_, i) => `ROLLOUT-M${String(i + 1).padStart(3, '0')}`));
     const doc = fs.readFileSync(path.join(REPO, 'monitors', 'RULES.md'), 'utf8');
     for (const r of RULES) expect(doc).toMatch(new RegExp(`^\\| \\[?${r.id}`, 'm'));
   });
@@ -240,6 +240,65 @@ ${windows}`);
     });
   });
 
+  describe('ROLLOUT-M011 metric tags', () => {
+    const latency = (query: string, extra = ''): string =>
+      withMonitor(`  - id: web-latency
+    name: Web latency
+    type: metric
+    query: ${query}
+    thresholds: { critical: 1 }
+    runbook: https://runbooks.example/latency
+${extra}`);
+    test('passes tags the metric carries: the distribution by its own tags, host-tagged metrics by any tag, unknown metrics by anything', () => {
+      ok(latency('percentile(last_10m):p95:trace.http.request{env:${env},service:web} by {resource_name} > 1'));
+      ok(latency('avg(last_10m):avg:system.processes.cpu.pct{env:${env},service:web,rollout_batch:1} by {host,process_name} > 1'));
+      ok(latency('avg(last_10m):avg:custom.queue.depth{env:${env},service:web,rollout_batch:1} by {shard} > 1'));
+    });
+    test('fails when the latency distribution (no host tags) is filtered by a host tag, with file:line', () => {
+      expect(check(latency('percentile(last_10m):p95:trace.http.request{env:${env},service:web,rollout_batch:1} > 1')).problems).toEqual([
+        'monitors/storefront.yaml:19 monitors.1.query: got [ROLLOUT-M011] "Web latency": trace.http.request (distribution, no host tags) filtered by rollout_batch, ' +
+          'tags it does not carry: the query matches nothing (stage prod), expected only tags trace.<span> carries: env, resource, resource_name, service, synthetics, version ' +
+          '(and the APM second primary tag, once an organization administrator sets one and monitors/policy.yaml declares it as apm.secondPrimaryTag) ' +
+          '(https://docs.datadoghq.com/tracing/metrics/metrics_namespace/, https://docs.datadoghq.com/tracing/guide/ddsketch_trace_metrics/, ' +
+          'https://docs.datadoghq.com/tracing/guide/setting_primary_tags_to_scope/); or suppress: [{rule: ROLLOUT-M011, reason: ...}] (monitors/RULES.md)',
+      ]);
+    });
+    test('fails when a metric without host tags is grouped by host; a log-based metric carries only its group-by tags', () => {
+      expect(check(latency('percentile(last_10m):p95:trace.http.request{env:${env},service:web} by {host} > 1')).problems[0]).toContain(
+        'trace.http.request (distribution, no host tags) grouped by host, tags it does not carry',
+      );
+      const logs = withMonitor(`  - id: logins
+    name: Logins
+    type: query
+    query: sum(last_10m):sum:rollout.security.failed_logins.prod{env:\${env}} by {host}.as_count() > 10
+    thresholds: { critical: 10 }
+    runbook: https://runbooks.example/logins
+`);
+      expect(check(logs).problems[0]).toContain(
+        'rollout.security.failed_logins.prod (count, no host tags) grouped by host, tags it does not carry: the query matches nothing (stage prod), expected only tags rollout.security.failed_logins.<stage> carries: env, rollout_batch',
+      );
+    });
+    test('passes a rollout_batch filter on the distribution once monitors/policy.yaml declares it the APM second primary tag', () => {
+      const team = latency('percentile(last_10m):p95:trace.http.request{env:${env},service:web,rollout_batch:1} > 1');
+      ok(team, { policy: `apm: { secondPrimaryTag: rollout_batch }\n${NO_ROLLOUT}` });
+      expect(check(team, { policy: `apm: { secondPrimaryTag: datacenter }\n${NO_ROLLOUT}` }).rules).toEqual(['ROLLOUT-M011']);
+    });
+    test('a written reason suppresses it for that monitor', () => {
+      const res = check(
+        latency(
+          'percentile(last_10m):p95:trace.http.request{env:${env},service:web,rollout_batch:1} > 1',
+          '    suppress: [{ rule: ROLLOUT-M011, reason: Our org set rollout_batch as second primary tag in 2024. }]\n',
+        ),
+      );
+      expect(res.rules).toEqual([]);
+      expect(res.suppressed).toEqual(['ROLLOUT-M011 monitor-web-latency: Our org set rollout_batch as second primary tag in 2024.']);
+    });
+    test('the generated rollout monitors pass in every latency mode the policy accepts', () => {
+      const monitoring = loadOk({ [T]: TEAM_FILE, 'monitors/policy.yaml': 'apm: { secondPrimaryTag: rollout_batch }\nrollout: { latency: p99 }\n' });
+      expect(checkStagePlan(planStage(stageWith('prod', 6), monitoring), monitoring).violations).toEqual([]);
+    });
+  });
+
   describe('suppressions', () => {
     test('a suppression with a written reason turns a violation into a recorded exception, for its rule only', () => {
       const team =
@@ -253,7 +312,7 @@ ${windows}`);
     test('fails when a suppression names a rule the pack does not have', () => {
       const monitoring = loadOk({ [T]: `${TEAM_FILE}    suppress: [{ rule: ROLLOUT-M099, reason: this rule does not exist at all }]\n` });
       expect(checkMonitoring({ stages: [stageWith('prod')], monitoring }).problems.map(formatProblem)).toEqual([
-        'monitors/storefront.yaml:16 monitors.0.suppress.0.rule: got "ROLLOUT-M099", expected a rule of the pack (ROLLOUT-M001 to ROLLOUT-M010)',
+        'monitors/storefront.yaml:16 monitors.0.suppress.0.rule: got "ROLLOUT-M099", expected a rule of the pack (ROLLOUT-M001 to ROLLOUT-M011)',
       ]);
     });
 

@@ -133,6 +133,9 @@ create_hosts() {
         root="$(host_root "$h")"
         [ -x "$root/usr/bin/python3" ] || die "chroot $h was not extracted"
         echo "$h" >"$root/etc/hostname"
+        # The group that may read the systemd journal (minbase has no systemd):
+        # the role adds the agent user to it to collect sshd's logs.
+        chroot "$root" groupadd --system systemd-journal || die "cannot add the systemd-journal group in $h"
         mount -t proc proc "$root/proc" || die "cannot mount /proc in $h"
     done
     timing "create ${#HOSTS[@]} chroot hosts from the base tarball" "$(elapsed "$t0")"
@@ -318,6 +321,30 @@ EOF
     check "$h: apt source points at the test repository" grep -qF "signed-by=/usr/share/keyrings/datadog-archive-keyring.gpg] $REPO_URL stable 7" "$root/etc/apt/sources.list.d/datadog.list"
     check "$h: keyring holds exactly the pinned test key" keyring_is_pinned "$root/usr/share/keyrings/datadog-archive-keyring.gpg"
     check_eq "$h: package is on hold" "$(pkg_selection "$h")" hold
+    assert_check_configs "$h"
+}
+
+# The process check of the Agent's own processes and sshd's logs from the
+# journal: what the rollout's overhead monitors, dashboard and gate, and its
+# failed-login signal, read (model/signals.ts).
+assert_check_configs() { # HOST
+    local h="$1" root out gid f
+    root="$(host_root "$h")"
+    out="$("$PY" "$HERE/lib/check_check_configs.py" "$root/etc/datadog-agent/conf.d" "$(
+        cat <<EOF
+{"process.d/conf.yaml": {"init_config": {}, "instances": [{"name": "datadog-agent", "exact_match": true,
+   "search_string": ["agent", "trace-agent", "process-agent", "system-probe", "security-agent"]}]},
+ "journald.d/conf.yaml": {"logs": [{"type": "journald", "include_units": ["ssh.service", "sshd.service"],
+   "source": "sshd", "service": "sshd"}]}}
+EOF
+    )" 2>&1)"
+    if [ -z "$out" ]; then ok "$h: process check and sshd journal configs rendered as expected"; else nok "$h: check configs: $out"; fi
+    gid="$(awk -F: '$1 == "dd-agent" { print $3 }' "$root/etc/group")"
+    for f in process.d/conf.yaml journald.d/conf.yaml; do
+        check_eq "$h: conf.d/$f mode/owner/group" "$(stat -c '%a %u %g' "$root/etc/datadog-agent/conf.d/$f" 2>/dev/null)" "640 0 $gid"
+    done
+    check "$h: dd-agent may read the journal (member of systemd-journal)" \
+        grep -qE '^systemd-journal:[^:]*:[0-9]+:(.*,)?dd-agent(,|$)' "$root/etc/group"
 }
 
 keyring_is_pinned() {

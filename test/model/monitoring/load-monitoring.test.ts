@@ -317,6 +317,46 @@ slos:
     ]);
   });
 
+  test('fails when a percentile latency mode has no rollout_batch second primary tag to filter the distribution by', () => {
+    expect(problemLines({ [T]: TEAM_FILE, 'monitors/policy.yaml': 'rollout:\n  latency: p95\n' })).toEqual([
+      'monitors/policy.yaml:2 rollout.latency: got p95 with no apm.secondPrimaryTag, expected latency: mean, or apm.secondPrimaryTag: rollout_batch once an organization administrator ' +
+        'made rollout_batch the APM second primary tag (APM > Settings; one per organization, at most 30 values): p95 reads the trace.<span> distribution, which carries no ' +
+        'host tags, so a rollout_batch filter on it matches nothing',
+    ]);
+    expect(problemLines({ [T]: TEAM_FILE, 'monitors/policy.yaml': 'apm: { secondPrimaryTag: datacenter }\nrollout:\n  latency: p99\n' })[0]).toContain(
+      'got p99 with apm.secondPrimaryTag: datacenter, expected latency: mean',
+    );
+    const m = loadOk({ [T]: TEAM_FILE, 'monitors/policy.yaml': 'apm: { secondPrimaryTag: rollout_batch }\nrollout:\n  latency: p95\n' });
+    expect([m.policy.rollout.latency, m.policy.apm]).toEqual(['p95', { secondPrimaryTag: 'rollout_batch' }]);
+    expect(loadOk({ [T]: TEAM_FILE }).policy.rollout.latency).toBe('mean');
+  });
+
+  test('an exported "is_read_only": true keeps its meaning as restricted roles, or fails when no role says who may edit', () => {
+    const board = '{"title": "x", "layout_type": "ordered", "is_read_only": true, "widgets": []}';
+    const role = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
+    expect(problemLines({ [T]: `${TEAM_FILE}dashboards:\n  - { id: a-board, file: dashboards/ro.json }\n`, 'monitors/dashboards/ro.json': board })).toEqual([
+      'monitors/storefront.yaml:17 dashboards.0.file: got monitors/dashboards/ro.json with "is_read_only": true, expected restrictedRoles: [<Datadog role id>, ...] on the ' +
+        'dashboard entry (or the file) naming who may edit it: Datadog replaced the deprecated "is_read_only" by restricted roles, and dropping it would make the ' +
+        'dashboard editable by everyone; or remove "is_read_only" from the JSON',
+    ]);
+    const own = loadOk({
+      [T]: `${TEAM_FILE}dashboards:\n  - { id: a-board, file: dashboards/ro.json, restrictedRoles: ['${role}'] }\n`,
+      'monitors/dashboards/ro.json': board,
+    });
+    expect(own.dashboards[0].restrictedRoles).toEqual([role]);
+    const file = loadOk({
+      [T]: `restrictedRoles: ['${role}']\n${TEAM_FILE}dashboards:\n  - { id: a-board, file: dashboards/ro.json }\n`,
+      'monitors/dashboards/ro.json': board,
+    });
+    expect(file.dashboards[0].restrictedRoles).toEqual([role]);
+    // the file's roles apply to a dashboard only when its export was read-only
+    const editable = loadOk({
+      [T]: `restrictedRoles: ['${role}']\n${TEAM_FILE}dashboards:\n  - { id: a-board, file: dashboards/rw.json }\n`,
+      'monitors/dashboards/rw.json': board.replace('true', 'false'),
+    });
+    expect(editable.dashboards[0].restrictedRoles).toEqual([]);
+  });
+
   test('fails with every problem of every file at once, and loadConfig adds them to the stage problems in one error', () => {
     const dir = tempConfig({ 'dev.yaml': mustReplace(minimalStageYaml(), 'region: us-east-1', 'region: nowhere') });
     fs.mkdirSync(path.join(dir, 'monitors'));

@@ -1,6 +1,9 @@
 import {
   anomalyAlertWindow,
   compositeIds,
+  filterTagKeys,
+  metricTerms,
+  usesAsCount,
   groupByTags,
   isWellFormedQuery,
   mapCompositeIds,
@@ -64,5 +67,37 @@ describe('monitor queries', () => {
     expect([5, 60, 90, 4320].map(formatDuration)).toEqual(['5m', '1h', '90m', '3d']);
     expect(lastWindow(15)).toBe('last_15m');
     expect(parseLastWindow('last_1w')).toBe(10080);
+  });
+});
+
+describe('metric terms', () => {
+  test('each metric of a query with the tag keys it is filtered and grouped by', () => {
+    expect(
+      metricTerms(
+        'sum(last_30m):(sum:trace.http.request.errors{env:prod AND rollout_batch:1} by {service}.as_count() / sum:trace.http.request.hits{env:prod AND (rollout_batch:2 OR rollout_batch:3)} by {service}.as_count()) > 0.0001',
+      ),
+    ).toEqual([
+      { metric: 'trace.http.request.errors', filterTags: ['env', 'rollout_batch'], groupBy: ['service'] },
+      { metric: 'trace.http.request.hits', filterTags: ['env', 'rollout_batch'], groupBy: ['service'] },
+    ]);
+    expect(metricTerms('percentile(last_10m):p99:trace.http.request{env:prod,service:api} > 2')).toEqual([
+      { metric: 'trace.http.request', filterTags: ['env', 'service'], groupBy: [] },
+    ]);
+    // group-by after a function chain, negations, IN lists, bare tags, wildcards and template variables
+    expect(metricTerms('sum:a{!team:x AND NOT env:dev AND service IN (a, b) AND bare AND $env}.as_count() by {host, device} / sum:b{*}.rollup(sum)')).toEqual([
+      { metric: 'a', filterTags: ['env', 'service', 'team'], groupBy: ['host', 'device'] },
+      { metric: 'b', filterTags: [], groupBy: [] },
+    ]);
+    expect(metricTerms("avg(last_4h):anomalies(sum:rollout.security.failed_logins.prod{env:prod} by {rollout_batch}.as_count(), 'basic', 3) >= 1")).toEqual([
+      { metric: 'rollout.security.failed_logins.prod', filterTags: ['env'], groupBy: ['rollout_batch'] },
+    ]);
+    expect(metricTerms('"datadog.agent.up".over("env:prod").by("host").last(2).count_by_status()')).toEqual([]);
+  });
+
+  test('filter tag keys and .as_count()', () => {
+    expect(filterTagKeys('env:prod,service:web')).toEqual(['env', 'service']);
+    expect(filterTagKeys('resource_name:get_/a:b OR http.status_code:5xx')).toEqual(['http.status_code', 'resource_name']);
+    expect(usesAsCount('sum(last_5m):sum:a{env:prod}.as_count() > 1')).toBe(true);
+    expect(usesAsCount('avg(last_5m):avg:a{env:prod} > 1')).toBe(false);
   });
 });

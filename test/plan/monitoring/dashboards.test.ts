@@ -53,6 +53,7 @@ describe('dashboard JSON', () => {
       id: 'storefront-overview',
       title: 'Storefront overview',
       team: 'storefront',
+      restrictedRoles: [],
       file: 'monitors/dashboards/storefront-overview.json',
       definition: def,
       stage: 'test',
@@ -68,5 +69,31 @@ describe('dashboard JSON', () => {
       /\n\nManaged by observability-rollout from monitors\/dashboards\/storefront-overview\.json; edits in the Datadog UI are overwritten\.$/,
     );
     expect(planned.json).not.toMatch(/"id"|author_|created_at|modified_at|"url"|is_read_only/);
+  });
+
+  test('fields the API echoes back are sent as it echoes them; restricted roles replace the deprecated is_read_only', () => {
+    const role = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
+    const d = (definition: Record<string, unknown>, restrictedRoles: string[] = []): StageDashboardDef => ({
+      id: 'b',
+      title: 'Board',
+      restrictedRoles,
+      file: 'monitors/dashboards/b.json',
+      definition,
+      stage: 'prod',
+      source: { file: 'monitors/x.yaml', line: 1, path: 'dashboards.0', fieldLines: {} },
+    });
+    const bare = JSON.parse(stageDashboard(d({ title: 'Board', layout_type: 'ordered', is_read_only: false, widgets: [] })).json);
+    expect(bare).toEqual({
+      description: 'Managed by observability-rollout from monitors/dashboards/b.json; edits in the Datadog UI are overwritten.',
+      layout_type: 'ordered',
+      notify_list: [],
+      template_variables: [],
+      title: '[prod] Board',
+      widgets: [],
+    });
+    const ro = JSON.parse(
+      stageDashboard(d({ title: 'Board', layout_type: 'ordered', is_read_only: true, notify_list: ['z@x', 'a@x'], widgets: [] }, [role])).json,
+    );
+    expect([ro.restricted_roles, ro.is_read_only, ro.notify_list]).toEqual([[role], undefined, ['a@x', 'z@x']]);
   });
 });

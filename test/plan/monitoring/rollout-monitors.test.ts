@@ -1,5 +1,6 @@
 import { planStage } from '../../../plan/monitoring/stage-plan';
-import { requiredCoveragePercent, rolloutMonitoring } from '../../../plan/monitoring/rollout-monitors';
+import { requiredCoveragePercent, rolloutMonitoring, securitySourceProblems } from '../../../plan/monitoring/rollout-monitors';
+import { formatProblem } from '../../../model/errors';
 import { parseTemplate } from '../../../plan/monitoring/template';
 import type { Stage } from '../../../model/stage';
 import { splitIntoBatches } from '../../../model/batches';
@@ -74,35 +75,52 @@ describe('generated rollout monitors', () => {
     ]);
     const cpu = byKey.get('rollout-batch3-agent-cpu')!;
     expect([cpu.query, cpu.thresholds, cpu.tags]).toEqual([
-      'avg(last_15m):avg:process.stat.cpu.total_pct{env:test AND rollout_batch:3 AND process_name:agent} by {host} > 25',
+      // the process check's metric of the Agent's own processes (host-tagged, so rollout_batch applies)
+      'avg(last_15m):avg:system.processes.cpu.pct{env:test AND rollout_batch:3 AND process_name:datadog-agent} by {host} > 25',
       { critical: 25, warning: 10 },
       expect.arrayContaining(['rollout_batch:3', 'rollout_check:agent-overhead']),
     ]);
     const mem = byKey.get('rollout-batch3-agent-memory')!;
     expect([mem.query, mem.thresholds]).toEqual([
-      'avg(last_15m):avg:process.stat.mem.rss{env:test AND rollout_batch:3 AND process_name:agent} by {host} > 629145600',
+      'avg(last_15m):avg:system.processes.mem.rss{env:test AND rollout_batch:3 AND process_name:datadog-agent} by {host} > 629145600',
       { critical: 629145600, warning: 419430400 },
     ]);
   });
 
-  test("error rate and latency compare a batch with the later batches by the stage's degradation threshold", () => {
+  test("error rate and latency compare each service of a batch with itself on the later batches by the stage's degradation threshold", () => {
     const stage = { ...test6, rollout: { ...test6.rollout, degradationThresholdPercent: 10 } };
     const byKey = new Map(generated(stage).monitors.map((m) => [m.key, m]));
     const err = byKey.get('rollout-batch1-error-rate')!;
-    expect([err.name, err.query, err.thresholds, err.tags]).toEqual([
-      '[test] Agent rollout batch 1/3: APM error rate more than 10% above batches 2-3',
-      'sum(last_30m):(sum:trace.http.request.errors{env:test AND rollout_batch:1}.as_count() / sum:trace.http.request.hits{env:test AND rollout_batch:1}.as_count())' +
-        ' - 1.1 * (sum:trace.http.request.errors{env:test AND (rollout_batch:2 OR rollout_batch:3)}.as_count() / sum:trace.http.request.hits{env:test AND (rollout_batch:2 OR rollout_batch:3)}.as_count()) > 0.0001',
+    expect([err.name, err.query, err.thresholds, err.tags, err.requireFullWindow]).toEqual([
+      '[test] Agent rollout batch 1/3: APM error rate of {{service.name}} more than 10% above batches 2-3',
+      'sum(last_30m):(sum:trace.http.request.errors{env:test AND rollout_batch:1} by {service}.as_count() / sum:trace.http.request.hits{env:test AND rollout_batch:1} by {service}.as_count())' +
+        ' - 1.1 * (sum:trace.http.request.errors{env:test AND (rollout_batch:2 OR rollout_batch:3)} by {service}.as_count() / ' +
+        'sum:trace.http.request.hits{env:test AND (rollout_batch:2 OR rollout_batch:3)} by {service}.as_count()) > 0.0001',
       { critical: 0.0001 },
       expect.arrayContaining(['rollout_batch:1', 'rollout_check:error-rate']),
+      false,
     ]);
     const lat = byKey.get('rollout-batch2-latency')!;
-    expect([lat.name, lat.query, lat.thresholds, lat.tags]).toEqual([
-      '[test] Agent rollout batch 2/3: p95 latency more than 10% above batch 3',
-      'percentile(last_30m):p95:trace.http.request{env:test AND rollout_batch:2} - 1.1 * p95:trace.http.request{env:test AND (rollout_batch:3)} > 0',
+    // the default latency mode: the mean, duration / hits, both host-tagged
+    expect([lat.name, lat.query, lat.thresholds, lat.tags, lat.requireFullWindow]).toEqual([
+      '[test] Agent rollout batch 2/3: mean latency of {{service.name}} more than 10% above batch 3',
+      'sum(last_30m):(sum:trace.http.request.duration{env:test AND rollout_batch:2} by {service}.rollup(sum) / sum:trace.http.request.hits{env:test AND rollout_batch:2} by {service}.as_count())' +
+        ' - 1.1 * (sum:trace.http.request.duration{env:test AND (rollout_batch:3)} by {service}.rollup(sum) / sum:trace.http.request.hits{env:test AND (rollout_batch:3)} by {service}.as_count()) > 0',
       { critical: 0 },
       expect.arrayContaining(['rollout_batch:2', 'rollout_check:latency']),
+      false,
     ]);
+  });
+
+  test('a percentile latency mode reads the distribution, once rollout_batch is declared the APM second primary tag', () => {
+    const policy = `${POLICY}  latency: p95\napm:\n  secondPrimaryTag: rollout_batch\n`;
+    const lat = generated(test6, policy).monitors.find((m) => m.key === 'rollout-batch2-latency')!;
+    expect([lat.name, lat.query]).toEqual([
+      '[test] Agent rollout batch 2/3: p95 latency of {{service.name}} more than 5% above batch 3',
+      'percentile(last_30m):p95:trace.http.request{env:test AND rollout_batch:2} by {service} - 1.05 * p95:trace.http.request{env:test AND (rollout_batch:3)} by {service} > 0',
+    ]);
+    const dashboard = generated(test6, policy).dashboards[0].json;
+    expect(dashboard).toContain('"query": "p95:trace.http.request{env:test AND rollout_batch:1} by {service}"');
   });
 
   test('the security signal: one failed-login anomaly monitor per stage, multi-alert by batch, over a log-based metric', () => {
@@ -130,7 +148,8 @@ describe('generated rollout monitors', () => {
       {
         key: 'failed-logins-metric',
         name: 'rollout.security.failed_logins.test',
-        query: 'env:test @evt.name:authentication @evt.outcome:failure',
+        // what Datadog's sshd pipeline makes of "Failed password for ..." in the sshd logs the role collects
+        query: 'env:test source:sshd @system.action:Failed',
         groupBy: [
           { path: 'env', tagName: 'env' },
           { path: 'rollout_batch', tagName: 'rollout_batch' },
@@ -192,8 +211,8 @@ describe('generated rollout monitors', () => {
       'Agents reporting by batch and version (target 7.72.0)',
       'Agents reporting by batch',
       'Application (http.request) by batch',
-      'Error rate by batch',
-      'p95 latency by batch (s)',
+      'Error rate by batch and service',
+      'mean latency by batch and service (s)',
       'Agent overhead by batch',
       'Agent CPU (% of one core, max per batch)',
       'Agent resident memory (bytes, max per batch)',
@@ -204,5 +223,31 @@ describe('generated rollout monitors', () => {
     ]);
     expect(d.json).toContain('"query": "tag:\\"env:test\\" tag:\\"service:datadog-agent\\" tag:\\"managed-by:observability-rollout\\""');
     expect(d.json).toContain('"formula": "running * 100 / 2"');
+    // the monitors' and the gate's queries, split into named parts for the formulas
+    expect(json.widgets[2].definition.widgets[1].definition.requests[0]).toEqual(
+      expect.objectContaining({
+        formulas: [
+          { alias: 'batch 1', formula: 'latency1 / latency1_hits' },
+          { alias: 'batch 2', formula: 'latency2 / latency2_hits' },
+          { alias: 'batch 3', formula: 'latency3 / latency3_hits' },
+        ],
+      }),
+    );
+    expect(d.json).toContain('"query": "sum:trace.http.request.duration{env:test AND rollout_batch:1} by {service}.rollup(sum)"');
+    expect(d.json).toContain('"query": "max:system.processes.cpu.pct{env:test AND process_name:datadog-agent} by {rollout_batch}"');
+    expect(d.json).not.toContain('process.stat');
+  });
+
+  test('a stage whose Agents ship no logs has no source for the failed-login signal: validation says so', () => {
+    const monitoring = loadOk({ 'monitors/policy.yaml': POLICY }, ['dev', 'prod', 'qa', 'test']);
+    const noLogs = { ...test6, agent: { ...test6.agent, logsEnabled: false } };
+    expect(securitySourceProblems(test6, monitoring)).toEqual([]);
+    expect(securitySourceProblems(noLogs, monitoring).map(formatProblem)).toEqual([
+      'monitors/policy.yaml:1 rollout.security: got the failed-login signal enabled, but stage test has agent.logsEnabled: false (stacks/stages/test.yaml): ' +
+        "its Agents ship no sshd logs to count, expected agent.logsEnabled: true in stacks/stages/test.yaml (the datadog_agent role then collects the ssh unit's journal, " +
+        'source sshd), or rollout.security.enabled: false in monitors/policy.yaml',
+    ]);
+    const off = loadOk({ 'monitors/policy.yaml': `${POLICY}  security: { enabled: false }\n` }, ['dev', 'prod', 'qa', 'test']);
+    expect(securitySourceProblems(noLogs, off)).toEqual([]);
   });
 });
