@@ -12,6 +12,7 @@ import { eventCommand } from './commands/event';
 import { gateCommand } from './commands/gate';
 import { inventoryCommand } from './commands/inventory';
 import { planSummaryCommand } from './commands/plan-summary';
+import { releaseCommand } from './commands/release';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 
@@ -23,7 +24,16 @@ const processIo: Io = {
 };
 
 /** Every subcommand, in the order `rollout help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, inventoryCommand, diffCommand, planSummaryCommand, gateCommand, eventCommand];
+export const COMMANDS: readonly Command[] = [
+  synthCommand,
+  validateCommand,
+  inventoryCommand,
+  diffCommand,
+  releaseCommand,
+  planSummaryCommand,
+  gateCommand,
+  eventCommand,
+];
 
 function usage(): string {
   const lines = ['usage: rollout <command> [options]', '', 'commands:'];
