@@ -6,7 +6,8 @@
  * temporary git worktree (this checkout's node_modules linked in); the head is
  * the working tree (synthesized in this process, nothing written to it) or
  * `--head REF` (another worktree). Progress goes to stderr, the report to
- * stdout.
+ * stdout. A synthesized ref is cached by its git tree (review/git/synth-cache.ts):
+ * the next run against the same base skips its worktree, build and synth.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -17,6 +18,7 @@ import { renderJson, renderMarkdown } from '../../review/diff/change-report';
 import { parseSynthTree } from '../../review/diff/tree';
 import { parseRisk, RISK_CLASSES, RiskClass, riskRank } from '../../review/diff/types';
 import { gitToplevel, resolveCommit, shortSha } from '../../review/git/git';
+import { cached, cacheKey, dependenciesDigest, treeOf } from '../../review/git/synth-cache';
 import { readSynthFiles, synthesizeCommit } from '../../review/git/synth-ref';
 import { withWorktree } from '../../review/git/worktree';
 import { inventoryPath, renderInventory } from '../../inventory/stage-inventory';
@@ -108,6 +110,15 @@ export interface DiffArgs {
   readonly format: (typeof FORMATS)[number];
   readonly failOn?: RiskClass;
   readonly configDir: string;
+  /** Also write the JSON report here (for `rollout plan-summary --diff`). */
+  readonly json?: string;
+  /** Cache synthesized refs by tree (default on; `--no-cache` turns it off). */
+  readonly cache: boolean;
+}
+
+/** Where synthesized refs are cached: $ROLLOUT_DIFF_CACHE, else node_modules/.cache/rollout-diff of the checkout. */
+export function cacheDirOf(co: Checkout): string {
+  return process.env.ROLLOUT_DIFF_CACHE || path.join(co.nodeModules, '.cache', 'rollout-diff');
 }
 
 /** Parse `rollout diff` arguments; throws UsageError. */
@@ -118,6 +129,8 @@ export function parseDiffArgs(argv: string[]): DiffArgs {
     format: { type: 'string', default: 'markdown' },
     'fail-on': { type: 'string' },
     config: { type: 'string' },
+    json: { type: 'string' },
+    'no-cache': { type: 'boolean' },
   });
   const format = o.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
@@ -136,6 +149,8 @@ export function parseDiffArgs(argv: string[]): DiffArgs {
     format: format as DiffArgs['format'],
     ...(failOn ? { failOn } : {}),
     configDir: configDirOf(o.config),
+    ...(typeof o.json === 'string' ? { json: o.json } : {}),
+    cache: o['no-cache'] !== true,
   };
 }
 
@@ -155,17 +170,38 @@ export async function runDiff(args: DiffArgs, io: Io, synth: DiffSynthesizers = 
   };
 
   const started = Date.now();
-  let t = Date.now();
-  io.err(`rollout diff: building and synthesizing base ${labels.base} in a temporary worktree...`);
-  const baseFiles = await synth.ref(co, baseSha);
-  io.err(`rollout diff: base synthesized in ${seconds(t)}`);
-  t = Date.now();
-  io.err(`rollout diff: synthesizing head ${labels.head}...`);
-  const headFiles = headSha ? await synth.ref(co, headSha) : synth.workingTree(path.join(co.repo, co.configRel));
-  io.err(`rollout diff: head synthesized in ${seconds(t)}`);
+  const dependencies = args.cache ? dependenciesDigest(co.nodeModules) : '';
+  /** A ref from the cache (by tree), or built and synthesized in a worktree. */
+  const ref = async (side: 'base' | 'head', sha: string, label: string): Promise<Record<string, string>> => {
+    const t = Date.now();
+    if (!args.cache) {
+      io.err(`rollout diff: building and synthesizing ${side} ${label} in a temporary worktree...`);
+      const files = await synth.ref(co, sha);
+      io.err(`rollout diff: ${side} synthesized in ${seconds(t)}`);
+      return files;
+    }
+    const tree = treeOf(co.repo, sha);
+    const key = cacheKey({ tree, projectRel: co.projectRel, configRel: co.configRel, dependencies });
+    const got = await cached(cacheDirOf(co), key, async () => {
+      io.err(`rollout diff: building and synthesizing ${side} ${label} in a temporary worktree...`);
+      return synth.ref(co, sha);
+    });
+    io.err(`rollout diff: ${side} ${got.hit ? `read from the cache (tree ${shortSha(tree)})` : 'synthesized'} in ${seconds(t)}`);
+    return got.files;
+  };
+  const baseFiles = await ref('base', baseSha, labels.base);
+  const t = Date.now();
+  let headFiles: Record<string, string>;
+  if (headSha) headFiles = await ref('head', headSha, labels.head);
+  else {
+    io.err(`rollout diff: synthesizing head ${labels.head}...`);
+    headFiles = synth.workingTree(path.join(co.repo, co.configRel));
+    io.err(`rollout diff: head synthesized in ${seconds(t)}`);
+  }
 
   const result = diffTrees(parseSynthTree(baseFiles, `base ${labels.base}`), parseSynthTree(headFiles, `head ${labels.head}`));
   io.out(args.format === 'json' ? renderJson(result, labels) : renderMarkdown(result, labels));
+  if (args.json) fs.writeFileSync(args.json, renderJson(result, labels));
   const n = result.changes.length;
   io.err(`rollout diff: ${n} change${n === 1 ? '' : 's'}${result.highestRisk ? `, highest risk ${result.highestRisk}` : ''} (${seconds(started)})`);
   if (args.failOn && result.highestRisk && riskRank(result.highestRisk) >= riskRank(args.failOn)) {
@@ -177,10 +213,11 @@ export async function runDiff(args: DiffArgs, io: Io, synth: DiffSynthesizers = 
 
 export const diffCommand: Command = {
   name: 'diff',
-  usage: `diff --base REF [--head REF] [--format markdown|json] [--fail-on critical|high|medium|low] [--config DIR]
-      synthesize the base ref (its own code and configuration, in a temporary git worktree) and
-      the working tree (or --head REF), compare every stack and inventory, and print the change
-      report; exit ${EXIT_RISK} when a change is at or above --fail-on`,
+  usage: `diff --base REF [--head REF] [--format markdown|json] [--json FILE] [--fail-on critical|high|medium|low] [--no-cache] [--config DIR]
+      synthesize the base ref (its own code and configuration, in a temporary git worktree; cached
+      by git tree) and the working tree (or --head REF), compare every stack and inventory, and print
+      the change report (--json FILE: also the JSON report, for plan-summary --diff); exit ${EXIT_RISK}
+      when a change is at or above --fail-on`,
   async run(argv: string[], io: Io): Promise<number> {
     return runDiff(parseDiffArgs(argv), io);
   },

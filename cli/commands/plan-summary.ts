@@ -1,19 +1,24 @@
 /**
  * `rollout plan-summary PLAN.json...`: a reviewer's summary of Terraform
- * plans (`terraform show -json PLANFILE > PLAN.json`), as Markdown.
+ * plans (`terraform show -json PLANFILE > PLAN.json`), as Markdown, joined
+ * with the change review (`--diff`, the JSON of `rollout diff`) when given.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { DiffReport, DiffReportError, parseDiffReport } from '../../review/plan-summary/diff-report';
 import { parsePlan, PlanFormatError } from '../../review/plan-summary/terraform-plan';
 import { renderPlanSummary } from '../../review/plan-summary/render-summary';
 import { summarizePlan } from '../../review/plan-summary/summary';
 import { UsageError } from '../args';
 import { Command, Io } from '../command';
 
-const ALLOWED = '--title TEXT (one plan only)';
+const ALLOWED = '--title TEXT, --stack NAME (one plan only), --diff REPORT.json';
 
-/** A plan file that cannot be read or is not a JSON plan; the CLI prints `rollout plan-summary: <message>` and exits 1. */
+/** Exit status when a plan is errored or partial (the summary is printed, and what is missing named on stderr). */
+export const EXIT_INCOMPLETE = 1;
+
+/** A plan or report file that cannot be read or is not what it should be; the CLI prints `rollout plan-summary: <message>` and exits 1. */
 export class PlanFileError extends Error {
   constructor(message: string) {
     super(message);
@@ -21,41 +26,70 @@ export class PlanFileError extends Error {
   }
 }
 
+function read(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new PlanFileError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 export const planSummaryCommand: Command = {
   name: 'plan-summary',
-  usage: `plan-summary PLAN.json... [--title TEXT]
-      summarize Terraform plans (terraform show -json PLANFILE > PLAN.json) as Markdown: counts per
-      action, replacements and destroys first with the attributes forcing them, the rest collapsed;
-      each plan is titled by its file name (without .json) or --title`,
+  usage: `plan-summary PLAN.json... [--title TEXT] [--stack NAME] [--diff REPORT.json]
+      summarize Terraform plans (terraform show -json PLANFILE > PLAN.json) as Markdown: Terraform's own
+      counts, replacements, destroys and risky changes first (named and judged as rollout diff does), the
+      full plan collapsed; each plan is titled and judged by its file name (the stack, e.g. dev-infra.json)
+      or --title / --stack; --diff joins it with rollout diff --format json and says where they disagree;
+      exit ${EXIT_INCOMPLETE} when a plan is errored or partial, naming what it did not plan`,
   run(argv: string[], io: Io): number {
-    let values: { title?: string };
+    let values: { title?: string; stack?: string; diff?: string };
     let files: string[];
     try {
-      const parsed = parseArgs({ args: argv, options: { title: { type: 'string' } }, allowPositionals: true, strict: true });
+      const parsed = parseArgs({
+        args: argv,
+        options: { title: { type: 'string' }, stack: { type: 'string' }, diff: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
       values = parsed.values;
       files = parsed.positionals;
     } catch (e) {
       throw new UsageError(`rollout plan-summary: ${(e as Error).message.split('\n')[0].split('. To specify')[0]}; allowed options: ${ALLOWED}`);
     }
     if (files.length === 0) throw new UsageError('rollout plan-summary: expected at least one PLAN.json (terraform show -json PLANFILE > PLAN.json)');
-    if (values.title !== undefined && files.length > 1) throw new UsageError('rollout plan-summary: --title applies to one plan; got ' + files.length);
-    const sections: string[] = [];
-    for (const file of files) {
-      let text: string;
+    for (const flag of ['title', 'stack'] as const) {
+      if (values[flag] !== undefined && files.length > 1) throw new UsageError(`rollout plan-summary: --${flag} applies to one plan; got ${files.length}`);
+    }
+    let report: DiffReport | undefined;
+    if (values.diff !== undefined) {
       try {
-        text = fs.readFileSync(file, 'utf8');
+        report = parseDiffReport(read(values.diff));
       } catch (e) {
-        throw new PlanFileError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        if (e instanceof DiffReportError) throw new PlanFileError(`${values.diff}: ${e.message}`);
+        throw e;
       }
+    }
+    const sections: string[] = [];
+    const incomplete: string[] = [];
+    for (const file of files) {
+      const text = read(file);
+      const stack = values.stack ?? path.basename(file).replace(/\.json$/, '');
       try {
-        const title = values.title ?? path.basename(file).replace(/\.json$/, '');
-        sections.push(renderPlanSummary(summarizePlan(parsePlan(text)), title));
+        const summary = summarizePlan(parsePlan(text), stack, report);
+        sections.push(renderPlanSummary(summary, values.title ?? stack));
+        if (summary.incomplete) {
+          const what = summary.errored ? 'did not complete (Terraform stopped on an error)' : 'is partial (complete: false, e.g. -target)';
+          const missing = summary.missing.length > 0 ? `; not planned: ${summary.missing.join(', ')}` : '';
+          incomplete.push(`rollout plan-summary: ${file}: the plan ${what}${missing}`);
+        }
       } catch (e) {
         if (e instanceof PlanFormatError) throw new PlanFileError(`${file}: ${e.message}`);
         throw e;
       }
     }
     io.out(sections.join('\n'));
-    return 0;
+    for (const line of incomplete) io.err(line);
+    return incomplete.length > 0 ? EXIT_INCOMPLETE : 0;
   },
 };

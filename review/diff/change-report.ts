@@ -2,8 +2,9 @@
  * `rollout diff` reports (pure): Markdown for the change board and the pull
  * request, JSON for tools. Same input, same bytes.
  */
-import { ganttChart } from './gantt';
-import { Change, DiffResult, RISK_CLASSES, RiskClass, SummaryRow } from './types';
+import { ganttChart, promotionOrder, timelineTable } from './gantt';
+import { isProductionStage } from './risk';
+import { Change, changeKey, DiffResult, maxRisk, RISK_CLASSES, RiskClass, riskRank, SHARED_STAGE, SummaryRow } from './types';
 import { code, sortKeys } from './values';
 
 /** What the report calls the two sides (`origin/main (1a2b3c4)`, `working tree`). */
@@ -20,13 +21,16 @@ export const RISK_LEGEND: ReadonlyArray<{ risk: RiskClass; what: string }> = [
   },
   {
     risk: 'high',
-    what: 'IAM, security groups, secrets, providers, state locking, GitHub deployment protection, agent version and agent settings, batch membership of prod hosts',
+    what: 'IAM, security groups, secrets, providers, state locking, GitHub deployment protection, agent version and agent settings, batch membership of prod hosts, loosening or deleting a paging monitor or an SLO in prod',
   },
   {
     risk: 'medium',
-    what: 'monitor thresholds and queries, notification routing, SLO targets, rollout policy, batch membership outside prod, anything not listed',
+    what: 'other monitor and SLO changes in prod (tightening a paging one, loosening or deleting one that does not page, thresholds, queries and routing without a direction), loosening or deleting a paging monitor or an SLO outside prod, rollout policy, batch membership outside prod, anything not listed',
   },
-  { risk: 'low', what: 'tags, descriptions, dashboards, outputs, message text, data sources' },
+  {
+    risk: 'low',
+    what: 'tags, descriptions, dashboards, outputs, message text, data sources; outside prod, every other monitor and SLO change; tightening a monitor that does not page',
+  },
 ];
 
 const MAX_ATTRIBUTES = 25;
@@ -45,18 +49,100 @@ function tableRow(r: SummaryRow): string {
   return `| ${r.stage} | ${r.stack} | ${r.added} | ${r.changed} | ${r.removed} | ${r.replaced} | ${badge(r.risk)} |`;
 }
 
-function changeLines(c: Change): string[] {
-  const why = c.risk === 'critical' || c.risk === 'high' ? ` _(${c.why})_` : '';
-  const lines = [`- ${badge(c.risk)} ${c.text}${why}`];
-  const showAttrs = c.attributes.length > 1 || c.kind === 'replaced';
-  if (showAttrs) {
-    for (const a of c.attributes.slice(0, MAX_ATTRIBUTES)) lines.push(`  - ${a.text}${a.risk !== c.risk ? ` (${a.risk})` : ''}`);
-    if (c.attributes.length > MAX_ATTRIBUTES) lines.push(`  - … and ${c.attributes.length - MAX_ATTRIBUTES} more`);
+function attributeLines(c: Change, indent: string): string[] {
+  const lines: string[] = [];
+  if (c.attributes.length > 1 || c.kind === 'replaced') {
+    for (const a of c.attributes.slice(0, MAX_ATTRIBUTES)) lines.push(`${indent}- ${a.text}${a.risk !== c.risk ? ` (${a.risk})` : ''}`);
+    if (c.attributes.length > MAX_ATTRIBUTES) lines.push(`${indent}- … and ${c.attributes.length - MAX_ATTRIBUTES} more`);
   }
   return lines;
 }
 
-/** The Markdown report: summary table first, then the changes in words, then the schedules. */
+function changeLine(c: Change, where: boolean): string {
+  const why = c.risk === 'critical' || c.risk === 'high' ? ` _(${c.why})_` : '';
+  return `- ${badge(c.risk)} ${where ? `${c.stage}: ` : ''}${c.text}${why}`;
+}
+
+/** A change and the changes that follow from it. */
+interface Group {
+  readonly root: Change;
+  readonly derived: readonly Change[];
+  /** The highest risk of the root and what follows from it. */
+  readonly risk: RiskClass;
+}
+
+/** Changes grouped under the change they follow from (a change whose cause is not in the list stands alone). */
+export function groupChanges(changes: readonly Change[]): Group[] {
+  const keys = new Set(changes.map(changeKey));
+  const under = new Map<string, Change[]>();
+  const roots: Change[] = [];
+  for (const c of changes) {
+    const cause = c.derivedFrom ? changeKey(c.derivedFrom) : undefined;
+    if (cause && keys.has(cause)) under.set(cause, [...(under.get(cause) ?? []), c]);
+    else roots.push(c);
+  }
+  return roots.map((root) => {
+    const derived = under.get(changeKey(root)) ?? [];
+    return { root, derived, risk: derived.reduce<RiskClass>((r, c) => maxRisk(r, c.risk), root.risk) };
+  });
+}
+
+/** Shared first, then prod stages, then the others from the last promoted back. */
+function stageImpact(stage: string): number {
+  if (stage === SHARED_STAGE) return 0;
+  if (isProductionStage(stage)) return 1;
+  return 2;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The "needs attention" order: highest risk first across stages, then the stage with the most impact, stack and subject. */
+export function attentionOrder(groups: readonly Group[]): Group[] {
+  const order = promotionOrder(groups.map((g) => g.root.stage)).reverse();
+  return [...groups].sort(
+    (a, b) =>
+      riskRank(b.risk) - riskRank(a.risk) ||
+      riskRank(b.root.risk) - riskRank(a.root.risk) ||
+      stageImpact(a.root.stage) - stageImpact(b.root.stage) ||
+      order.indexOf(a.root.stage) - order.indexOf(b.root.stage) ||
+      cmp(a.root.stack, b.root.stack) ||
+      cmp(a.root.subject, b.root.subject),
+  );
+}
+
+/** `3 dashboards, 11 monitors` from the labels' first word. */
+function kinds(changes: readonly Change[]): string {
+  const counts = new Map<string, number>();
+  for (const c of changes) {
+    const word = c.label.split(' ')[0];
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => cmp(a[0], b[0]))
+    .map(([w, n]) => `${n} ${w}${n === 1 ? '' : w.endsWith('s') ? '' : 's'}`)
+    .join(', ');
+}
+
+/** One group of the "needs attention" list: the change, its attributes, and what follows from it. */
+function groupLines(g: Group): string[] {
+  const lines = [changeLine(g.root, true), ...attributeLines(g.root, '  ')];
+  const shown = g.derived.filter((c) => c.risk !== 'low');
+  const folded = g.derived.filter((c) => c.risk === 'low');
+  const reasons = [...new Set(g.derived.map((c) => c.derivedFrom?.reason ?? ''))];
+  for (const reason of reasons) {
+    const list = shown.filter((c) => c.derivedFrom?.reason === reason);
+    if (list.length === 0) continue;
+    lines.push(`  - follows from it (${reason}):`);
+    for (const c of list) lines.push(`    ${changeLine(c, false)}`);
+  }
+  if (folded.length > 0) {
+    const one = folded.length === 1;
+    lines.push(`  - and ${folded.length} low-risk change${one ? '' : 's'} that follow${one ? 's' : ''} from it (${kinds(folded)}), under "Low risk" below`);
+  }
+  return lines;
+}
+
+/** The Markdown report: headline and summary table, one "needs attention" list across stages, low-risk changes folded, the rollout timeline. */
 export function renderMarkdown(result: DiffResult, labels: ReportLabels): string {
   const out: string[] = ['## Change review', '', `Base ${code(labels.base)}, head ${code(labels.head)}.`, ''];
   if (result.changes.length === 0) {
@@ -72,37 +158,49 @@ export function renderMarkdown(result: DiffResult, labels: ReportLabels): string
     '| stage | stack | added | changed | removed | replaced | risk |',
     '| --- | --- | ---: | ---: | ---: | ---: | --- |',
     ...result.summary.map(tableRow),
-    '',
-    '### What changes',
   );
-  // One section per stage and stack; low-risk changes folded away under the others.
-  const groups = new Map<string, Change[]>();
-  for (const c of result.changes) {
-    const g = `${c.stage} / ${c.stack}`;
-    groups.set(g, [...(groups.get(g) ?? []), c]);
-  }
-  for (const [g, list] of groups) {
-    out.push('', `#### ${g}`, '');
-    const low = list.filter((c) => c.risk === 'low');
-    for (const c of list) if (c.risk !== 'low') out.push(...changeLines(c));
-    if (low.length > 0) {
-      if (low.length < list.length) out.push('');
-      out.push(
-        `<details><summary>${low.length} low-risk change${low.length === 1 ? '' : 's'} (${[...new Set(low.map((c) => c.why))].sort().join(', ')})</summary>`,
-        '',
-      );
-      for (const c of low) out.push(...changeLines(c));
-      out.push('', '</details>');
-    }
-  }
-  if (result.schedules.length > 0) {
+  const groups = attentionOrder(groupChanges(result.changes));
+  const attention = groups.filter((g) => g.risk !== 'low');
+  const low = [
+    ...groups.filter((g) => g.risk === 'low').flatMap((g) => [g.root, ...g.derived]),
+    ...attention.flatMap((g) => g.derived.filter((c) => c.risk === 'low')),
+  ];
+  if (attention.length > 0) {
     out.push(
       '',
-      '### Rollout schedule',
+      '### Needs attention',
       '',
-      'Batches of each stage that changes, in order, with the soak before each go/no-go gate (times from the start of the deploy).',
+      'Every change above low risk, highest risk first across stages; a change that only follows from another is listed under it, with the reason.',
+      '',
     );
-    for (const s of result.schedules) out.push('', `#### ${s.stage}`, '', '```mermaid', ganttChart(s), '```');
+    for (const g of attention) out.push(...groupLines(g));
+  }
+  if (low.length > 0) {
+    const whys = [...new Set(low.map((c) => c.why))].sort().join(', ');
+    out.push('', '### Low risk', '', `<details><summary>${low.length} low-risk change${low.length === 1 ? '' : 's'} (${whys})</summary>`, '');
+    const sorted = [...low].sort((a, b) => cmp(a.stage, b.stage) || cmp(a.stack, b.stack) || cmp(a.subject, b.subject));
+    const byKey = new Map(result.changes.map((c) => [changeKey(c), c]));
+    for (const c of sorted) {
+      const cause = c.derivedFrom ? byKey.get(changeKey(c.derivedFrom)) : undefined;
+      const reason = c.derivedFrom?.reason ?? '';
+      const from = cause ? ` _(follows from ${reason.startsWith(cause.label) ? reason : `${cause.label}: ${reason}`})_` : '';
+      out.push(`${changeLine(c, true)}${from}`, ...attributeLines(c, '  '));
+    }
+    out.push('', '</details>');
+  }
+  if (result.timeline.changed.length > 0) {
+    out.push(
+      '',
+      '### Rollout timeline',
+      '',
+      `Stages whose rollout changes, before and after, on one timeline: each stage starts when the one before it (${promotionOrder([...result.timeline.before, ...result.timeline.after].map((s) => s.stage)).join(', then ')}) has finished its soaks; a gate ends each batch's soak.`,
+      '',
+      ...timelineTable(result.timeline),
+      '',
+      '```mermaid',
+      ganttChart(result.timeline),
+      '```',
+    );
   }
   out.push('', '<details><summary>Risk classes</summary>', '', '| class | what |', '| --- | --- |');
   for (const l of RISK_LEGEND) out.push(`| ${l.risk} | ${l.what} |`);
@@ -128,6 +226,7 @@ export function renderJson(result: DiffResult, labels: ReportLabels): string {
       label: c.label,
       text: c.text,
       ...(c.forcedBy ? { forcedBy: c.forcedBy } : {}),
+      ...(c.derivedFrom ? { derivedFrom: c.derivedFrom } : {}),
       attributes: c.attributes.map((a) => ({
         path: a.path,
         ...(a.before !== undefined ? { before: sortKeys(a.before) } : {}),
@@ -137,7 +236,11 @@ export function renderJson(result: DiffResult, labels: ReportLabels): string {
         why: a.why,
       })),
     })),
-    schedules: result.schedules,
+    attention: attentionOrder(groupChanges(result.changes))
+      .filter((g) => g.risk !== 'low')
+      .map((g) => changeKey(g.root)),
+    timeline: result.timeline,
+    stateStorage: result.stateStorage,
     riskClasses: RISK_CLASSES,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

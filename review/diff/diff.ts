@@ -2,6 +2,8 @@
  * `rollout diff`'s comparison (pure): two synthesized trees in, the changes,
  * the summary table and the schedules of the stages that changed out.
  */
+import { markDerived } from './derived';
+import { timeline } from './gantt';
 import { diffInventory, inventoryModel, scheduleOf } from './inventory-diff';
 import { diffStack, highestRisk, stateStorageOf } from './stack-diff';
 import { Change, DiffResult, INVENTORY_STACK, riskRank, Schedule, SHARED_STAGE, SummaryRow, SynthTree } from './types';
@@ -38,25 +40,36 @@ export function summarize(changes: readonly Change[]): SummaryRow[] {
   return [...rows.values()].sort((a, b) => stageOrder(a.stage, b.stage) || stackOrder(a.stack, b.stack));
 }
 
+/** The rollout schedules of a tree's inventories. */
+function schedulesOf(t: SynthTree): Schedule[] {
+  const out: Schedule[] = [];
+  for (const stage of Object.keys(t.inventories).sort()) {
+    const inv = inventoryModel(t.inventories[stage]);
+    if (inv) out.push(scheduleOf(inv));
+  }
+  return out;
+}
+
 /** Compare two synthesized trees. Identical trees (in meaning) give no changes. */
 export function diffTrees(base: SynthTree, head: SynthTree): DiffResult {
   const stages = [...new Set([...Object.keys(base.inventories), ...Object.keys(head.inventories)])].sort();
 
   const tree = stateStorageOf([...Object.values(base.stacks), ...Object.values(head.stacks)]);
-  const changes: Change[] = [];
+  const found: Change[] = [];
   for (const stack of [...new Set([...Object.keys(base.stacks), ...Object.keys(head.stacks)])].sort()) {
-    changes.push(...diffStack(stageOfStack(stack), stack, base.stacks[stack], head.stacks[stack], tree));
+    found.push(...diffStack(stageOfStack(stack), stack, base.stacks[stack], head.stacks[stack], tree));
   }
-  for (const stage of stages) changes.push(...diffInventory(stage, base.inventories[stage], head.inventories[stage]));
-  changes.sort(compareChanges);
+  for (const stage of stages) found.push(...diffInventory(stage, base.inventories[stage], head.inventories[stage]));
+  const changes = markDerived(found, base, head).sort(compareChanges);
 
-  const changedStages = new Set(changes.map((c) => c.stage));
-  const schedules: Schedule[] = [];
-  for (const stage of stages) {
-    if (!changedStages.has(stage)) continue;
-    const inv = inventoryModel(head.inventories[stage] ?? base.inventories[stage]);
-    if (inv) schedules.push(scheduleOf(inv));
-  }
+  // A stage's rollout changes when its inventory does (batches, hosts, soaks, agent version and settings).
+  const rolloutChanged = new Set(changes.filter((c) => c.stack === INVENTORY_STACK).map((c) => c.stage));
   const top = highestRisk(changes);
-  return { changes, summary: summarize(changes), ...(top ? { highestRisk: top } : {}), schedules };
+  return {
+    changes,
+    summary: summarize(changes),
+    ...(top ? { highestRisk: top } : {}),
+    timeline: timeline(schedulesOf(base), schedulesOf(head), rolloutChanged),
+    stateStorage: { buckets: [...tree.stateBuckets].sort(), tables: [...tree.lockTables].sort() },
+  };
 }

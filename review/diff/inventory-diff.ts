@@ -4,10 +4,13 @@
  * reordered keys or hosts are no change. Host moves between batches, hosts
  * joining or leaving the rollout, and agent settings are worded for people.
  */
+import { sortForRollout } from '../../model/batches';
 import { BATCH_TAG } from '../../model/signals';
+import type { Criticality, Host } from '../../model/stage';
+import { CRITICALITIES } from '../../model/stage-schema';
 import { isProductionStage, Risk } from './risk';
 import { AttributeChange, Change, INVENTORY_STACK, riskRank, Schedule } from './types';
-import { describeDelta, diffValues, formatValue, isPlainObject, listDelta, pathString } from './values';
+import { describeDelta, diffValues, isPlainObject, pathString } from './values';
 
 /** A stage inventory as the diff reads it. */
 export interface InventoryModel {
@@ -45,16 +48,62 @@ export function inventoryModel(doc: unknown): InventoryModel | undefined {
 type BatchModel = NonNullable<ReturnType<InventoryModel['batches']['get']>>;
 
 /** One host of an inventory: its batch number and variables. */
-interface HostModel {
+export interface HostModel {
   readonly batch: number;
   readonly vars: Readonly<Record<string, unknown>>;
 }
 
 /** Host name -> batch number and variables. */
-function hostsOf(inv: InventoryModel): Map<string, HostModel> {
+export function hostsOf(inv: InventoryModel): Map<string, HostModel> {
   const out = new Map<string, HostModel>();
   for (const [batchNumber, batch] of inv.batches) for (const [host, vars] of batch.hosts) out.set(host, { batch: batchNumber, vars });
   return out;
+}
+
+/** A host's criticality, from its `criticality:` Datadog tag. */
+export function criticalityOf(vars: Readonly<Record<string, unknown>>): Criticality | undefined {
+  const tags = Array.isArray(vars.datadog_tags) ? vars.datadog_tags : [];
+  const tag = tags.find((t): t is string => typeof t === 'string' && t.startsWith('criticality:'));
+  const value = tag?.slice('criticality:'.length);
+  return (CRITICALITIES as readonly string[]).includes(value ?? '') ? (value as Criticality) : undefined;
+}
+
+/**
+ * Hosts that sit out of the batch split's order, i.e. pinned with `batch: N`
+ * (the inventory does not say so; model/batches.ts fills batches in rollout
+ * order, so the hosts it placed have non-decreasing batch numbers in that
+ * order, and a pinned host is one that breaks it). The largest set of hosts
+ * in order is kept; the others are the pinned ones. Undefined when a host has
+ * no criticality tag (the order cannot be rebuilt).
+ */
+export function pinnedHosts(inv: InventoryModel): Set<string> | undefined {
+  const all = [...hostsOf(inv)];
+  const hosts: Host[] = [];
+  for (const [name, h] of all) {
+    const criticality = criticalityOf(h.vars);
+    if (!criticality) return undefined;
+    hosts.push({ name, service: '', team: '', criticality, managed: false, tags: {} });
+  }
+  const batchOf = new Map(all.map(([name, h]) => [name, h.batch]));
+  const order = sortForRollout(hosts).map((h) => h.name);
+  const seq = order.map((name) => batchOf.get(name) as number);
+  // Longest non-decreasing subsequence (patience sorting, upper bound), then everything outside it.
+  const tails: number[] = [];
+  const prev: number[] = new Array<number>(seq.length).fill(-1);
+  for (let i = 0; i < seq.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (seq[tails[mid]] <= seq[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    prev[i] = lo > 0 ? tails[lo - 1] : -1;
+    tails[lo] = i;
+  }
+  const kept = new Set<number>();
+  for (let i = tails.length > 0 ? tails[tails.length - 1] : -1; i >= 0; i = prev[i]) kept.add(i);
+  return new Set(order.filter((_, i) => !kept.has(i)));
 }
 
 /** The stage's rollout schedule: batches with host counts and soak hours. */
@@ -279,31 +328,24 @@ function hostMembershipChange(stage: string, host: string, kind: 'added' | 'remo
   return inventoryChange(stage, { kind, risk: risk.risk, why: risk.why, subject: label, label, text, attributes: [] });
 }
 
-/** A host's move between batches as an attribute; undefined when it stays in its batch. */
-function hostBatchMove(stage: string, baseHost: HostModel, headHost: HostModel): AttributeChange | undefined {
+/** A host's move between batches as an attribute (`pinned`: it is out of the split's order in the head); undefined when it stays. */
+function hostBatchMove(stage: string, baseHost: HostModel, headHost: HostModel, pinned: boolean): AttributeChange | undefined {
   if (baseHost.batch === headHost.batch) return undefined;
   const risk = membershipRisk(stage);
   return {
     path: 'batch',
     before: baseHost.batch,
     after: headHost.batch,
-    text: `moves from batch ${baseHost.batch} to batch ${headHost.batch}`,
+    text: `moves from batch ${baseHost.batch} to batch ${headHost.batch}${pinned ? ' (pinned)' : ''}`,
     risk: risk.risk,
     why: risk.why,
   };
 }
 
-/** Wording of one host variable's change: list values as `adds X; removes Y`, others as a plain delta. */
+/** Wording of one host variable's change: lists as `adds X; removes Y`, others as a plain delta. */
 function hostVarDelta(before: unknown, after: unknown): string {
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const { added, removed } = listDelta(before, after);
-    const parts = [
-      ...(added.length ? [`adds ${added.map((value) => formatValue(value)).join(', ')}`] : []),
-      ...(removed.length ? [`removes ${removed.map((value) => formatValue(value)).join(', ')}`] : []),
-    ];
-    if (parts.length > 0) return parts.join('; ');
-  }
-  return describeDelta(before, after);
+  const delta = describeDelta(before, after);
+  return /^(adds|removes) /.test(delta) ? `: ${delta}` : ` ${delta}`;
 }
 
 /** Differing variables of a host in both inventories, sorted by name (Datadog tags without the batch tag). */
@@ -314,7 +356,7 @@ function hostVarChanges(baseHost: HostModel, headHost: HostModel): AttributeChan
     const after = key === 'datadog_tags' ? tagsWithoutBatch(headHost.vars[key]) : headHost.vars[key];
     if (diffValues(before, after).length === 0) continue;
     const spec = HOST_VARS[key] ?? { label: key, risk: { risk: 'medium', why: 'host settings' } };
-    attributes.push({ path: key, before, after, text: `${spec.label} ${hostVarDelta(before, after)}`, risk: spec.risk.risk, why: spec.risk.why });
+    attributes.push({ path: key, before, after, text: `${spec.label}${hostVarDelta(before, after)}`, risk: spec.risk.risk, why: spec.risk.why });
   }
   return attributes;
 }
@@ -327,8 +369,8 @@ function riskiestAttribute(attributes: readonly AttributeChange[]): AttributeCha
 }
 
 /** A host in both inventories that moved batch or changed variables; undefined when neither. */
-function hostSettingsChange(stage: string, host: string, baseHost: HostModel, headHost: HostModel): Change | undefined {
-  const move = hostBatchMove(stage, baseHost, headHost);
+function hostSettingsChange(stage: string, host: string, baseHost: HostModel, headHost: HostModel, pinned: boolean): Change | undefined {
+  const move = hostBatchMove(stage, baseHost, headHost, pinned);
   const attributes = [...(move ? [move] : []), ...hostVarChanges(baseHost, headHost)];
   if (attributes.length === 0) return undefined;
   const riskiest = riskiestAttribute(attributes);
@@ -341,6 +383,7 @@ function hostSettingsChange(stage: string, host: string, baseHost: HostModel, he
 function hostChanges(stage: string, base: InventoryModel, head: InventoryModel): Change[] {
   const baseHosts = hostsOf(base);
   const headHosts = hostsOf(head);
+  const pinned = pinnedHosts(head) ?? new Set<string>();
   const changes: Change[] = [];
   for (const host of sortedKeys(baseHosts.keys(), headHosts.keys())) {
     const baseHost = baseHosts.get(host);
@@ -348,7 +391,7 @@ function hostChanges(stage: string, base: InventoryModel, head: InventoryModel):
     if (!baseHost && headHost) changes.push(hostMembershipChange(stage, host, 'added', headHost.batch));
     else if (baseHost && !headHost) changes.push(hostMembershipChange(stage, host, 'removed', baseHost.batch));
     else if (baseHost && headHost) {
-      const change = hostSettingsChange(stage, host, baseHost, headHost);
+      const change = hostSettingsChange(stage, host, baseHost, headHost, pinned.has(host));
       if (change) changes.push(change);
     }
   }

@@ -36,9 +36,21 @@ export function constructPath(ref: ResourceRef): string {
   return ref.name.replace(/_[0-9A-F]{8}$/, '');
 }
 
-/** `aws_security_group` -> `security group`, `datadog_synthetics_test` -> `synthetics test`. */
+/**
+ * The id a team gave a monitor or SLO in its file (`api-p99-latency`), read
+ * from the logical id (`monitoring_monitor-api-p99-latency_B66F81F0`): the
+ * last construct id, without cdktf's hash and our `monitor-` / `slo-` prefix.
+ * The logical id is what a plan's address holds too, so the diff and the plan
+ * summary name a monitor alike.
+ */
+export function monitoringId(ref: ResourceRef): string {
+  const id = ref.name.replace(/_[0-9A-F]{8}$/, '');
+  return id.slice(id.lastIndexOf('_') + 1).replace(/^(monitor|slo)-/, '');
+}
+
+/** `aws_security_group` -> `security group`, `datadog_synthetics_test` -> `synthetics test`, `terraform_data` -> `terraform data`. */
 export function typeWords(type: string): string {
-  return type.replace(/^(aws|datadog|terraform|google|azurerm)_/, '').replace(/_/g, ' ');
+  return type.replace(/^(aws|datadog|google|azurerm)_/, '').replace(/_/g, ' ');
 }
 
 /** The resource a `${type.name.attr}` reference points at, if it is in the index. */
@@ -112,9 +124,9 @@ export function resourceLabel(ref: ResourceRef, ctx: LabelContext, depth = 0): s
     case 'aws_secretsmanager_secret':
       return `secret ${name ? code(name) : constructPath(ref)}`;
     case 'datadog_monitor':
-      return `monitor ${name ? code(name) : constructPath(ref)}`;
+      return name ? `monitor ${code(name)} (${monitoringId(ref)})` : `monitor ${monitoringId(ref)}`;
     case 'datadog_service_level_objective':
-      return `SLO ${name ? code(name) : constructPath(ref)}`;
+      return name ? `SLO ${code(name)} (${monitoringId(ref)})` : `SLO ${monitoringId(ref)}`;
     case 'datadog_dashboard_json': {
       const dash = parseJsonString(c.dashboard);
       const title = isPlainObject(dash) ? str(dash.title) : undefined;

@@ -12,6 +12,7 @@
  * |          | agent settings, batch membership of prod hosts                                          |
  * | medium   | monitor thresholds and queries, notification routing, SLO targets, rollout policy,      |
  * |          | batch membership outside prod, anything not listed elsewhere                            |
+ * |          | (monitors and SLOs follow their impact instead: impact.ts)                              |
  * | low      | tags, descriptions, dashboards, outputs, data sources added or removed, message text    |
  *
  * Every function returns the class with the reason, so a report can say why.
@@ -88,14 +89,9 @@ export function addRisk(f: ResourceFacts): Risk {
   return r('medium', 'adds a resource');
 }
 
-const TAGS = /^(tags|tags_all|default_tags)(\.|\[|$)/;
+/** Tags of a resource, and of its blocks (`root_block_device.tags`). */
+export const TAGS = /(^|\.)(tags|tags_all|default_tags)(\.|\[|$)/;
 const wasTrue = (before: unknown, after: unknown): boolean => before === true && after !== true;
-
-/** Notification handles (`@pagerduty-payments`, `@slack-ops`) in a monitor message. */
-export function notificationHandles(message: unknown): string[] {
-  if (typeof message !== 'string') return [];
-  return [...new Set(message.match(/@[A-Za-z0-9_.+-]+(?:@[A-Za-z0-9_.-]+)?/g) ?? [])].sort();
-}
 
 /**
  * Risk of one attribute difference of a resource (or data source). `path` is
@@ -126,19 +122,6 @@ export function attributeRisk(f: ResourceFacts, path: string, before: unknown, a
   if (f.mode === 'data' && t === 'aws_iam_policy_document') return r('high', 'IAM');
   if (ACCESS_TYPE.test(t) || t === 'aws_iam_openid_connect_provider') return r('high', accessWhat(t));
   if (DEPLOY_PROTECTION_TYPE.test(t)) return r('high', 'GitHub deployment protection');
-  if (/^datadog_monitor/.test(t)) {
-    if (path === 'message') {
-      const changed = notificationHandles(before).join(' ') !== notificationHandles(after).join(' ');
-      return changed ? r('medium', 'notification routing') : r('low', 'message text');
-    }
-    if (/^(monitor_thresholds|monitor_threshold_windows|query)/.test(path)) return r('medium', 'monitor thresholds');
-    if (/^(priority|notify_|renotify|escalation_message|notification_preset)/.test(path)) return r('medium', 'notification routing');
-    return r('medium', 'monitors');
-  }
-  if (/^datadog_service_level_objective/.test(t)) {
-    if (/^(thresholds|target_threshold|warning_threshold)/.test(path)) return r('medium', 'SLO targets');
-    return r('medium', 'SLOs');
-  }
   return r('medium', 'other settings');
 }
 

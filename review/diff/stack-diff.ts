@@ -6,10 +6,11 @@
  * place (the table below) makes the change a replacement, unless the resource's
  * `lifecycle.ignore_changes` names it.
  */
+import { isPagingMonitor, monitoringAttributeRisk, MonitoringFacts, monitoringKind, monitoringLifecycleRisk } from './impact';
 import { attributeName, bucketOf, LabelContext, ResourceIndex, ResourceRef, resourceLabel } from './labels';
 import { addRisk, attributeRisk, backendRisk, BUCKET_GUARD_TYPES, destroyRisk, providerRisk, Risk, ResourceFacts, variableRisk } from './risk';
 import { AttributeChange, Change, maxRisk, RiskClass, riskRank } from './types';
-import { describeDelta, diffValues, isPlainObject, Leaf, pathString } from './values';
+import { describeDelta, diffValues, formatValue, isPlainObject, Leaf, pathString } from './values';
 
 /**
  * Attributes whose change makes Terraform destroy and re-create the resource
@@ -27,7 +28,20 @@ export const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
     'key_name',
     'tenancy',
     'placement_group',
+    'placement_partition_number',
     'host_id',
+    'security_groups',
+    'ebs_optimized',
+    'hibernation',
+    'cpu_core_count',
+    'cpu_threads_per_core',
+    'cpu_options',
+    'enclave_options',
+    'ipv6_address_count',
+    'ipv6_addresses',
+    'launch_template',
+    'network_interface',
+    'private_dns_name_options',
     'root_block_device.encrypted',
     'root_block_device.kms_key_id',
     'ebs_block_device',
@@ -49,13 +63,31 @@ export const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
   aws_s3_bucket_ownership_controls: ['bucket'],
   aws_s3_bucket_lifecycle_configuration: ['bucket', 'expected_bucket_owner'],
   aws_s3_bucket_policy: ['bucket'],
+  aws_s3_bucket_logging: ['bucket', 'expected_bucket_owner'],
+  aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region', 'custom_key_store_id', 'xks_key_id'],
+  aws_kms_alias: ['name', 'name_prefix'],
   datadog_monitor: ['type'],
   datadog_service_level_objective: ['type'],
+  datadog_logs_metric: ['name'],
+  github_repository_environment: ['repository', 'environment'],
+  github_repository_environment_deployment_policy: ['repository', 'environment'],
   terraform_data: ['triggers_replace'],
 };
 
-/** Does a change at `path` force replacement of a `type`? */
-export function forcesReplacement(type: string, path: string): boolean {
+/** Monitor types the Datadog provider treats as one (it suppresses a change between them: no replacement, no update). */
+const SAME_MONITOR_TYPES = new Set(['metric alert', 'query alert']);
+
+/**
+ * Does a change at `path` force replacement of a `type`? `before` and
+ * `after` are the attribute's values, `head` the resource's new configuration
+ * (for the rules that depend on them).
+ */
+export function forcesReplacement(type: string, path: string, before?: unknown, after?: unknown, head?: Record<string, unknown>): boolean {
+  if (type === 'datadog_monitor' && path === 'type' && SAME_MONITOR_TYPES.has(String(before)) && SAME_MONITOR_TYPES.has(String(after))) return false;
+  // Volume tags are updated in place; everything else of an EBS block device is ForceNew.
+  if (type === 'aws_instance' && /^ebs_block_device.*\.tags(\.|\[|$)/.test(path)) return false;
+  // user_data is updated in place (a stop and start) unless user_data_replace_on_change is set.
+  if (type === 'aws_instance' && /^user_data(_base64)?$/.test(path)) return head?.user_data_replace_on_change === true;
   return (FORCES_REPLACEMENT[type] ?? []).some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
 }
 
@@ -145,8 +177,17 @@ function headline(label: string, attrs: readonly AttributeChange[]): string {
   return `${sentence(label, top.text)}${more > 0 ? ` (and ${more} more)` : ''}`;
 }
 
+/** An attribute's difference in words: `critical threshold 2 -> 3`, `tags: adds tier:1`, `statement[B] added: ...`. */
+export function attributeText(name: string, leaf: Leaf): string {
+  const last = leaf.path[leaf.path.length - 1] ?? '';
+  if (last.startsWith('[') && leaf.before === undefined) return `${name} added: ${formatValue(leaf.after)}`;
+  if (last.startsWith('[') && leaf.after === undefined) return `${name} removed: ${formatValue(leaf.before)}`;
+  const delta = describeDelta(leaf.before, leaf.after);
+  return /^(adds|removes|reordered) /.test(delta) ? `${name}: ${delta}` : `${name} ${delta}`;
+}
+
 function attrChange(path: string, name: string, leaf: Leaf, risk: Risk, suffix = ''): AttributeChange {
-  return { path, before: leaf.before, after: leaf.after, text: `${name} ${describeDelta(leaf.before, leaf.after)}${suffix}`, risk: risk.risk, why: risk.why };
+  return { path, before: leaf.before, after: leaf.after, text: `${attributeText(name, leaf)}${suffix}`, risk: risk.risk, why: risk.why };
 }
 
 /** The highest risk of the attributes, or `base` when that is higher (a tie goes to `base`). */
@@ -156,21 +197,124 @@ function highest(attrs: readonly AttributeChange[], base?: Risk): Risk {
   return best ?? { risk: 'low', why: 'no attribute changes' };
 }
 
-interface Side {
-  readonly stack: unknown;
-  readonly index: Map<string, ResourceRef>;
+/** One side of a stack: its resources, indexed, and what labelling them needs. */
+export interface Side {
+  readonly index: ReadonlyMap<string, ResourceRef>;
   readonly ctx: LabelContext;
 }
 
-function side(stack: unknown, tree: TreeFacts): Side {
-  const index = resourceIndex(stack);
-  return { stack, index, ctx: { stateBuckets: tree.stateBuckets, lockTables: tree.lockTables, index } };
+/** A side from a resource index (a stack's, or a plan's values). */
+export function sideOf(index: ReadonlyMap<string, ResourceRef>, tree: TreeFacts): Side {
+  return { index, ctx: { stateBuckets: tree.stateBuckets, lockTables: tree.lockTables, index } };
+}
+
+/** The monitoring facts of a monitor or SLO (undefined for other types). */
+function monitoringFacts(stage: string, type: string, rb?: ResourceRef, rh?: ResourceRef): MonitoringFacts | undefined {
+  const kind = monitoringKind(type);
+  if (!kind) return undefined;
+  const paging = kind === 'SLO' || isPagingMonitor(rb?.config) || isPagingMonitor(rh?.config);
+  return { stage, kind, paging };
+}
+
+/** How `diffResource` decides and reads paths (the plan summary feeds it Terraform's verdict). */
+export interface ResourceDiffOptions {
+  /** Terraform's verdict when known: replaced (with the paths forcing it) or updated in place; otherwise predicted from FORCES_REPLACEMENT. */
+  readonly verdict?: { readonly replaced: boolean; readonly forcedBy: readonly string[] };
+  /** Rewrites an attribute path before it is named and judged (plan values keep single blocks as one-element lists). */
+  readonly normalizePath?: (path: string) => string;
+}
+
+/**
+ * One resource or data source compared across the two sides (`rb` absent:
+ * created; `rh` absent: destroyed); undefined when nothing differs. Shared by
+ * the diff and the plan summary, so both name and judge a change alike.
+ */
+export function diffResource(
+  stage: string,
+  stackName: string,
+  subject: string,
+  rb: ResourceRef | undefined,
+  rh: ResourceRef | undefined,
+  tree: TreeFacts,
+  b: Side,
+  h: Side,
+  opts: ResourceDiffOptions = {},
+): Change | undefined {
+  const mk = (c: Omit<Change, 'stage' | 'stack' | 'subject'>): Change => ({ stage, stack: stackName, subject, ...c });
+  const mon = (rh ?? rb)?.mode === 'resource' ? monitoringFacts(stage, (rh ?? rb)?.type ?? '', rb, rh) : undefined;
+  if (rb && !rh) {
+    const risk = mon ? monitoringLifecycleRisk(mon, 'removed') : destroyRisk(facts(rb, tree, b.index), 'removed');
+    const label = resourceLabel(rb, b.ctx);
+    const verb = rb.mode === 'data' ? 'is no longer read' : 'is destroyed';
+    return mk({ kind: 'removed', risk: risk.risk, why: risk.why, label, text: `${label} ${verb}`, attributes: [] });
+  }
+  if (rh && !rb) {
+    const risk = mon ? monitoringLifecycleRisk(mon, 'added') : addRisk(facts(rh, tree, h.index));
+    const label = resourceLabel(rh, h.ctx);
+    const verb = rh.mode === 'data' ? 'is read' : 'is created';
+    return mk({ kind: 'added', risk: risk.risk, why: risk.why, label, text: `${label} ${verb}`, attributes: [] });
+  }
+  if (!rb || !rh) return undefined;
+  const leaves = diffValues(stripMetadata(rb.config), stripMetadata(rh.config));
+  // Nothing differs, unless Terraform says it replaces it anyway (tainted, -replace, replace_triggered_by).
+  if (leaves.length === 0 && !opts.verdict?.replaced) return undefined;
+  const f = facts(rh, tree, h.index);
+  // A weakening is judged on the base side's facts too (e.g. a bucket that stops being a state bucket).
+  const fb = facts(rb, tree, b.index);
+  const ff: ResourceFacts = {
+    ...f,
+    guardsStateBucket: f.guardsStateBucket || fb.guardsStateBucket,
+    isStateBucket: f.isStateBucket || fb.isStateBucket,
+    isLockTable: f.isLockTable || fb.isLockTable,
+  };
+  const ignored = ignoredAttributes(rh.config);
+  const attrs: AttributeChange[] = [];
+  const forcedBy: string[] = [];
+  for (const leaf of leaves) {
+    const raw = pathString(leaf.path);
+    const path = opts.normalizePath ? opts.normalizePath(raw) : raw;
+    const name = attributeName(rh.type, path);
+    const top = leaf.path[0] ?? '';
+    if (rh.mode === 'resource' && top !== 'lifecycle' && (ignored.all || ignored.names.has(top))) {
+      attrs.push(
+        attrChange(
+          path,
+          name,
+          leaf,
+          { risk: 'low', why: 'ignored by lifecycle.ignore_changes' },
+          ' (ignored by lifecycle.ignore_changes: only resources created later get it)',
+        ),
+      );
+      continue;
+    }
+    if (rh.type === 'datadog_monitor' && path === 'type' && !forcesReplacement(rh.type, path, leaf.before, leaf.after)) {
+      attrs.push(attrChange(path, name, leaf, { risk: 'low', why: 'no effect' }, ' (Datadog treats the two alike: no replacement, no update)'));
+      continue;
+    }
+    if (rh.mode === 'resource' && !opts.verdict && forcesReplacement(rh.type, path, leaf.before, leaf.after, rh.config)) forcedBy.push(path);
+    if (mon) {
+      const judged = monitoringAttributeRisk(mon, path, leaf.before, leaf.after, rb.config, rh.config);
+      attrs.push(attrChange(path, name, leaf, judged, judged.effect ? ` (${judged.effect})` : ''));
+    } else attrs.push(attrChange(path, name, leaf, attributeRisk(ff, path, leaf.before, leaf.after)));
+  }
+  if (opts.verdict?.replaced) forcedBy.push(...opts.verdict.forcedBy);
+  const replaced = opts.verdict ? opts.verdict.replaced : forcedBy.length > 0;
+  // Named as it is now (the base side): a renamed bucket is still the state bucket being replaced.
+  const label = resourceLabel(rb, b.ctx);
+  if (replaced) {
+    const risk = highest(attrs, mon ? monitoringLifecycleRisk(mon, 'replaced') : destroyRisk(ff, 'replaced'));
+    const because = forcedBy.length > 0 ? ` because ${forcedBy.map((p) => attributeName(rh.type, p)).join(', ')} changes` : '';
+    const text = `${label} is replaced (destroyed and re-created)${because}`;
+    return mk({ kind: 'replaced', risk: risk.risk, why: risk.why, label, text, attributes: attrs, forcedBy });
+  }
+  const risk = highest(attrs);
+  return mk({ kind: 'changed', risk: risk.risk, why: risk.why, label, text: headline(label, attrs), attributes: attrs });
 }
 
 /** Compare one stack's two versions (either may be undefined: stack added or removed). */
 export function diffStack(stage: string, stackName: string, base: unknown, head: unknown, tree: TreeFacts): Change[] {
-  const b = side(base, tree);
-  const h = side(head, tree);
+  const b = sideOf(resourceIndex(base), tree);
+  const h = sideOf(resourceIndex(head), tree);
   const changes: Change[] = [];
   const mk = (c: Omit<Change, 'stage' | 'stack'>): void => {
     changes.push({ stage, stack: stackName, ...c });
@@ -179,67 +323,9 @@ export function diffStack(stage: string, stackName: string, base: unknown, head:
   // Resources and data sources.
   const keys = [...new Set([...b.index.keys(), ...h.index.keys()])].sort();
   for (const key of keys) {
-    const rb = b.index.get(key);
-    const rh = h.index.get(key);
     const subject = key.startsWith('data.') ? key : `resource.${key}`;
-    if (rb && !rh) {
-      const risk = destroyRisk(facts(rb, tree, b.index), 'removed');
-      const label = resourceLabel(rb, b.ctx);
-      const verb = rb.mode === 'data' ? 'is no longer read' : 'is destroyed';
-      mk({ kind: 'removed', risk: risk.risk, why: risk.why, subject, label, text: `${label} ${verb}`, attributes: [] });
-      continue;
-    }
-    if (rh && !rb) {
-      const risk = addRisk(facts(rh, tree, h.index));
-      const label = resourceLabel(rh, h.ctx);
-      const verb = rh.mode === 'data' ? 'is read' : 'is created';
-      mk({ kind: 'added', risk: risk.risk, why: risk.why, subject, label, text: `${label} ${verb}`, attributes: [] });
-      continue;
-    }
-    if (!rb || !rh) continue;
-    const leaves = diffValues(stripMetadata(rb.config), stripMetadata(rh.config));
-    if (leaves.length === 0) continue;
-    const f = facts(rh, tree, h.index);
-    // A weakening is judged on the base side's facts too (e.g. a bucket that stops being a state bucket).
-    const fb = facts(rb, tree, b.index);
-    const ff: ResourceFacts = {
-      ...f,
-      guardsStateBucket: f.guardsStateBucket || fb.guardsStateBucket,
-      isStateBucket: f.isStateBucket || fb.isStateBucket,
-      isLockTable: f.isLockTable || fb.isLockTable,
-    };
-    const ignored = ignoredAttributes(rh.config);
-    const attrs: AttributeChange[] = [];
-    const forcedBy: string[] = [];
-    for (const leaf of leaves) {
-      const path = pathString(leaf.path);
-      const name = attributeName(rh.type, path);
-      const top = leaf.path[0] ?? '';
-      if (rh.mode === 'resource' && top !== 'lifecycle' && (ignored.all || ignored.names.has(top))) {
-        attrs.push(
-          attrChange(
-            path,
-            name,
-            leaf,
-            { risk: 'low', why: 'ignored by lifecycle.ignore_changes' },
-            ' (ignored by lifecycle.ignore_changes: only resources created later get it)',
-          ),
-        );
-        continue;
-      }
-      if (rh.mode === 'resource' && forcesReplacement(rh.type, path)) forcedBy.push(path);
-      attrs.push(attrChange(path, name, leaf, attributeRisk(ff, path, leaf.before, leaf.after)));
-    }
-    // Named as it is now (the base side): a renamed bucket is still the state bucket being replaced.
-    const label = resourceLabel(rb, b.ctx);
-    if (forcedBy.length > 0) {
-      const risk = highest(attrs, destroyRisk(ff, 'replaced'));
-      const text = `${label} is replaced (destroyed and re-created) because ${forcedBy.map((p) => attributeName(rh.type, p)).join(', ')} changes`;
-      mk({ kind: 'replaced', risk: risk.risk, why: risk.why, subject, label, text, attributes: attrs, forcedBy });
-    } else {
-      const risk = highest(attrs);
-      mk({ kind: 'changed', risk: risk.risk, why: risk.why, subject, label, text: headline(label, attrs), attributes: attrs });
-    }
+    const change = diffResource(stage, stackName, subject, b.index.get(key), h.index.get(key), tree, b, h);
+    if (change) changes.push(change);
   }
 
   // Everything else: backend, required providers, providers, outputs, variables, locals, other blocks.

@@ -53,6 +53,20 @@ export interface Change {
   readonly attributes: readonly AttributeChange[];
   /** For replacements: the attributes that force it. */
   readonly forcedBy?: readonly string[];
+  /** A change that follows from another (a knock-on batch move, a monitor counting a batch's hosts): that change and why. */
+  readonly derivedFrom?: ChangeRef & { readonly reason: string };
+}
+
+/** Where a change is: stage, stack and subject together name it. */
+export interface ChangeRef {
+  readonly stage: string;
+  readonly stack: string;
+  readonly subject: string;
+}
+
+/** The key of a change (`prod/inventory/host prod-web-09`). */
+export function changeKey(c: ChangeRef): string {
+  return `${c.stage}/${c.stack}/${c.subject}`;
 }
 
 /** One row of the summary table. */
@@ -81,6 +95,19 @@ export interface SynthTree {
   readonly inventories: Readonly<Record<string, unknown>>;
 }
 
+/** One stage on the rollout timeline: when it starts (hours after the first stage starts) and its batches. */
+export interface TimedSchedule extends Schedule {
+  readonly startHour: number;
+}
+
+/** The rollout across stages, before and after: every stage in promotion order with real offsets. */
+export interface Timeline {
+  /** Stages whose rollout changes (batches, hosts, soaks, agent version), in promotion order: the ones drawn. */
+  readonly changed: readonly string[];
+  readonly before: readonly TimedSchedule[];
+  readonly after: readonly TimedSchedule[];
+}
+
 /** Everything `rollout diff` found. */
 export interface DiffResult {
   /** Changes in report order (stage, stack, risk descending, subject). */
@@ -88,8 +115,10 @@ export interface DiffResult {
   readonly summary: readonly SummaryRow[];
   /** Highest risk of any change; undefined when there is none. */
   readonly highestRisk?: RiskClass;
-  /** Rollout schedules of the stages that changed (head side; base side for a removed stage). */
-  readonly schedules: readonly Schedule[];
+  /** The rollout timeline; `changed` is empty when no stage's rollout changes. */
+  readonly timeline: Timeline;
+  /** State buckets and lock tables named by the backends (the plan summary judges with them). */
+  readonly stateStorage: { readonly buckets: readonly string[]; readonly tables: readonly string[] };
 }
 
 /** Numeric rank of a risk class (low 0 .. critical 3). */

@@ -113,30 +113,58 @@ export function pathString(path: readonly string[]): string {
 
 const PLAIN = /^[A-Za-z0-9_.:/@+=,-]{1,80}$/;
 
-/** A value for a sentence: plain tokens as is, other strings in backticks, lists and objects compact. */
-export function formatValue(v: unknown, max = 80): string {
+/** Longest free text shown whole in `set to` / `removed (was ...)`; longer text says how much is left out. */
+const MAX_TEXT = 160;
+
+/** A value for a sentence: plain tokens as is, other strings in backticks, lists and objects in full (never cut). */
+export function formatValue(v: unknown): string {
   if (v === undefined) return '(none)';
   if (v === null) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v === 'string') {
     if (PLAIN.test(v)) return v;
-    return code(truncate(v.includes('\n') ? JSON.stringify(v) : v, max));
+    const flat = v.includes('\n') ? JSON.stringify(v) : v;
+    return flat.length <= MAX_TEXT ? code(flat) : `${code(`${flat.slice(0, MAX_TEXT)}…`)} (${flat.length - MAX_TEXT} more characters)`;
   }
   if (Array.isArray(v) && v.every(isScalar)) {
-    const inner = v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ');
-    return code(truncate(`[${inner}]`, max));
+    return code(`[${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}]`);
   }
-  return code(truncate(JSON.stringify(sortKeys(v)), max));
+  return code(describeElement(v));
+}
+
+const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((x) => String(x));
+
+/**
+ * An object in words, whole: an IAM policy statement as `Allow a, b on r`
+ * (with its sid, principals and conditions), anything else as compact JSON
+ * with sorted keys.
+ */
+export function describeElement(v: unknown): string {
+  if (isPlainObject(v)) {
+    const effect = v.Effect ?? v.effect;
+    const actions = v.Action ?? v.actions ?? v.NotAction ?? v.not_actions;
+    if (typeof effect === 'string' && actions !== undefined) {
+      const not = v.NotAction !== undefined || v.not_actions !== undefined ? 'all but ' : '';
+      const resources = v.Resource ?? v.resources ?? v.NotResource ?? v.not_resources;
+      const principals = v.Principal ?? v.principals;
+      const condition = v.Condition ?? v.condition;
+      const sid = v.Sid ?? v.sid;
+      return [
+        typeof sid === 'string' && sid !== '' ? `${sid}: ` : '',
+        `${effect} ${not}${asStrings(actions).join(', ')}`,
+        resources !== undefined ? ` on ${asStrings(resources).join(', ')}` : '',
+        principals !== undefined ? ` for ${JSON.stringify(sortKeys(principals))}` : '',
+        condition !== undefined ? ` when ${JSON.stringify(sortKeys(condition))}` : '',
+      ].join('');
+    }
+  }
+  return JSON.stringify(sortKeys(v));
 }
 
 /** Inline code that survives backticks inside the text. */
 export function code(text: string): string {
   const t = text.replace(/\r?\n/g, ' ');
   return t.includes('`') ? `\`\` ${t} \`\`` : `\`${t}\``;
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
 /** A copy with object keys sorted (stable JSON). */
@@ -189,7 +217,26 @@ export function stringExcerpts(before: string, after: string): [string, string] 
   return [cut(before), cut(after)];
 }
 
-/** `from -> to` for one leaf, or `set to X` / `removed (was X)`, or a list delta. */
+/** A list of strings, or one string standing for a list of one (IAM's `"Action": "s3:GetObject"`). */
+function stringList(v: unknown): string[] | undefined {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+}
+
+/** `adds a, b; removes c` (empty when nothing was added or removed). */
+function addsRemoves(added: readonly unknown[], removed: readonly unknown[], word: (x: unknown) => string = (x) => formatValue(x)): string {
+  const parts: string[] = [];
+  if (added.length > 0) parts.push(`adds ${added.map(word).join(', ')}`);
+  if (removed.length > 0) parts.push(`removes ${removed.map(word).join(', ')}`);
+  return parts.join('; ');
+}
+
+/**
+ * `from -> to` for one leaf, or `set to X` / `removed (was X)`. Lists read as
+ * what they gain and lose (`adds s3:PutObject; removes s3:GetObject`),
+ * whatever their length and never cut; only lists of numbers, whose order is
+ * their meaning (soak hours), read `[48, 48, 72] -> [24, 48, 72]`.
+ */
 export function describeDelta(before: unknown, after: unknown): string {
   if (typeof before === 'string' && typeof after === 'string' && (before.length > LONG || after.length > LONG || /\n/.test(before + after))) {
     const [a, b] = stringExcerpts(before, after);
@@ -197,15 +244,18 @@ export function describeDelta(before: unknown, after: unknown): string {
   }
   if (before === undefined) return `set to ${formatValue(after)}`;
   if (after === undefined) return before === true ? 'removed' : `removed (was ${formatValue(before)})`;
-  if (Array.isArray(before) && Array.isArray(after) && before.every(isScalar) && after.every(isScalar)) {
-    const { added, removed } = listDelta(before, after);
-    const short = before.length <= 6 && after.length <= 6;
+  const sb = stringList(before);
+  const sa = stringList(after);
+  if (sb && sa && (Array.isArray(before) || Array.isArray(after))) {
+    const { added, removed } = listDelta(sb, sa);
     if (added.length === 0 && removed.length === 0) return `reordered ${formatValue(before)} -> ${formatValue(after)}`;
-    if (short) return `${formatValue(before)} -> ${formatValue(after)}`;
-    const parts = [];
-    if (added.length > 0) parts.push(`adds ${added.map((x) => formatValue(x)).join(', ')}`);
-    if (removed.length > 0) parts.push(`removes ${removed.map((x) => formatValue(x)).join(', ')}`);
-    return parts.join('; ');
+    return addsRemoves(added, removed);
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (before.every((x) => typeof x === 'number') && after.every((x) => typeof x === 'number')) return `${formatValue(before)} -> ${formatValue(after)}`;
+    const { added, removed } = listDelta(before.map(sortKeys), after.map(sortKeys));
+    if (added.length === 0 && removed.length === 0) return `reordered (${before.length} elements)`;
+    return addsRemoves(added, removed, (x) => (isScalar(x) ? formatValue(x) : code(describeElement(x))));
   }
   return `${formatValue(before)} -> ${formatValue(after)}`;
 }

@@ -1,8 +1,10 @@
 /**
- * The plan summary as Markdown (pure): headline and counts, replacements and
- * destroys called out, everything else inside a collapsed <details>.
+ * The plan summary as Markdown (pure): Terraform's own headline, what an
+ * incomplete plan left out, where the plan and the diff disagree, the
+ * replacements, destroys and changes above low risk (highest risk first,
+ * named as the diff names them), and the full plan in a collapsed <details>.
  */
-import { PLAN_ACTIONS, PlanAction, PlanSummary } from './summary';
+import { headline, PLAN_ACTIONS, PlanAction, PlanItem, PlanSummary, attentionItems } from './summary';
 
 const ACTION_NAMES: Record<PlanAction, string> = {
   replace: 'replace',
@@ -20,66 +22,77 @@ function code(text: string): string {
   return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }
 
-/** Terraform-style headline: `1 to add, 1 to change, 1 to replace, 1 to destroy`. */
-export function headline(s: PlanSummary): string {
-  const c = s.counts;
-  const parts = [
-    `${c.create} to add`,
-    `${c.update} to change`,
-    `${c.replace} to replace`,
-    `${c.delete} to destroy`,
-    ...(c.read ? [`${c.read} to read`] : []),
-    ...(c.move ? [`${c.move} to move`] : []),
-    ...(c.import ? [`${c.import} to import`] : []),
-    ...(c.forget ? [`${c.forget} to forget`] : []),
-  ];
-  return parts.join(', ');
+const badge = (r: string): string => (r === 'critical' || r === 'high' ? `**${r}**` : r);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `` host dev-web-01 (`aws_instance.fleet_dev-web-01_X`) ``, or the address alone when the label is it. */
+function named(i: PlanItem): string {
+  return i.label === i.address ? code(i.address) : `${i.label} (${code(i.address)})`;
+}
+
+/** What happens to the item, without values. */
+function detail(i: PlanItem): string {
+  switch (i.action) {
+    case 'replace':
+      return `: ${i.forcedBy.length > 0 ? `forced by ${i.forcedBy.map(code).join(', ')}` : (i.reason ?? '')} (${i.order ?? ''})`;
+    case 'delete':
+      return i.reason ? `: ${i.reason}` : '';
+    case 'update':
+      return i.attributes.length > 0 ? `: ${i.attributes.map((a) => a.replace(/^(\S+)/, (m) => code(m))).join(', ')}` : '';
+    case 'move':
+      return i.from ? ` from ${code(i.from)}` : '';
+    default:
+      return '';
+  }
+}
+
+function itemLine(i: PlanItem): string {
+  const why = i.risk === 'critical' || i.risk === 'high' ? ` _(${i.why})_` : '';
+  return `- ${badge(i.risk)} ${i.action === 'delete' ? 'destroy' : i.action} ${named(i)}${detail(i)}${i.importing ? ' (and import it)' : ''}${why}`;
 }
 
 /** Render one plan's summary; `title` names it (`dev-infra`). */
 export function renderPlanSummary(s: PlanSummary, title: string): string {
   const out: string[] = [`### Terraform plan: ${title}`, ''];
-  const total = PLAN_ACTIONS.reduce((n, a) => n + s.counts[a], 0);
-  if (s.incomplete) out.push('**The plan did not complete** (Terraform reported an error): what follows is partial.', '');
-  if (s.drift.length > 0) {
+  const nothing = s.items.length === 0 && s.outputs.length === 0;
+  if (nothing) out.push('**No changes.** The infrastructure matches the configuration.');
+  else {
+    const notes: string[] = [];
+    if (s.counts.replace > 0) notes.push(`${plural(s.counts.replace, 'replacement')} (each counted once to add and once to destroy, as Terraform counts)`);
+    if (s.counts.read > 0) notes.push(`${plural(s.counts.read, 'data source')} read during apply, not counted`);
+    if (s.counts.move > 0) notes.push(`${s.counts.move} moved, not counted`);
     out.push(
-      `**Drift**: ${s.drift.length} resource${s.drift.length === 1 ? '' : 's'} changed outside Terraform since the last apply: ${s.drift.map(code).join(', ')}.`,
-      '',
+      `**Plan: ${headline(s.terraform)}.**${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}${s.highestRisk ? ` Highest risk: ${badge(s.highestRisk)}.` : ''}`,
     );
   }
-  if (total === 0 && s.outputs.length === 0) {
-    out.push('**No changes.** The infrastructure matches the configuration.');
-    return `${out.join('\n')}\n`;
+  if (s.incomplete) {
+    const what = s.errored
+      ? 'The plan did not complete** (Terraform stopped on an error)'
+      : 'The plan is partial** (it covers part of the configuration, e.g. `-target`)';
+    const missing = s.missing.length > 0 ? ` Not planned: ${s.missing.map(code).join(', ')}.` : '';
+    out.push('', `**${what}: ${nothing ? 'it' : 'what it shows'} is not the whole change.${missing}`);
   }
-  out.push(`**Plan: ${headline(s)}.**`, '', '| action | resources |', '| --- | ---: |');
+  if (s.drift.length > 0) {
+    out.push('', `**Drift**: ${plural(s.drift.length, 'resource')} changed outside Terraform since the last apply: ${s.drift.map(code).join(', ')}.`);
+  }
+  if (nothing) return `${out.join('\n')}\n`;
+  if (s.disagreements && s.disagreements.length > 0) {
+    out.push('', '**The diff and the plan disagree** (what `rollout diff` predicted for this stack, and what Terraform will do):');
+    for (const d of s.disagreements) out.push(`- ${d.label === d.address ? code(d.address) : `${d.label} (${code(d.address)})`}: ${d.text}`);
+  }
+  const attention = attentionItems(s);
+  if (attention.length > 0) {
+    out.push('', '**Replacements, destroys and changes above low risk** (highest risk first):');
+    for (const i of attention) out.push(itemLine(i));
+  }
+  const rest = s.items.length + s.outputs.length;
+  const counts = PLAN_ACTIONS.filter((a) => s.counts[a] > 0).map((a) => `${s.counts[a]} ${a}`);
+  if (s.outputs.length > 0) counts.push(plural(s.outputs.length, 'output'));
+  out.push('', `<details><summary>Full plan: ${plural(rest, 'change')} (${counts.join(', ')})</summary>`, '', '| action | resources |', '| --- | ---: |');
   for (const a of PLAN_ACTIONS) if (s.counts[a] > 0) out.push(`| ${ACTION_NAMES[a]} | ${s.counts[a]} |`);
-  if (s.replacements.length > 0) {
-    out.push('', '**Replaced** (destroyed and re-created):');
-    for (const r of s.replacements) {
-      const forced = r.forcedBy.length > 0 ? `forced by ${r.forcedBy.map(code).join(', ')}` : r.reason;
-      out.push(`- ${code(r.address)}: ${forced} (${r.order})`);
-    }
-  }
-  if (s.destroys.length > 0) {
-    out.push('', '**Destroyed**:');
-    for (const d of s.destroys) out.push(`- ${code(d.address)}: ${d.reason}`);
-  }
-  const rest = s.others.length + s.outputs.length;
-  if (rest > 0) {
-    const counts = PLAN_ACTIONS.filter((a) => a !== 'replace' && a !== 'delete' && s.counts[a] > 0).map((a) => `${s.counts[a]} ${a}`);
-    if (s.outputs.length > 0) counts.push(`${s.outputs.length} output${s.outputs.length === 1 ? '' : 's'}`);
-    out.push('', `<details><summary>${rest} more: ${counts.join(', ')}</summary>`, '');
-    for (const o of s.others) {
-      const detail =
-        o.action === 'move' && o.from
-          ? ` from ${code(o.from)}`
-          : o.attributes.length > 0
-            ? `: ${o.attributes.map((a) => a.replace(/^(\S+)/, (m) => code(m))).join(', ')}`
-            : '';
-      out.push(`- ${o.action} ${code(o.address)}${detail}`);
-    }
-    for (const o of s.outputs) out.push(`- output ${code(o.name)}: ${o.action}`);
-    out.push('', '</details>');
-  }
+  out.push('');
+  for (const i of s.items) out.push(itemLine(i));
+  for (const o of s.outputs) out.push(`- output ${code(o.name)}: ${o.action}`);
+  out.push('', '</details>');
   return `${out.join('\n')}\n`;
 }

@@ -21,8 +21,11 @@ export type PathStep = string | number;
 export interface ResourceChange {
   readonly address: string;
   readonly previous_address?: string;
+  readonly module_address?: string;
   readonly mode?: 'managed' | 'data';
   readonly type?: string;
+  readonly name?: string;
+  readonly index?: unknown;
   readonly deposed?: string;
   readonly action_reason?: string;
   readonly change: {
@@ -30,9 +33,17 @@ export interface ResourceChange {
     readonly before?: unknown;
     readonly after?: unknown;
     readonly after_unknown?: unknown;
+    readonly before_sensitive?: unknown;
+    readonly after_sensitive?: unknown;
     readonly replace_paths?: ReadonlyArray<readonly PathStep[]>;
     readonly importing?: unknown;
   };
+}
+
+/** A resource or data block of the configuration (`configuration` of the plan), by its address without an instance key. */
+export interface ConfiguredResource {
+  readonly address: string;
+  readonly mode: 'managed' | 'data';
 }
 
 /** The plan, as far as the summary reads it. */
@@ -45,6 +56,10 @@ export interface Plan {
   readonly errored?: boolean;
   readonly complete?: boolean;
   readonly applyable?: boolean;
+  /** Every resource and data block of the configuration (empty when the plan has no `configuration`). */
+  readonly configured: readonly ConfiguredResource[];
+  /** Instances of data sources read while planning (in `prior_state`), by address. */
+  readonly dataRead: readonly string[];
 }
 
 const HINT = 'expected the output of `terraform show -json PLANFILE` (run `terraform plan -out PLANFILE` first)';
@@ -66,6 +81,28 @@ function checkChanges(list: unknown, field: string): ResourceChange[] {
     if (!ok) throw new PlanFormatError(`${field}[${i}]: expected an object with "address" and "change.actions"; ${HINT}`);
   });
   return list as ResourceChange[];
+}
+
+/** Resource blocks of a configuration module and its module calls, addresses prefixed with the module path. */
+function configuredIn(mod: unknown, prefix: string): ConfiguredResource[] {
+  if (!isObject(mod)) return [];
+  const out: ConfiguredResource[] = [];
+  for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
+    if (isObject(r) && typeof r.address === 'string' && (r.mode === 'managed' || r.mode === 'data'))
+      out.push({ address: `${prefix}${r.address}`, mode: r.mode });
+  }
+  const calls = isObject(mod.module_calls) ? mod.module_calls : {};
+  for (const [name, call] of Object.entries(calls)) if (isObject(call)) out.push(...configuredIn(call.module, `${prefix}module.${name}.`));
+  return out;
+}
+
+/** Data source instances in a state module (values.root_module) and its children. */
+function dataIn(mod: unknown): string[] {
+  if (!isObject(mod)) return [];
+  const out: string[] = [];
+  for (const r of Array.isArray(mod.resources) ? mod.resources : []) if (isObject(r) && r.mode === 'data' && typeof r.address === 'string') out.push(r.address);
+  for (const c of Array.isArray(mod.child_modules) ? mod.child_modules : []) out.push(...dataIn(c));
+  return out;
 }
 
 /** Parse and check the text of a JSON plan; throws PlanFormatError. */
@@ -103,5 +140,7 @@ export function parsePlan(text: string): Plan {
     ...(typeof doc.errored === 'boolean' ? { errored: doc.errored } : {}),
     ...(typeof doc.complete === 'boolean' ? { complete: doc.complete } : {}),
     ...(typeof doc.applyable === 'boolean' ? { applyable: doc.applyable } : {}),
+    configured: configuredIn(isObject(doc.configuration) ? doc.configuration.root_module : undefined, ''),
+    dataRead: dataIn(isObject(doc.prior_state) && isObject(doc.prior_state.values) ? doc.prior_state.values.root_module : undefined),
   };
 }

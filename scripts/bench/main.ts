@@ -3,7 +3,8 @@
  * the naive cdktf setup side by side; unit suite, batch split + inventory for
  * 100,000 hosts, and `rollout diff` of the example. Prints a Markdown table
  * and writes BENCHMARKS.md. Options: --quick (1 run, small sizes only),
- * --no-naive, --runs N.
+ * --no-naive, --runs N. The pull-request loop (diff + plan summary) is timed
+ * in a temporary repository (pr-loop.ts), never in this checkout.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,6 +15,7 @@ import { renderInventory } from '../../inventory/stage-inventory';
 import { generateConfig } from './generate';
 import { Figures, measureCommand, measureFn, measureNode } from './measure';
 import { makeNaiveTree } from './naive';
+import { measurePrLoop, prLoopRows } from './pr-loop';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const argv = process.argv.slice(2);
@@ -143,10 +145,8 @@ function main(): void {
   const split = measureFn(() => void renderInventory(stage), Math.max(RUNS, 3));
   log(`| batch split + inventory rendering, 100,000 hosts (in process) | ${fmt(split)} | - |`);
 
-  if (fs.existsSync(path.join(REPO, 'dist', 'cli', 'commands', 'diff.js'))) {
-    const diff = measureNode([path.join(REPO, 'bin', 'rollout.js'), 'diff', '--base', 'HEAD'], { cwd: REPO, runs: RUNS, label: 'rollout diff' });
-    log(`| \`rollout diff --base HEAD\` of the example (two syntheses + compare) | ${fmt(diff)} | ${mem(diff)} |`);
-  }
+  // The pull-request loop, in a temporary repository (a worktree of this checkout would change its git state).
+  for (const row of prLoopRows(measurePrLoop(Math.max(RUNS, 3)))) log(`${row} - |`);
   if (!QUICK) {
     const unit = measureCommand('npm', ['run', '--silent', 'test:unit'], { cwd: REPO, runs: 1, label: 'unit suite' });
     log(`| \`npm run test:unit\` (unit suite, jest, 2 workers) | ${fmt(unit)} | - |`);

@@ -1,6 +1,6 @@
 /**
- * `rollout diff` and `rollout plan-summary` commands: arguments, errors, exit
- * statuses and output. Refs are synthesized in this process from their
+ * `rollout diff`: arguments, errors, exit statuses, output and the cache of
+ * synthesized refs. Refs are synthesized in this process from their
  * configuration (git archive of the ref + this code), so these tests need
  * git but no build; test/e2e/rollback-revert.e2e.test.ts runs the real
  * worktree path (each ref built with its own code).
@@ -10,7 +10,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { Checkout, diffCommand, DiffSynthesizers, EXIT_RISK, locateCheckout, parseDiffArgs, runDiff, synthesizeWorkingTree } from '../../cli/commands/diff';
-import { planSummaryCommand } from '../../cli/commands/plan-summary';
 import { UsageError } from '../../cli/args';
 import { mustReplace, tempDir } from '../support/fixtures';
 import { commitAll, edit, exampleConfigFiles, gitIn, repoWith } from '../review/diff/git-repo';
@@ -21,9 +20,13 @@ function capture(): { io: { out(t: string): void; err(t: string): void }; out: s
   return { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, out, err };
 }
 
+/** How many refs IN_PROCESS synthesized (the cache test counts them). */
+let refsSynthesized = 0;
+
 /** Synthesize a ref's configuration with this process's code (no worktree, no build). */
 const IN_PROCESS: DiffSynthesizers = {
   ref: async (co: Checkout, sha: string) => {
+    refsSynthesized++;
     const dir = tempDir('rollout-ref-');
     try {
       execFileSync('sh', ['-c', `git archive --format=tar ${sha} | tar -x -C '${dir}'`], { cwd: co.repo });
@@ -42,7 +45,11 @@ describe('rollout diff', () => {
   let a: string;
   let b: string;
 
+  const cache = tempDir('rollout-diff-cache-');
+  const savedCache = process.env.ROLLOUT_DIFF_CACHE;
+
   beforeAll(() => {
+    process.env.ROLLOUT_DIFF_CACHE = cache;
     repo = repoWith(exampleConfigFiles());
     a = commitAll(repo, 'A');
     edit(repo, PROD, (t) => mustReplace(t, 'version: 7.72.0', 'version: 7.73.0'));
@@ -54,11 +61,16 @@ describe('rollout diff', () => {
   });
 
   afterEach(() => gitIn(repo, 'checkout', '-q', '--force', a));
-  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+  afterAll(() => {
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(cache, { recursive: true, force: true });
+    if (savedCache === undefined) delete process.env.ROLLOUT_DIFF_CACHE;
+    else process.env.ROLLOUT_DIFF_CACHE = savedCache;
+  });
 
   test('a clean working tree at the base gives an empty diff, exit 0', async () => {
     const c = capture();
-    const code = await runDiff(parseDiffArgs(['--base', a, '--config', repo]), c.io, IN_PROCESS);
+    const code = await runDiff(parseDiffArgs(['--base', a, '--config', repo, '--no-cache']), c.io, IN_PROCESS);
     expect(code).toBe(0);
     expect(c.out.join('')).toBe(
       `## Change review\n\nBase \`${a} (${a.slice(0, 7)})\`, head \`working tree\`.\n\n**No changes**: every stack and inventory means the same on both sides.\n`,
@@ -89,12 +101,42 @@ describe('rollout diff', () => {
     expect(code).toBe(0);
     const md = c.out.join('');
     expect(md).toContain('**Highest risk: high.**');
-    expect(md).toContain('| prod | inventory | 1 | 2 | 0 | 0 | **high** |');
-    expect(md.indexOf('| stage | stack |')).toBeLessThan(md.indexOf('### What changes'));
-    expect(md).toContain('- **high** agent version 7.72.0 -> 7.73.0 on 39 hosts _(agent version)_');
-    expect(md).toContain('- **high** host prod-web-09 joins the rollout in batch 1 _(batch membership of prod hosts)_');
+    expect(md).toMatch(/\| prod \| inventory \| 1 \| \d+ \| 0 \| 0 \| \*\*high\*\* \|/);
+    expect(md.indexOf('| stage | stack |')).toBeLessThan(md.indexOf('### Needs attention'));
+    expect(md).toContain('- **high** prod: agent version 7.72.0 -> 7.73.0 on 39 hosts _(agent version)_');
+    expect(md).toContain(
+      '- **high** prod: host prod-web-09 joins the rollout in batch 1 _(batch membership of prod hosts)_\n  - follows from it (batch sizes 12/13/13 -> 13/13/13):',
+    );
     expect(md).toContain('degradation threshold (%) 5 -> 4');
-    expect(md).toMatch(/#### prod\n\n```mermaid\ngantt\n {4}title prod rollout, 39 hosts, agent 7\.73\.0, 168 h of soak/);
+    expect(md).toContain('| prod | 336 (after dev 168 h, test 168 h) | 38 -> 39 | 12/13/13 -> 13/13/13 | 48/48/72 | 7.72.0 -> 7.73.0 |');
+    expect(md).toMatch(/```mermaid\ngantt\n {4}title Rollout across stages \(dev, then test, then prod\), before and after\n/);
+  });
+
+  test('the base is synthesized once per git tree: the next run reads it from the cache (--no-cache skips it)', async () => {
+    gitIn(repo, 'checkout', '-q', b);
+    refsSynthesized = 0;
+    const first = capture();
+    await runDiff(parseDiffArgs(['--base', a, '--config', repo]), first.io, IN_PROCESS);
+    const second = capture();
+    await runDiff(parseDiffArgs(['--base', a, '--config', repo]), second.io, IN_PROCESS);
+    expect(refsSynthesized).toBeLessThanOrEqual(1); // 0 when an earlier test already cached this tree
+    expect(second.err.join('\n')).toMatch(new RegExp(`base read from the cache \\(tree [0-9a-f]{7}\\) in [\\d.]+ s`));
+    expect(second.out).toEqual(first.out);
+    const before = refsSynthesized;
+    await runDiff(parseDiffArgs(['--base', a, '--config', repo, '--no-cache']), capture().io, IN_PROCESS);
+    expect(refsSynthesized).toBe(before + 1);
+    expect(fs.readdirSync(cache).some((f) => f.endsWith('.json'))).toBe(true);
+  });
+
+  test('--json FILE also writes the JSON report (what plan-summary --diff reads)', async () => {
+    const out = path.join(tempDir('rollout-diff-json-'), 'review.json');
+    const md = capture();
+    await runDiff(parseDiffArgs(['--base', a, '--head', b, '--json', out, '--config', repo]), md.io, IN_PROCESS);
+    const json = capture();
+    await runDiff(parseDiffArgs(['--base', a, '--head', b, '--format', 'json', '--config', repo]), json.io, IN_PROCESS);
+    expect(md.out.join('')).toMatch(/^## Change review/);
+    expect(fs.readFileSync(out, 'utf8')).toBe(json.out.join(''));
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
 
   test('--head REF, --format json and --fail-on: exit 3 at or above the class, 0 below', async () => {
@@ -123,7 +165,7 @@ describe('rollout diff', () => {
 
   test.each([
     [[], /--base REF is required/],
-    [['--base'], /rollout diff: Option '--base <value>' argument missing; allowed options: --base VALUE, --head VALUE/],
+    [['--base'], /rollout diff: Option '--base <value>' argument missing; allowed options: --base VALUE, --head VALUE, .*--json VALUE, --no-cache/],
     [['--base', 'x', '--format', 'yaml'], /--format: got "yaml", expected one of markdown, json/],
     [['--base', 'x', '--fail-on', 'severe'], /--fail-on: got "severe", expected one of critical, high, medium, low/],
     [['--base', 'x', '--colour'], /Unknown option '--colour'/],
@@ -152,50 +194,5 @@ describe('rollout diff', () => {
     fs.mkdirSync(path.join(repo, 'sub'), { recursive: true });
     const co = locateCheckout(path.join(repo, 'sub'));
     expect(co).toMatchObject({ repo, projectRel: '', configRel: 'sub' });
-  });
-});
-
-describe('rollout plan-summary', () => {
-  const dir = tempDir('rollout-plans-');
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string): string => {
-    fs.writeFileSync(path.join(dir, name), text);
-    return path.join(dir, name);
-  };
-  const plan = {
-    format_version: '1.2',
-    planned_values: {},
-    resource_changes: [{ address: 'terraform_data.a', change: { actions: ['delete', 'create'], replace_paths: [['triggers_replace']] } }],
-  };
-
-  test('prints one section per plan, titled by file name or --title', () => {
-    const p1 = write('dev-infra.json', JSON.stringify(plan));
-    const p2 = write('dev-observability.json', JSON.stringify({ format_version: '1.2', planned_values: {} }));
-    const c = capture();
-    expect(planSummaryCommand.run([p1, p2], c.io)).toBe(0);
-    const md = c.out.join('');
-    expect(md).toContain('### Terraform plan: dev-infra\n');
-    expect(md).toContain('- `terraform_data.a`: forced by `triggers_replace` (delete, then create)');
-    expect(md).toContain('### Terraform plan: dev-observability\n\n**No changes.**');
-    const t = capture();
-    planSummaryCommand.run([p1, '--title', 'dev / infra'], t.io);
-    expect(t.out.join('')).toMatch(/^### Terraform plan: dev \/ infra\n/);
-  });
-
-  test('an unreadable or invalid plan file: one clear error naming the file', () => {
-    const missing = path.join(dir, 'missing.json');
-    expect(() => planSummaryCommand.run([missing], capture().io)).toThrow(`${missing}: cannot read it (ENOENT)`);
-    const bad = write('bad.json', '{"format_version": "1.2", "resource_changes": [');
-    expect(() => planSummaryCommand.run([bad], capture().io)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON`));
-    const bin = write('plan.bin', 'PK\u0003\u0004binary');
-    expect(() => planSummaryCommand.run([bin], capture().io)).toThrow(/binary plan file/);
-  });
-
-  test('bad command line: usage errors', () => {
-    expect(() => planSummaryCommand.run([], capture().io)).toThrow(
-      new UsageError('rollout plan-summary: expected at least one PLAN.json (terraform show -json PLANFILE > PLAN.json)'),
-    );
-    expect(() => planSummaryCommand.run(['a.json', '--colour'], capture().io)).toThrow(/Unknown option '--colour'; allowed options: --title TEXT/);
-    expect(() => planSummaryCommand.run(['a.json', 'b.json', '--title', 'x'], capture().io)).toThrow(/--title applies to one plan/);
   });
 });

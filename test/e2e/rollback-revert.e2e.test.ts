@@ -7,14 +7,16 @@
  *      a new prod host;
  *   R: `git revert B`.
  * The synth of R must be byte-identical to A's, and `rollout diff --base B
- * --head R` must list exactly the inverse of A -> B.
+ * --head R` must list exactly the inverse of A -> B. A second run reads both
+ * refs from the cache of synthesized trees (keyed by git tree) and gives the
+ * same report.
  */
 import * as fs from 'fs';
 import { Checkout, locateCheckout, parseDiffArgs, runDiff, synthesizeRef } from '../../cli/commands/diff';
 import { diffTrees } from '../../review/diff/diff';
 import { parseSynthTree } from '../../review/diff/tree';
 import type { Change } from '../../review/diff/types';
-import { mustReplace } from '../support/fixtures';
+import { mustReplace, tempDir } from '../support/fixtures';
 import { commitAll, edit, gitIn, projectFilesAtHead, repoWith } from '../review/diff/git-repo';
 
 jest.setTimeout(900_000);
@@ -49,8 +51,11 @@ describe('rollback by reverted commit', () => {
   const sha: Record<'A' | 'B' | 'R', string> = { A: '', B: '', R: '' };
   const synth: Partial<Record<'A' | 'B' | 'R', Record<string, string>>> = {};
   const timings: string[] = [];
+  const cache = tempDir('rollout-revert-cache-');
+  const savedCache = process.env.ROLLOUT_DIFF_CACHE;
 
   beforeAll(async () => {
+    process.env.ROLLOUT_DIFF_CACHE = cache;
     repo = repoWith(projectFilesAtHead(), 'rollout-revert-');
     sha.A = commitAll(repo, 'A: the project as committed');
     edit(repo, PROD, (t) => mustReplace(t, /^( {2}version: )7\.72\.0$/m, '$17.73.0'));
@@ -70,6 +75,9 @@ describe('rollback by reverted commit', () => {
   afterAll(() => {
     process.stderr.write(`rollback-revert timings: ${timings.join('; ')}\n`);
     if (repo) fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(cache, { recursive: true, force: true });
+    if (savedCache === undefined) delete process.env.ROLLOUT_DIFF_CACHE;
+    else process.env.ROLLOUT_DIFF_CACHE = savedCache;
   });
 
   test('the revert restores the tree of A; no worktree is left behind', () => {
@@ -118,5 +126,26 @@ describe('rollback by reverted commit', () => {
     expect(back.length).toBe(forward.length);
     expect(back.map(shape)).toEqual(forward.map(inverse));
     expect(gitIn(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  test('a second run reads both refs from the cache (by git tree) and reports the same', async () => {
+    const run = async (): Promise<{ out: string; err: string; ms: number }> => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const t = Date.now();
+      await runDiff(parseDiffArgs(['--base', sha.B, '--head', sha.R, '--format', 'json', '--config', repo]), {
+        out: (x) => out.push(x),
+        err: (x) => err.push(x),
+      });
+      return { out: out.join(''), err: err.join('\n'), ms: Date.now() - t };
+    };
+    const first = await run(); // the previous test filled the cache; this run must read it
+    const second = await run();
+    timings.push(`rollout diff B -> R from the cache: ${(second.ms / 1000).toFixed(1)} s`);
+    expect(second.err).toMatch(/base read from the cache \(tree [0-9a-f]{7}\)/);
+    expect(second.err).toMatch(/head read from the cache \(tree [0-9a-f]{7}\)/);
+    expect(second.err).not.toContain('temporary worktree');
+    expect(second.out).toBe(first.out);
+    expect(second.ms).toBeLessThan(10_000);
   });
 });

@@ -22,7 +22,8 @@ const texts = (res: DiffResult): string[] => res.changes.map((c) => c.text);
 describe('diffTrees: no change', () => {
   test('identical trees give an empty diff', () => {
     const res = diffTrees(asTree(exampleTree()), asTree(exampleTree()));
-    expect(res).toEqual({ changes: [], summary: [], schedules: [] });
+    expect(res).toMatchObject({ changes: [], summary: [], timeline: { changed: [] } });
+    expect(res.highestRisk).toBeUndefined();
   });
 
   test('reordered keys (JSON and YAML) and reordered hosts give an empty diff', () => {
@@ -51,19 +52,104 @@ describe('diffTrees: no change', () => {
 });
 
 describe('diffTrees: wording and risk', () => {
-  test('a monitor threshold, by the monitor name', () => {
+  test('a monitor threshold, by the monitor name and id, says it is loosened', () => {
     const res = diff((t) => {
       const m = t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
       m.monitor_thresholds.critical = 0.8;
       m.query = mustReplace(m.query, '> 0.5', '> 0.8');
     });
     const c = only(res);
-    expect(c).toMatchObject({ stage: 'prod', stack: 'prod-observability', kind: 'changed', risk: 'medium', label: 'monitor `api latency`' });
-    expect(c.attributes.map((a) => a.text)).toEqual(['critical threshold 0.5 -> 0.8', 'query `…v:prod,service:api} > 0.5` -> `…v:prod,service:api} > 0.8`']);
+    expect(c).toMatchObject({
+      stage: 'prod',
+      stack: 'prod-observability',
+      kind: 'changed',
+      risk: 'high',
+      why: 'loosens a paging monitor in prod',
+      label: 'monitor `api latency` (api-latency)',
+    });
+    expect(c.attributes.map((a) => a.text)).toEqual([
+      'critical threshold 0.5 -> 0.8 (loosened)',
+      'query `…v:prod,service:api} > 0.5` -> `…v:prod,service:api} > 0.8` (loosened)',
+    ]);
     const one = diff((t) => {
       t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'].monitor_thresholds.critical = 0.8;
     });
-    expect(texts(one)).toEqual(['monitor `api latency` critical threshold 0.5 -> 0.8']);
+    expect(texts(one)).toEqual(['monitor `api latency` (api-latency) critical threshold 0.5 -> 0.8 (loosened)']);
+  });
+
+  test('risk follows impact: loosening a paging prod monitor is high, tightening it medium, the same in dev lower', () => {
+    const set = (stage: string, critical: number) => (t: Tree) => {
+      const m = t.stacks[`${stage}-observability`].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
+      m.monitor_thresholds.critical = critical;
+      m.query = mustReplace(m.query, '> 0.5', `> ${critical}`);
+    };
+    expect(only(diff(set('prod', 0.8)))).toMatchObject({ risk: 'high', why: 'loosens a paging monitor in prod' });
+    expect(only(diff(set('prod', 0.4)))).toMatchObject({ risk: 'medium', why: 'tightens a paging monitor in prod' });
+    expect(only(diff(set('dev', 0.8)))).toMatchObject({ risk: 'medium', why: 'loosens a paging monitor outside prod' });
+    expect(only(diff(set('dev', 0.4)))).toMatchObject({ risk: 'low', why: 'tightens a paging monitor outside prod' });
+    expect(only(diff(set('prod', 0.4))).attributes.map((a) => a.text)).toEqual([
+      'critical threshold 0.5 -> 0.4 (tightened)',
+      'query `…v:prod,service:api} > 0.5` -> `…v:prod,service:api} > 0.4` (tightened)',
+    ]);
+  });
+
+  test('for a `<` comparator a lower threshold is the looser one', () => {
+    const base = exampleTree();
+    const coverage = base.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
+    coverage.query = 'max(last_15m):default_zero(sum:datadog.agent.running{env:prod}) * 100 / 12 < 99';
+    coverage.monitor_thresholds = { critical: 99 };
+    const down = diff((t) => {
+      const m = t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
+      m.query = mustReplace(m.query, '< 99', '< 95');
+      m.monitor_thresholds.critical = 95;
+    }, base);
+    expect(only(down)).toMatchObject({ risk: 'high', why: 'loosens a paging monitor in prod' });
+    expect(only(down).attributes.map((a) => a.text)).toEqual([
+      'critical threshold 99 -> 95 (loosened)',
+      'query `…nv:prod}) * 100 / 12 < 99` -> `…nv:prod}) * 100 / 12 < 95` (loosened)',
+    ]);
+  });
+
+  test('deleting a paging prod monitor is high; in dev medium; a monitor that does not page, lower', () => {
+    const del = (stage: string) => (t: Tree) => delete t.stacks[`${stage}-observability`].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
+    expect(only(diff(del('prod')))).toMatchObject({ kind: 'removed', risk: 'high', why: 'deletes a paging monitor in prod' });
+    expect(only(diff(del('dev')))).toMatchObject({ kind: 'removed', risk: 'medium', why: 'deletes a paging monitor outside prod' });
+    const quiet = exampleTree();
+    const m = quiet.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
+    m.message = '{{#is_alert}}@slack-payments{{/is_alert}} API latency is high.';
+    expect(only(diff(del('prod'), quiet))).toMatchObject({ kind: 'removed', risk: 'medium', why: 'deletes a monitor in prod' });
+  });
+
+  test('a monitor stops paging (PagerDuty handle removed, or priority 2 -> 3): loosened, high in prod', () => {
+    const res = diff((t) => {
+      const m = t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
+      m.message = mustReplace(m.message, '@pagerduty-payments', '@slack-payments-oncall');
+    });
+    expect(only(res)).toMatchObject({ risk: 'high', why: 'loosens a paging monitor in prod' });
+    expect(only(res).attributes[0].text).toMatch(/^notification message .* \(loosened\)$/);
+    const prio = exampleTree();
+    const m = prio.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
+    m.message = 'API latency is high. @slack-payments';
+    m.priority = 2;
+    expect(only(diff((t) => (t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'].priority = 3), prio))).toMatchObject({
+      risk: 'high',
+      why: 'loosens a paging monitor in prod',
+      text: 'monitor `api latency` (api-latency) priority 2 -> 3 (loosened)',
+    });
+  });
+
+  test('fails when the direction cannot be told (comparator changed): no direction claimed, medium in prod', () => {
+    const res = diff((t) => {
+      const m = t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'];
+      m.query = mustReplace(m.query, '> 0.5', '>= 0.8');
+      m.monitor_thresholds.critical = 0.8;
+    });
+    expect(only(res)).toMatchObject({ risk: 'medium', why: 'monitor thresholds' });
+    expect(
+      only(res)
+        .attributes.map((a) => a.text)
+        .join(' '),
+    ).not.toMatch(/loosened|tightened/);
   });
 
   test('notification routing is medium, message text alone is low', () => {
@@ -79,11 +165,22 @@ describe('diffTrees: wording and risk', () => {
     expect(only(text)).toMatchObject({ risk: 'low', why: 'message text' });
   });
 
-  test('an SLO target, by the SLO name and timeframe', () => {
-    const res = diff((t) => {
-      t.stacks['prod-observability'].resource.datadog_service_level_objective.slos_checkout_0E0E0E0E.thresholds[0].target = 99.95;
+  test('an SLO target, by the SLO name and timeframe: raised is tightened (medium), lowered is loosened (high in prod, medium in dev)', () => {
+    const target = (stage: string, v: number) => (t: Tree) => {
+      t.stacks[`${stage}-observability`].resource.datadog_service_level_objective.slos_checkout_0E0E0E0E.thresholds[0].target = v;
+    };
+    expect(only(diff(target('prod', 99.95)))).toMatchObject({
+      risk: 'medium',
+      why: 'tightens an SLO in prod',
+      text: 'SLO `checkout availability` (checkout) 30d target 99.9 -> 99.95 (tightened)',
     });
-    expect(only(res)).toMatchObject({ risk: 'medium', why: 'SLO targets', text: 'SLO `checkout availability` 30d target 99.9 -> 99.95' });
+    expect(only(diff(target('prod', 99.5)))).toMatchObject({
+      risk: 'high',
+      why: 'loosens an SLO in prod',
+      text: expect.stringMatching(/99\.9 -> 99\.5 \(loosened\)$/),
+    });
+    expect(only(diff(target('dev', 99.5)))).toMatchObject({ risk: 'medium', why: 'loosens an SLO outside prod' });
+    expect(only(diff((t) => delete t.stacks['prod-observability'].resource.datadog_service_level_objective)).risk).toBe('high');
   });
 
   test('dashboards are low risk and compared by their JSON content, not its bytes', () => {
@@ -192,6 +289,43 @@ describe('diffTrees: wording and risk', () => {
     expect(size).toMatchObject({ kind: 'changed', risk: 'medium', text: 'host dev-web-01 instance type t3.small -> t3.large' });
   });
 
+  test('an attribute Terraform applies in place is a change, not destroy + create', () => {
+    const host = (t: Tree): Json => t.stacks['dev-infra'].resource.aws_instance['fleet_dev-web-01_ABCDEF01'];
+    const cases: Array<[string, (t: Tree) => void]> = [
+      ['instance type (stop, resize, start)', (t) => (host(t).instance_type = 't3.large')],
+      ['root volume size', (t) => (host(t).root_block_device.volume_size = 40)],
+      ['user data without user_data_replace_on_change', (t) => (host(t).user_data = '#!/bin/sh\necho hi')],
+      ['EBS volume tags', (t) => (host(t).ebs_block_device = [{ device_name: '/dev/sdb', tags: { a: '1' } }])],
+      ['tags', (t) => (host(t).tags.team = 'payments')],
+    ];
+    const base = exampleTree();
+    host(base).ebs_block_device = [{ device_name: '/dev/sdb', tags: {} }];
+    for (const [what, mutate] of cases) expect([what, only(diff(mutate, base)).kind]).toEqual([what, 'changed']);
+    const replaced = only(
+      diff((t) => {
+        host(t).user_data = '#!/bin/sh\necho hi';
+        host(t).user_data_replace_on_change = true;
+      }, base),
+    );
+    expect(replaced).toMatchObject({ kind: 'replaced', forcedBy: ['user_data'] });
+  });
+
+  test('a monitor moving between metric alert and query alert is no replacement (the provider treats them alike); another type is', () => {
+    const type = (v: string) => (t: Tree) => (t.stacks['prod-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'].type = v);
+    const base = exampleTree();
+    type('metric alert')(base);
+    expect(only(diff(type('query alert'), base))).toMatchObject({
+      kind: 'changed',
+      risk: 'low',
+      text: 'monitor `api latency` (api-latency) type `metric alert` -> `query alert` (Datadog treats the two alike: no replacement, no update)',
+    });
+    expect(only(diff(type('service check'), base))).toMatchObject({
+      kind: 'replaced',
+      risk: 'high',
+      why: 'replaces (deletes and re-creates) a paging monitor in prod',
+    });
+  });
+
   test('IAM is high, with policy statements matched by sid', () => {
     const res = diff((t) => {
       t.stacks['dev-infra'].data.aws_iam_policy_document['agent-access_read-secret_565AC20C'].statement[0].actions.push('secretsmanager:DescribeSecret');
@@ -199,6 +333,41 @@ describe('diffTrees: wording and risk', () => {
     const c = only(res);
     expect(c).toMatchObject({ risk: 'high', why: 'IAM', label: 'IAM policy document agent-access/read-secret' });
     expect(c.attributes[0].path).toBe('statement[ReadDatadogApiKey].actions');
+    expect(c.text).toBe('IAM policy document agent-access/read-secret statement[ReadDatadogApiKey].actions: adds secretsmanager:DescribeSecret');
+  });
+
+  test('list changes (IAM actions, CIDRs, tags) read as adds X, removes Y, whole, however long', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `s3:Action${String(i).padStart(2, '0')}`);
+    const base = exampleTree();
+    const doc = base.stacks['dev-infra'].data.aws_iam_policy_document['agent-access_read-secret_565AC20C'];
+    doc.statement[0].actions = many;
+    base.stacks['dev-infra'].resource.aws_security_group['agent-access_egress_1111AAAA'].ingress = [
+      { from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['10.0.0.0/8'] },
+    ];
+    base.stacks['dev-infra'].resource.aws_iam_role['agent-access_role_BA18D0AB'].assume_role_policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Ec2', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ec2.amazonaws.com' } }],
+    });
+    const res = diff((t) => {
+      const d = t.stacks['dev-infra'].data.aws_iam_policy_document['agent-access_read-secret_565AC20C'];
+      d.statement[0].actions = [...many.slice(1), 's3:PutObject'];
+      t.stacks['dev-infra'].resource.aws_security_group['agent-access_egress_1111AAAA'].ingress[0].cidr_blocks = ['10.0.0.0/8', '192.168.0.0/16'];
+      const role = t.stacks['dev-infra'].resource.aws_iam_role['agent-access_role_BA18D0AB'];
+      const policy = JSON.parse(role.assume_role_policy);
+      policy.Statement[0].Action = ['sts:AssumeRole', 'sts:TagSession'];
+      role.assume_role_policy = JSON.stringify(policy);
+      t.stacks['dev-observability'].resource.datadog_monitor['monitors_api-latency_0F0F0F0F'].tags = ['env:dev', 'service:api', 'team:storefront', 'tier:1'];
+    }, base);
+    const all = res.changes.flatMap((c) => c.attributes.map((a) => a.text));
+    expect(all).toEqual(
+      expect.arrayContaining([
+        'statement[ReadDatadogApiKey].actions: adds s3:PutObject; removes s3:Action00',
+        'ingress[0].cidr_blocks: adds 192.168.0.0/16',
+        'assume_role_policy.Statement[Ec2].Action: adds sts:TagSession',
+        'tags: adds team:storefront, tier:1; removes team:payments',
+      ]),
+    );
+    expect(all.join('\n')).not.toContain('…');
   });
 
   test('security groups are high; a new description replaces the group', () => {
@@ -300,7 +469,12 @@ describe('diffTrees: inventories', () => {
       risk: 'medium',
       text: 'inventory of stage test is added: 6 hosts in batches of 2/2/2, agent 7.72.0',
     });
-    expect(res.schedules.map((s) => s.stage)).toEqual(['test']);
+    expect(res.timeline.changed).toEqual(['test']);
+    expect(res.timeline.after.map((s) => [s.stage, s.startHour])).toEqual([
+      ['dev', 0],
+      ['test', 168],
+      ['prod', 336],
+    ]);
   });
 
   test('an inventory of another shape is compared generically', () => {
@@ -326,12 +500,14 @@ describe('diffTrees: summary, order, schedules', () => {
     expect(res.summary).toEqual([
       { stage: 'shared', stack: 'state', added: 0, changed: 1, removed: 0, replaced: 0, risk: 'critical' },
       { stage: 'dev', stack: 'dev-infra', added: 1, changed: 0, removed: 0, replaced: 1, risk: 'critical' },
-      { stage: 'prod', stack: 'prod-observability', added: 0, changed: 1, removed: 0, replaced: 0, risk: 'medium' },
+      { stage: 'prod', stack: 'prod-observability', added: 0, changed: 1, removed: 0, replaced: 0, risk: 'high' },
       { stage: 'prod', stack: 'inventory', added: 0, changed: 1, removed: 0, replaced: 0, risk: 'high' },
     ]);
-    expect(res.schedules.map((s) => [s.stage, s.batches.map((b) => `${b.hosts}@${b.soakHours}`).join(' ')])).toEqual([
-      ['dev', '1@48 1@48 1@72'],
-      ['prod', '10@48 10@48 10@72'],
+    // Only prod's rollout (its inventory) changes; dev's stacks change but not its rollout.
+    expect(res.timeline.changed).toEqual(['prod']);
+    expect(res.timeline.after.map((s) => [s.stage, s.startHour, s.batches.map((b) => `${b.hosts}@${b.soakHours}`).join(' ')])).toEqual([
+      ['dev', 0, '1@48 1@48 1@72'],
+      ['prod', 168, '10@48 10@48 10@72'],
     ]);
   });
 

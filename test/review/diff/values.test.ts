@@ -1,4 +1,4 @@
-import { deepEqual, describeDelta, diffValues, formatValue, pathString, stringExcerpts } from '../../../review/diff/values';
+import { deepEqual, describeDelta, describeElement, diffValues, formatValue, pathString, stringExcerpts } from '../../../review/diff/values';
 import { mustReplace } from '../../support/fixtures';
 
 const leaves = (a: unknown, b: unknown): Array<[string, unknown, unknown]> => diffValues(a, b).map((l) => [pathString(l.path), l.before, l.after]);
@@ -59,6 +59,34 @@ describe('wording of values', () => {
     expect(describeDelta(undefined, 3)).toBe('set to 3');
     const many = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
     expect(describeDelta(many, [...many.slice(1), 'h'])).toBe('adds h; removes a');
+  });
+
+  test('lists read as what they gain and lose, short or long, never cut', () => {
+    expect(describeDelta(['a', 'b'], ['a', 'c'])).toBe('adds c; removes b');
+    expect(describeDelta(['10.0.0.0/8'], ['10.0.0.0/8', '192.168.0.0/16'])).toBe('adds 192.168.0.0/16');
+    expect(describeDelta(['b', 'a'], ['a', 'b'])).toBe('reordered `[b, a]` -> `[a, b]`');
+    // IAM writes one action as a string: a string and a list compare as lists.
+    expect(describeDelta('s3:GetObject', ['s3:GetObject', 's3:PutObject'])).toBe('adds s3:PutObject');
+    const actions = Array.from({ length: 60 }, (_, i) => `secretsmanager:VeryLongActionName${i}`);
+    const added = describeDelta([], actions);
+    expect(added).toBe(`adds ${[...actions].sort().join(', ')}`);
+    expect(formatValue(actions)).toBe(`\`[${actions.join(', ')}]\``);
+    // Numbers keep their order as their meaning: soak hours per batch.
+    expect(describeDelta([48, 48, 72], [24, 48, 72])).toBe('`[48, 48, 72]` -> `[24, 48, 72]`');
+  });
+
+  test('objects in a list (IAM statements) read in words, whole', () => {
+    const s1 = { Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' };
+    const s2 = { Effect: 'Deny', NotAction: 'iam:*', Resource: ['*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+    expect(describeElement(s1)).toBe('Read: Allow s3:GetObject on arn:aws:s3:::b/*');
+    expect(describeElement(s2)).toBe('Deny all but iam:* on * when {"Bool":{"aws:SecureTransport":"false"}}');
+    expect(describeDelta([s1], [s1, s2])).toBe('adds `Deny all but iam:* on * when {"Bool":{"aws:SecureTransport":"false"}}`');
+    expect(describeElement({ b: 1, a: [1, 2] })).toBe('{"a":[1,2],"b":1}');
+  });
+
+  test('fails when free text is very long: the whole is not printed, and the report says how much is left out', () => {
+    const text = `a b ${'x'.repeat(300)}`;
+    expect(formatValue(text)).toMatch(/^`a b x+…` \(144 more characters\)$/);
   });
 
   test('long strings are shown around their difference', () => {
