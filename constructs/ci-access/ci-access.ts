@@ -9,7 +9,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { agentRoleName, PRODUCT, stageSecretPrefix } from '../../model/names';
+import { agentRoleName, BOOTSTRAP_KEY_PREFIX, PRODUCT, stageSecretPrefix } from '../../model/names';
 import { locksWithDynamoDb, locksWithLockFile, type Stage } from '../../model/stage';
 import { validateCiAccessProps } from './validate-ci-access-props';
 
@@ -155,13 +155,36 @@ function stateKeyStatement(stage: Stage, write: boolean): Statement {
 }
 
 /** NoSecretValues, NoCiAccessChanges: denies every CI role carries. */
-function guardrailDenies(context: ArnContext): Statement[] {
+function guardrailDenies(context: ArnContext, readCiAccess = false): Statement[] {
+  const ciAccess = [iamArn(context, `role${CI_ROLE_PATH}*`), iamArn(context, 'oidc-provider/*')];
   return [
     { sid: 'NoSecretValues', effect: 'Deny', actions: ['secretsmanager:GetSecretValue'], resources: ['*'] },
+    // The plan role may read the CI access (to plan the state stack); nobody in CI may change it.
+    readCiAccess
+      ? { sid: 'NoCiAccessChanges', effect: 'Deny', notActions: ['iam:Get*', 'iam:List*'], resources: ciAccess }
+      : { sid: 'NoCiAccessChanges', effect: 'Deny', actions: ['iam:*'], resources: ciAccess },
+  ];
+}
+
+/**
+ * ReadBootstrapState, ReadCiAccess: what planning the bootstrap stacks in a
+ * pull request reads: their state (`bootstrap/*` of each state bucket: IAM,
+ * bucket and environment settings, no secret) and the CI roles and OIDC
+ * provider. Read only; the stacks are applied by an administrator.
+ */
+function readBootstrapStatements(context: ArnContext, stages: Stage[]): Statement[] {
+  const buckets = [...new Set(stages.map((stage) => stage.state.bucket))].sort();
+  return [
     {
-      sid: 'NoCiAccessChanges',
-      effect: 'Deny',
-      actions: ['iam:*'],
+      sid: 'ReadBootstrapState',
+      effect: 'Allow',
+      actions: ['s3:GetObject'],
+      resources: buckets.map((bucket) => `arn:${context.partition}:s3:::${bucket}/${BOOTSTRAP_KEY_PREFIX}/*`),
+    },
+    {
+      sid: 'ReadCiAccess',
+      effect: 'Allow',
+      actions: ['iam:GetOpenIDConnectProvider', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
       resources: [iamArn(context, `role${CI_ROLE_PATH}*`), iamArn(context, 'oidc-provider/*')],
     },
   ];
@@ -397,8 +420,9 @@ function planStatements(context: ArnContext, stages: Stage[]): Statement[] {
     readIamStatement(context),
     readSecretsMetadataStatement(context, regions),
     readAmiParametersStatement(context, stages),
+    ...readBootstrapStatements(context, stages),
     noWritesStatement(),
-    ...guardrailDenies(context),
+    ...guardrailDenies(context, true),
   ];
 }
 

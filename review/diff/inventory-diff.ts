@@ -6,6 +6,7 @@
  */
 import { sortForRollout } from '../../model/batches';
 import { BATCH_TAG } from '../../model/signals';
+import { compareVersions } from '../release/version';
 import type { Criticality, Host } from '../../model/stage';
 import { CRITICALITIES } from '../../model/stage-schema';
 import { isProductionStage, Risk } from './risk';
@@ -240,7 +241,9 @@ function stageVarChanges(stage: string, base: InventoryModel, head: InventoryMod
     if (diffValues(before, after).length === 0) continue;
     const spec = STAGE_VARS[key] ?? { label: key, risk: { risk: 'medium', why: 'inventory settings' } };
     const onHosts = spec.perHost ? ` on ${plural(headHostCount, 'host')}` : '';
-    const text = `${spec.label} ${describeDelta(before, after)}${onHosts}`;
+    // A lower agent version is a rollback (typically a revert): say so, the deploy takes the rollback path.
+    const rollback = key === 'datadog_agent_version' && typeof before === 'string' && typeof after === 'string' && compareVersions(after, before) < 0;
+    const text = rollback ? `rollback to ${after}${onHosts} (agent version ${before} -> ${after})` : `${spec.label} ${describeDelta(before, after)}${onHosts}`;
     const attribute: AttributeChange = { path: key, before, after, text, risk: spec.risk.risk, why: spec.risk.why };
     changes.push(
       inventoryChange(stage, {

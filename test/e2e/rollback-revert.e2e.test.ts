@@ -29,6 +29,7 @@ interface JsonChange {
   stack: string;
   subject: string;
   kind: Change['kind'];
+  text: string;
   attributes: Array<{ path: string; before?: unknown; after?: unknown }>;
 }
 
@@ -125,6 +126,8 @@ describe('rollback by reverted commit', () => {
     const back = (JSON.parse(out.join('')) as { changes: JsonChange[] }).changes;
     expect(back.length).toBe(forward.length);
     expect(back.map(shape)).toEqual(forward.map(inverse));
+    // The version decrease reads as what it is.
+    expect(back.map((c) => c.text)).toContain('rollback to 7.72.0 on 38 hosts (agent version 7.73.0 -> 7.72.0)');
     expect(gitIn(repo, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
   });
 

@@ -440,6 +440,15 @@ describe('diffTrees: inventories', () => {
     expect(only(res)).toMatchObject({ risk: 'high', why: 'agent version', text: 'agent version 7.72.0 -> 7.73.0 on 30 hosts' });
   });
 
+  test('a lower agent version reads as a rollback, compared as versions (7.10.0 -> 7.9.0 is one)', () => {
+    const down = diff((t) => (t.inventories.prod.all.children.prod.vars.datadog_agent_version = '7.71.0'));
+    expect(only(down)).toMatchObject({ risk: 'high', text: 'rollback to 7.71.0 on 30 hosts (agent version 7.72.0 -> 7.71.0)' });
+    const base = exampleTree();
+    base.inventories.prod.all.children.prod.vars.datadog_agent_version = '7.10.0';
+    const byVersion = diff((t) => (t.inventories.prod.all.children.prod.vars.datadog_agent_version = '7.9.0'), base);
+    expect(only(byVersion).text).toBe('rollback to 7.9.0 on 30 hosts (agent version 7.10.0 -> 7.9.0)');
+  });
+
   test('hosts joining and leaving the rollout; address changes', () => {
     const res = diff((t) => {
       const kids = t.inventories.prod.all.children.prod.children;
