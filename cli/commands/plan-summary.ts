@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { DiffReport, DiffReportError, parseDiffReport } from '../../review/plan-summary/diff-report';
+import { DiffReportError, parseDiffReport } from '../../review/diff/report-json';
+import type { DiffReport } from '../../review/plan-summary/diff-report';
 import { parsePlan, PlanFormatError } from '../../review/plan-summary/terraform-plan';
 import { renderPlanSummary } from '../../review/plan-summary/render-summary';
 import { summarizePlan } from '../../review/plan-summary/summary';
@@ -64,9 +65,9 @@ export const planSummaryCommand: Command = {
     let report: DiffReport | undefined;
     if (values.diff !== undefined) {
       try {
-        report = parseDiffReport(read(values.diff));
+        report = parseDiffReport(read(values.diff), values.diff);
       } catch (e) {
-        if (e instanceof DiffReportError) throw new PlanFileError(`${values.diff}: ${e.message}`);
+        if (e instanceof DiffReportError) throw new PlanFileError(e.message);
         throw e;
       }
     }

@@ -18,7 +18,7 @@ import { diffTrees } from '../../review/diff/diff';
 import { parseSynthTree } from '../../review/diff/tree';
 import { resolveCommit, shortSha } from '../../review/git/git';
 import { decideRelease } from '../../review/release/decide';
-import { parseDiffReport } from '../../review/release/diff-report';
+import { parseDiffReport } from '../../review/diff/report-json';
 import { stageFactsFromInventory } from '../../review/release/facts';
 import { githubOutputs, renderGithubOutputs, renderPlanJson, renderPlanMarkdown } from '../../review/release/render';
 import type { DiffReport, ReleasePlan, StageFacts } from '../../review/release/types';

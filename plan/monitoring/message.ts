@@ -20,16 +20,6 @@ export interface MessageParts {
   readonly noData: boolean;
 }
 
-/** A handle that pages someone. */
-export function isPagingHandle(handle: string): boolean {
-  return /^@pagerduty(-|$)/i.test(handle);
-}
-
-/** A chat handle that warnings may go to. */
-export function isSlackHandle(handle: string): boolean {
-  return /^@slack-/i.test(handle);
-}
-
 /** The full message: body, runbook/owner lines, routing blocks (empty blocks left out). */
 export function buildMessage(p: MessageParts): string {
   const sections: string[] = [];

@@ -3,7 +3,7 @@
  * priority 1 or 2) carries a runbook link. Whoever is woken up needs to know
  * what to do without reverse-engineering the query.
  */
-import { isPagingHandle } from '../../plan/monitoring/message';
+import { isPagingHandle, isPagingPriority } from '../../model/monitoring/routing';
 import { parseTemplate } from '../../plan/monitoring/template';
 import type { Rule } from '../rule';
 
@@ -18,7 +18,7 @@ export const M001: Rule = {
           .filter(isPagingHandle),
       ),
     ].sort();
-    const urgent = m.priority !== undefined && m.priority <= 2;
+    const urgent = isPagingPriority(m.priority);
     if ((pagers.length === 0 && !urgent) || m.runbook !== undefined) return [];
     const why = [...(urgent ? [`priority ${m.priority}`] : []), ...pagers].join(', ');
     return [{ field: 'runbook', got: `a paging monitor (${why}) without a runbook`, expected: 'a runbook: https://... link on every paging monitor' }];

@@ -6,7 +6,7 @@
  * `{{#is_warning}}`, so its warnings reach someone. (A monitor that notifies
  * nobody is a dashboard or gate signal; its warnings go nowhere by design.)
  */
-import { isPagingHandle, isSlackHandle } from '../../plan/monitoring/message';
+import { isPagingHandle, isSlackHandle } from '../../model/monitoring/routing';
 import { Enclosing, parseTemplate } from '../../plan/monitoring/template';
 import type { Finding, Rule } from '../rule';
 

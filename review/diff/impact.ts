@@ -7,6 +7,7 @@
  * target lowered is looser. A monitor pages when its message notifies a
  * PagerDuty handle or its priority is 1 or 2 (policy/rules/m001).
  */
+import { isPagingHandle, isPagingPriority } from '../../model/monitoring/routing';
 import { isProductionStage, Risk, TAGS } from './risk';
 import type { RiskClass } from './types';
 import { isPlainObject } from './values';
@@ -21,11 +22,6 @@ export interface MonitoringFacts {
   readonly kind: 'monitor' | 'SLO';
   /** Pages on either side (SLOs always count: their burn-rate alerts page). */
   readonly paging: boolean;
-}
-
-/** A PagerDuty handle: `@pagerduty`, `@pagerduty-payments` (the same test as plan/monitoring/message.ts). */
-export function isPagingHandle(handle: string): boolean {
-  return /^@pagerduty(-|$)/i.test(handle);
 }
 
 /** Notification handles (`@pagerduty-payments`, `@slack-ops`) in a monitor message. */
@@ -44,8 +40,7 @@ export function numberOf(v: unknown): number | undefined {
 /** Does a monitor configuration page (a PagerDuty handle in its messages, or priority 1-2)? */
 export function isPagingMonitor(config: unknown): boolean {
   if (!isPlainObject(config)) return false;
-  const priority = numberOf(config.priority);
-  if (priority !== undefined && priority >= 1 && priority <= 2) return true;
+  if (isPagingPriority(numberOf(config.priority))) return true;
   return [config.message, config.escalation_message].some((m) => notificationHandles(m).some(isPagingHandle));
 }
 

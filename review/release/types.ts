@@ -17,20 +17,16 @@
  * head's stages (their GitHub environment and batches), nothing else: the
  * same two commits always give the same plan.
  */
-import type { Change, RiskClass } from '../diff/types';
+import type { DiffReport } from '../diff/report-json';
+import type { RiskClass } from '../diff/types';
 
 /** The path a stage takes. */
 export const RELEASE_PATHS = ['infra-only', 'release', 'rollback', 'none'] as const;
 export type ReleasePath = (typeof RELEASE_PATHS)[number];
 
 /** The document `rollout diff --format json` prints (the fields the decision reads). */
-export interface DiffReport {
-  /** What the report calls the base side (`main (1a2b3c4)`). */
-  readonly base: string;
-  readonly head: string;
-  readonly highestRisk: RiskClass | null;
-  readonly changes: readonly Change[];
-}
+/** A parsed `rollout diff --format json` (review/diff/report-json.ts). */
+export type { DiffReport };
 
 /** One batch of a stage's head inventory. */
 export interface BatchFacts {

@@ -5,14 +5,13 @@
  * git but no build; test/e2e/rollback-revert.e2e.test.ts runs the real
  * worktree path (each ref built with its own code).
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { Checkout, diffCommand, DiffSynthesizers, EXIT_RISK, locateCheckout, parseDiffArgs, runDiff, synthesizeWorkingTree } from '../../cli/commands/diff';
+import { diffCommand, EXIT_RISK, locateCheckout, parseDiffArgs, runDiff } from '../../cli/commands/diff';
 import { UsageError } from '../../cli/args';
 import { mustReplace, tempDir } from '../support/fixtures';
-import { commitAll, edit, exampleConfigFiles, gitIn, repoWith } from '../review/diff/git-repo';
+import { commitAll, edit, exampleConfigFiles, gitIn, inProcessSynthesizers, repoWith } from '../review/diff/git-repo';
 
 function capture(): { io: { out(t: string): void; err(t: string): void }; out: string[]; err: string[] } {
   const out: string[] = [];
@@ -23,20 +22,7 @@ function capture(): { io: { out(t: string): void; err(t: string): void }; out: s
 /** How many refs IN_PROCESS synthesized (the cache test counts them). */
 let refsSynthesized = 0;
 
-/** Synthesize a ref's configuration with this process's code (no worktree, no build). */
-const IN_PROCESS: DiffSynthesizers = {
-  ref: async (co: Checkout, sha: string) => {
-    refsSynthesized++;
-    const dir = tempDir('rollout-ref-');
-    try {
-      execFileSync('sh', ['-c', `git archive --format=tar ${sha} | tar -x -C '${dir}'`], { cwd: co.repo });
-      return synthesizeWorkingTree(path.join(dir, co.configRel));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-  workingTree: synthesizeWorkingTree,
-};
+const IN_PROCESS = inProcessSynthesizers(() => refsSynthesized++);
 
 const PROD = 'stacks/stages/prod.yaml';
 

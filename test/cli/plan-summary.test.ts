@@ -84,6 +84,9 @@ describe('rollout plan-summary', () => {
     const report = write(
       'review.json',
       JSON.stringify({
+        base: 'main (1234567)',
+        head: 'working tree',
+        highestRisk: 'medium',
         changes: [
           {
             stage: 'test',
@@ -91,8 +94,11 @@ describe('rollout plan-summary', () => {
             subject: 'resource.terraform_data.a',
             kind: 'replaced',
             risk: 'medium',
+            why: 'replaces a resource',
             label: 'terraform_data a',
+            text: 'terraform_data a is replaced',
             forcedBy: ['triggers_replace'],
+            attributes: [],
           },
         ],
       }),
@@ -120,7 +126,7 @@ describe('rollout plan-summary', () => {
     const p = write('ok.json', JSON.stringify(plan));
     const notReport = write('not-a-report.json', '{"base": "x"}');
     expect(() => planSummaryCommand.run([p, '--diff', notReport], capture().io)).toThrow(
-      `${notReport}: no "changes" list; expected the output of \`rollout diff --format json\``,
+      new RegExp(`^${notReport.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not the output of rollout diff --format json: `),
     );
   });
 

@@ -7,16 +7,14 @@
  * archive + this code), as test/cli/diff.test.ts does; the worktree path is
  * rollout diff's, tested there and in test/e2e/rollback-revert.e2e.test.ts.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from '../../cli/args';
-import { Checkout, DiffSynthesizers, synthesizeWorkingTree } from '../../cli/commands/diff';
 import { parseReleaseArgs, releaseCommand, RELEASE_USAGE, runReleasePlan } from '../../cli/commands/release';
 import { run } from '../../cli/main';
 import type { ReleasePlan } from '../../review/release/types';
 import { mustReplace, tempDir } from '../support/fixtures';
-import { commitAll, edit, exampleConfigFiles, gitIn, repoWith } from '../review/diff/git-repo';
+import { commitAll, edit, exampleConfigFiles, gitIn, inProcessSynthesizers, repoWith } from '../review/diff/git-repo';
 
 function capture(): { io: { out(t: string): void; err(t: string): void }; out: string[]; err: string[] } {
   const out: string[] = [];
@@ -24,19 +22,7 @@ function capture(): { io: { out(t: string): void; err(t: string): void }; out: s
   return { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, out, err };
 }
 
-/** Synthesize a ref's configuration with this process's code (no worktree, no build). */
-const IN_PROCESS: DiffSynthesizers = {
-  ref: async (co: Checkout, sha: string) => {
-    const dir = tempDir('rollout-ref-');
-    try {
-      execFileSync('sh', ['-c', `git archive --format=tar ${sha} | tar -x -C '${dir}'`], { cwd: co.repo });
-      return synthesizeWorkingTree(path.join(dir, co.configRel));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-  workingTree: synthesizeWorkingTree,
-};
+const IN_PROCESS = inProcessSynthesizers();
 
 const PROD = 'stacks/stages/prod.yaml';
 

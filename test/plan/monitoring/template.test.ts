@@ -1,4 +1,5 @@
-import { buildMessage, isPagingHandle, isSlackHandle } from '../../../plan/monitoring/message';
+import { isPagingHandle, isSlackHandle } from '../../../model/monitoring/routing';
+import { buildMessage } from '../../../plan/monitoring/message';
 import { parseTemplate, tagOfVariable } from '../../../plan/monitoring/template';
 
 describe('message templates', () => {

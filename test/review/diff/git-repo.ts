@@ -6,6 +6,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Checkout, DiffSynthesizers, synthesizeWorkingTree } from '../../../cli/commands/diff';
 import { REPO, tempDir } from '../../support/fixtures';
 
 const IDENTITY = {
@@ -91,4 +92,25 @@ export function edit(repo: string, rel: string, change: (text: string) => string
   const after = change(before);
   if (after === before) throw new Error(`edit of ${rel} changed nothing`);
   fs.writeFileSync(file, after);
+}
+
+/**
+ * Synthesizers for `rollout diff` / `rollout release plan` tests: a ref's
+ * configuration is extracted with `git archive` and synthesized by this
+ * process's code (no worktree, no build). `onRef` counts ref syntheses.
+ */
+export function inProcessSynthesizers(onRef: () => void = () => undefined): DiffSynthesizers {
+  return {
+    ref: async (co: Checkout, sha: string) => {
+      onRef();
+      const dir = tempDir('rollout-ref-');
+      try {
+        execFileSync('sh', ['-c', `git archive --format=tar ${sha} | tar -x -C '${dir}'`], { cwd: co.repo });
+        return synthesizeWorkingTree(path.join(dir, co.configRel));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    workingTree: synthesizeWorkingTree,
+  };
 }

@@ -1,4 +1,5 @@
-import { DiffReport, DiffReportError, parseDiffReport } from '../../../review/plan-summary/diff-report';
+import { DiffReportError, parseDiffReport } from '../../../review/diff/report-json';
+import type { DiffReport } from '../../../review/plan-summary/diff-report';
 import { parsePlan, PlanFormatError } from '../../../review/plan-summary/terraform-plan';
 import { renderPlanSummary } from '../../../review/plan-summary/render-summary';
 import { formatPath, headline, PlanItem, summarizePlan } from '../../../review/plan-summary/summary';
@@ -276,13 +277,10 @@ describe('joined with the diff', () => {
     });
   });
 
-  test('fails when the report is not a diff report: one clear error', () => {
-    expect(() => parseDiffReport('{"changes": [{"stack": 1}]}')).toThrow(DiffReportError);
-    expect(() => parseDiffReport('{"changes": [{"stack": 1}]}')).toThrow(
-      /^changes\[0\]: expected stage, stack, subject, kind, risk and label; expected the output of `rollout diff --format json`/,
-    );
-    expect(() => parseDiffReport('[')).toThrow(/^not valid JSON/);
-    expect(() => parseDiffReport('{}')).toThrow(/^no "changes" list/);
+  test('fails when the report is not a diff report: one clear error naming the file (the shared parser, review/diff/report-json.ts)', () => {
+    expect(() => parseDiffReport('{"changes": [{"stack": 1}]}', 'review.json')).toThrow(DiffReportError);
+    expect(() => parseDiffReport('{"changes": [{"stack": 1}]}', 'review.json')).toThrow(/^review\.json: not the output of rollout diff --format json: /);
+    expect(() => parseDiffReport('[', 'review.json')).toThrow(/^review\.json: not JSON/);
   });
 });
 

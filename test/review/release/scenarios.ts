@@ -13,7 +13,7 @@ import { renderJson } from '../../../review/diff/change-report';
 import { diffTrees } from '../../../review/diff/diff';
 import { parseSynthTree } from '../../../review/diff/tree';
 import { decideRelease } from '../../../review/release/decide';
-import { parseDiffReport } from '../../../review/release/diff-report';
+import { parseDiffReport } from '../../../review/diff/report-json';
 import { stageFactsFromInventory } from '../../../review/release/facts';
 import type { DiffReport, ReleasePlan, StageFacts } from '../../../review/release/types';
 import { mustReplace, tempDir } from '../../support/fixtures';

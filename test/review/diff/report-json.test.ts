@@ -1,10 +1,15 @@
-import { DiffReportError, parseDiffReport } from '../../../review/release/diff-report';
+import { DiffReportError, parseDiffReport } from '../../../review/diff/report-json';
 
 const minimal = { base: 'main (1234567)', head: 'working tree', highestRisk: null, totals: {}, summary: [], changes: [], timeline: {}, riskClasses: [] };
 
 describe('parseDiffReport', () => {
   test('reads the fields the decision uses and ignores the rest', () => {
     expect(parseDiffReport(JSON.stringify(minimal))).toEqual({ base: 'main (1234567)', head: 'working tree', highestRisk: null, changes: [] });
+  });
+
+  test('keeps the state storage the risks were judged with (the plan summary judges with it too)', () => {
+    const stateStorage = { buckets: ['acme-tfstate'], tables: ['acme-tflock'] };
+    expect(parseDiffReport(JSON.stringify({ ...minimal, stateStorage })).stateStorage).toEqual(stateStorage);
   });
 
   test('keeps a change whole, attributes with their values', () => {

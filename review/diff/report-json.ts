@@ -1,13 +1,24 @@
 /**
- * Reading `rollout diff --format json` (pure): the document is checked
- * against the shape review/diff/change-report.ts writes, so a decision is
- * never made from a truncated or foreign file. Only what the decision reads
- * is checked and kept (base, head, highest risk, the changes); other fields
- * of the report (summary, timeline, ...) are ignored.
+ * Reading `rollout diff --format json` back (pure), for the release decision
+ * (review/release) and the plan summary's join (review/plan-summary): one
+ * parser, checked against the shape change-report.ts writes, so nothing is
+ * decided from a truncated or foreign file. Only what the readers use is
+ * checked and kept (base, head, highest risk, the changes, the state
+ * storage); other fields (summary, timeline, ...) are ignored.
  */
 import { z } from 'zod';
-import { RISK_CLASSES } from '../diff/types';
-import type { DiffReport } from './types';
+import { Change, RISK_CLASSES, RiskClass } from './types';
+
+/** What the readers of a diff report use. */
+export interface DiffReport {
+  /** What the report calls the base side (`main (1a2b3c4)`). */
+  readonly base: string;
+  readonly head: string;
+  readonly highestRisk: RiskClass | null;
+  readonly changes: readonly Change[];
+  /** The state buckets and lock tables the risks were judged with. */
+  readonly stateStorage?: { readonly buckets: readonly string[]; readonly tables: readonly string[] };
+}
 
 /** A diff report that is not JSON or not in the shape of `rollout diff --format json`. */
 export class DiffReportError extends Error {
@@ -46,6 +57,7 @@ const reportSchema = z.object({
   head: z.string(),
   highestRisk: risk.nullable(),
   changes: z.array(changeSchema),
+  stateStorage: z.object({ buckets: z.array(z.string()), tables: z.array(z.string()) }).optional(),
 });
 
 /** Parse the text of `rollout diff --format json`; throws DiffReportError naming the first problems. */
@@ -61,5 +73,5 @@ export function parseDiffReport(text: string, label = 'diff report'): DiffReport
     const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
     throw new DiffReportError(`${label}: not the output of rollout diff --format json: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  return parsed.data as DiffReport;
 }
