@@ -49,10 +49,13 @@ export class ConfigError extends Error {
 
 /** Render a received value compactly for an error message. */
 export function describeValue(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
+  // YAML reads `key:` with no value as null: for a person the value is missing.
+  if (value === undefined || value === null) return 'missing';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (Array.isArray(value)) return value.length <= 6 ? JSON.stringify(value) : `a list of ${value.length} items`;
-  if (typeof value === 'object') return `a mapping (${Object.keys(value as object).length} keys)`;
+  if (Array.isArray(value)) return value.length <= 6 ? JSON.stringify(value) : `an array of ${value.length} items`;
+  if (typeof value === 'object') {
+    const n = Object.keys(value as object).length;
+    return `an object (${n} key${n === 1 ? '' : 's'})`;
+  }
   return String(value);
 }

@@ -7,6 +7,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { isIPv6 } from 'net';
+import { z } from 'zod';
+import { readConfigFile } from './config-files';
 import { ConfigError, Problem } from './errors';
 import { stableHash } from './hash';
 import { acceptedAwsRegions } from './aws-regions';
@@ -14,7 +17,7 @@ import { BOOTSTRAP_KEY_PREFIX, stateKeyAlias } from './names';
 import { loadMonitoring } from './monitoring/load-monitoring';
 import { resolveStage } from './monitoring/resolve';
 import { CiSettings, Host, locksWithDynamoDb, RolloutConfig, soakEnvironmentName, Stage, StateLocation } from './stage';
-import { GITHUB_MAX_REVIEWERS, GITHUB_MAX_WAIT_TIMER_MINUTES, StageFile, StageFileSchema } from './stage-schema';
+import { GITHUB_MAX_REVIEWERS, GITHUB_MAX_WAIT_TIMER_MINUTES, HostSchema, StageFile, StageFileSchema } from './stage-schema';
 import { validateSource } from './validate';
 import { parseYaml, problemAt, YamlSource } from './yaml-source';
 
@@ -36,13 +39,13 @@ export function loadConfig(configDir: string): RolloutConfig {
   }
   const problems: Problem[] = [];
   const stages: Stage[] = [];
-  const sources = new Map<string, YamlSource>();
+  const parsed: ParsedStage[] = [];
   const byStage = new Map<string, string>();
   for (const f of files) {
     const stageName = f.replace(/\.ya?ml$/, '');
+    const rel = path.join(STAGES_DIR, f).split(path.sep).join('/');
     const other = byStage.get(stageName);
     if (other !== undefined) {
-      const rel = path.join(STAGES_DIR, f).split(path.sep).join('/');
       problems.push({
         file: rel,
         line: 1,
@@ -53,19 +56,21 @@ export function loadConfig(configDir: string): RolloutConfig {
       continue;
     }
     byStage.set(stageName, f);
-    const rel = path.join(STAGES_DIR, f).split(path.sep).join('/');
-    const res = parseStage(rel, fs.readFileSync(path.join(dir, f), 'utf8'));
-    problems.push(...res.problems);
-    if (res.stage && res.source) {
-      stages.push(res.stage);
-      sources.set(res.stage.name, res.source);
+    const read = readConfigFile(path.join(dir, f), rel, `a stage file (YAML) for stage ${stageName}`);
+    if ('problem' in read) {
+      problems.push(read.problem);
+      continue;
     }
+    const res = parseStage(rel, read.text);
+    problems.push(...res.problems);
+    if (res.stage) stages.push(res.stage);
+    if (res.parsed && res.source) parsed.push({ name: stageName, fields: res.parsed, src: res.source });
   }
-  problems.push(...crossStageProblems(stages, sources));
-  problems.push(...crossStageCiProblems(stages, sources));
+  problems.push(...crossStageProblems(parsed));
+  problems.push(...crossStageCiProblems(parsed));
   // Monitoring is validated even when a stage file is not, so one run reports everything.
-  const stageNames = files.map((f) => f.replace(/\.ya?ml$/, ''));
-  const knownTeams = stages.flatMap((s) => [s.owner, ...s.hosts.map((h) => h.team)]);
+  const stageNames = [...byStage.keys()];
+  const knownTeams = parsed.flatMap(({ fields: s }) => [...(s.owner !== undefined ? [s.owner] : []), ...(s.hosts ?? []).flatMap((h) => (h ? [h.team] : []))]);
   const { monitoring, problems: monitoringProblems } = loadMonitoring(configDir, { stages: stageNames, knownTeams });
   if (monitoringProblems.length === 0) for (const st of stageNames) monitoringProblems.push(...resolveStage(monitoring, st).problems);
   if (problems.length > 0 || monitoringProblems.length > 0) {
@@ -75,79 +80,110 @@ export function loadConfig(configDir: string): RolloutConfig {
   return { dir: configDir, stages: stages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), monitoring };
 }
 
-/** Parse and validate one stage file's text (exposed for tests and tools). */
-export function parseStage(file: string, text: string): { stage?: Stage; source?: YamlSource; problems: Problem[] } {
-  const parsed = parseYaml(file, text);
-  if (!parsed.source) return { problems: parsed.problems };
-  const source = parsed.source;
-  const { value, problems } = validateSource(StageFileSchema, source);
-  if (!value) return { problems };
-  const more = stageProblems(value, source);
-  if (more.length > 0) return { problems: more };
-  return { stage: toModel(value, file), source, problems: [] };
+/**
+ * The fields of a stage file that passed their schema: a field (or a host)
+ * that failed is absent, so the cross-field checks still run on the rest
+ * and one run reports every problem.
+ */
+export type PartialStageFile = Partial<Omit<StageFile, 'hosts'>> & {
+  /** Hosts by their index in the file; a host that failed its schema is undefined. */
+  hosts?: (StageFile['hosts'][number] | undefined)[];
+};
+
+/** One stage file as the cross-stage checks see it. */
+interface ParsedStage {
+  /** Stage name from the file name. */
+  readonly name: string;
+  readonly fields: PartialStageFile;
+  readonly src: YamlSource;
 }
 
-/** Checks that span several fields of one stage file. */
-function stageProblems(s: StageFile, src: YamlSource): Problem[] {
+/** Parse and validate one stage file's text (exposed for tests and tools). */
+export function parseStage(file: string, text: string): { stage?: Stage; source?: YamlSource; parsed?: PartialStageFile; problems: Problem[] } {
+  const parsedYaml = parseYaml(file, text);
+  if (!parsedYaml.source) return { problems: parsedYaml.problems };
+  const source = parsedYaml.source;
+  const { value, problems } = validateSource(StageFileSchema, source);
+  const parsed = value ?? partialStageFile(source.data);
+  const more = stageProblems(parsed, source);
+  if (value === undefined || more.length > 0) return { source, parsed, problems: [...problems, ...more] };
+  return { stage: toModel(value, file), source, parsed, problems: [] };
+}
+
+/** The top-level fields (and hosts) of `data` that pass their own schema. */
+function partialStageFile(data: unknown): PartialStageFile {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return {};
+  const raw = data as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(StageFileSchema.shape)) {
+    if (key === 'hosts') continue;
+    const r = (schema as z.ZodType).safeParse(raw[key]);
+    if (r.success) out[key] = r.data;
+  }
+  if (Array.isArray(raw.hosts)) {
+    out.hosts = raw.hosts.map((h) => {
+      const r = HostSchema.safeParse(h);
+      return r.success ? r.data : undefined;
+    });
+  }
+  return out as PartialStageFile;
+}
+
+/** Checks that span several fields of one stage file; each runs when the fields it reads parsed. */
+function stageProblems(s: PartialStageFile, src: YamlSource): Problem[] {
   const out: Problem[] = [];
   const expectedName = path.basename(src.file).replace(/\.ya?ml$/, '');
-  if (s.stage !== expectedName) out.push(problemAt(src, ['stage'], `"${expectedName}" (the file name)`));
+  if (s.stage !== undefined && s.stage !== expectedName) out.push(problemAt(src, ['stage'], `"${expectedName}" (the file name)`));
 
   const regions = acceptedAwsRegions();
-  if (!regions.has(s.region)) {
+  if (s.region !== undefined && !regions.has(s.region)) {
     out.push(problemAt(src, ['region'], `a known AWS region such as us-east-1 (a region AWS opened since: add it to ROLLOUT_EXTRA_AWS_REGIONS)`));
   }
-  if (s.datadog.apiUrl !== undefined && s.datadog.apiUrl !== `https://api.${s.datadog.site}/`) {
-    out.push(problemAt(src, ['datadog', 'apiUrl'], `https://api.${s.datadog.site}/, the API of datadog.site ${s.datadog.site} (or leave apiUrl out)`));
+  const dd = s.datadog;
+  if (dd?.apiUrl !== undefined && dd.apiUrl !== `https://api.${dd.site}/`) {
+    out.push(problemAt(src, ['datadog', 'apiUrl'], `https://api.${dd.site}/, the API of datadog.site ${dd.site} (or leave apiUrl out)`));
   }
-  const keyPrefix = s.state.keyPrefix ?? `stages/${s.stage}`;
-  if (keyPrefix === BOOTSTRAP_KEY_PREFIX || keyPrefix.startsWith(`${BOOTSTRAP_KEY_PREFIX}/`)) {
-    // The stage's CI roles may write everything under its prefix: that would include the bootstrap stacks' state.
-    out.push(problemAt(src, ['state', 'keyPrefix'], `a key prefix outside ${BOOTSTRAP_KEY_PREFIX}/ (the bootstrap stacks keep their state there)`));
-  }
-  const proxy = s.network.egressProxy;
+  if (s.state !== undefined) out.push(...stateProblems(s.state, expectedName, src));
+  const network = s.network;
+  const proxy = network?.egressProxy;
   if (proxy !== undefined && !(proxyPort(proxy.url) >= 1 && proxyPort(proxy.url) <= 65535)) {
     out.push(problemAt(src, ['network', 'egressProxy', 'url'], 'a proxy port from 1 to 65535'));
   }
-  if (s.state.createKmsKey && s.state.kmsKeyId !== undefined) {
-    out.push(
-      problemAt(src, ['state', 'createKmsKey'], 'either createKmsKey: true (the state stack makes the key) or kmsKeyId (an existing key), not both', 'true'),
-    );
-  }
-  if (s.state.accessLogBucket === s.state.bucket) {
-    out.push(problemAt(src, ['state', 'accessLogBucket'], 'a bucket other than the state bucket (logging into itself logs its own log writes)'));
-  }
-  if (s.state.lockTable === undefined && locksWithDynamoDb(s.state.locking)) {
-    out.push(problemAt(src, ['state', 'lockTable'], `a DynamoDB lock table (state.locking "${s.state.locking}" locks with DynamoDB; only "s3" needs none)`));
-  }
+  // Each CIDR is one security group rule named after it (constructs/agent-access): a repeat would be a second rule of the same name.
+  if (network !== undefined) out.push(...repeated(src, ['network', 'datadogEgressCidrs'], network.datadogEgressCidrs, 'a CIDR not listed before'));
+  if (proxy !== undefined) out.push(...repeated(src, ['network', 'egressProxy', 'cidrs'], proxy.cidrs, 'a CIDR not listed before'));
 
-  const pct = s.rollout.batchPercentages;
-  const sum = pct.reduce((a, b) => a + b, 0);
-  if (sum !== 100) out.push(problemAt(src, ['rollout', 'batchPercentages'], 'percentages that sum to 100', `${JSON.stringify(pct)} (sum ${sum})`));
-  if (s.rollout.soakHours.length !== pct.length) {
-    out.push(problemAt(src, ['rollout', 'soakHours'], `one soak time per batch (${pct.length} values)`));
+  const pct = s.rollout?.batchPercentages;
+  if (s.rollout !== undefined && pct !== undefined) {
+    const sum = pct.reduce((a, b) => a + b, 0);
+    if (sum !== 100) out.push(problemAt(src, ['rollout', 'batchPercentages'], 'percentages that sum to 100', `${JSON.stringify(pct)} (sum ${sum})`));
+    if (s.rollout.soakHours.length !== pct.length) {
+      out.push(problemAt(src, ['rollout', 'soakHours'], `one soak time per batch (${pct.length} values)`));
+    }
   }
 
   const seen = new Map<string, number>();
   const addresses = new Map<string, number>();
-  s.hosts.forEach((h, i) => {
+  (s.hosts ?? []).forEach((h, i) => {
+    if (h === undefined) return;
     const first = seen.get(h.name);
     if (first !== undefined) out.push(problemAt(src, ['hosts', i, 'name'], `a host name not used before (hosts.${first} has it)`));
     else seen.set(h.name, i);
     if (h.address !== undefined) {
-      const sameAddress = addresses.get(h.address);
+      const key = canonicalAddress(h.address);
+      const sameAddress = addresses.get(key);
       if (sameAddress !== undefined)
         out.push(problemAt(src, ['hosts', i, 'address'], `an address no other host of the stage has (hosts.${sameAddress} has it)`));
-      else addresses.set(h.address, i);
+      else addresses.set(key, i);
     }
-    if (h.batch !== undefined && h.batch > pct.length) {
+    if (h.batch !== undefined && pct !== undefined && h.batch > pct.length) {
       out.push(problemAt(src, ['hosts', i, 'batch'], `a batch from 1 to ${pct.length}`));
     }
     if (h.managed) {
       if (h.address !== undefined) {
         out.push(problemAt(src, ['hosts', i, 'address'], 'no address on a managed host (it comes from Terraform outputs)'));
       }
-      if (h.subnetId === undefined && s.network.subnetIds.length === 0) {
+      if (h.subnetId === undefined && network !== undefined && network.subnetIds.length === 0) {
         out.push(problemAt(src, ['hosts', i, 'subnetId'], 'a subnet id, here or in network.subnetIds'));
       }
     } else {
@@ -157,31 +193,96 @@ function stageProblems(s: StageFile, src: YamlSource): Problem[] {
       }
     }
   });
-  if (s.ci !== undefined) out.push(...ciProblems(s, src));
+  if (s.ci !== undefined) out.push(...ciProblems(s.ci, expectedName, s.rollout?.soakHours, src));
   return out;
 }
 
+/** Checks of the `state` section. */
+function stateProblems(state: StageFile['state'], stage: string, src: YamlSource): Problem[] {
+  const out: Problem[] = [];
+  const keyPrefix = state.keyPrefix ?? `stages/${stage}`;
+  if (keyPrefix === BOOTSTRAP_KEY_PREFIX || keyPrefix.startsWith(`${BOOTSTRAP_KEY_PREFIX}/`)) {
+    // The stage's CI roles may write everything under its prefix: that would include the bootstrap stacks' state.
+    out.push(problemAt(src, ['state', 'keyPrefix'], `a key prefix outside ${BOOTSTRAP_KEY_PREFIX}/ (the bootstrap stacks keep their state there)`));
+  }
+  if (state.createKmsKey && state.kmsKeyId !== undefined) {
+    out.push(
+      problemAt(src, ['state', 'createKmsKey'], 'either createKmsKey: true (the state stack makes the key) or kmsKeyId (an existing key), not both', 'true'),
+    );
+  }
+  if (state.accessLogBucket === state.bucket) {
+    out.push(problemAt(src, ['state', 'accessLogBucket'], 'a bucket other than the state bucket (logging into itself logs its own log writes)'));
+  }
+  if (state.lockTable === undefined && locksWithDynamoDb(state.locking)) {
+    out.push(problemAt(src, ['state', 'lockTable'], `a DynamoDB lock table (state.locking "${state.locking}" locks with DynamoDB; only "s3" needs none)`));
+  }
+  return out;
+}
+
+/** A problem at each item of `values` that repeats an earlier one. */
+function repeated(src: YamlSource, at: readonly PropertyKey[], values: readonly string[], expected: string): Problem[] {
+  const first = new Map<string, number>();
+  const out: Problem[] = [];
+  values.forEach((v, i) => {
+    const j = first.get(v);
+    if (j !== undefined) out.push(problemAt(src, [...at, i], `${expected} (item ${j} is the same)`));
+    else first.set(v, i);
+  });
+  return out;
+}
+
+/** One spelling per address: IPv6 in its canonical form (`2001:DB8:0::1` is `2001:db8::1`), names lowercased. */
+function canonicalAddress(address: string): string {
+  if (!isIPv6(address)) return address.toLowerCase();
+  try {
+    return new URL(`http://[${address}]/`).hostname;
+  } catch {
+    return address.toLowerCase();
+  }
+}
+
 /**
- * Checks across stages: no two stages may share a state key, and the stages
- * of one bucket lock the same way (the `state` stack keeps its own state in
- * that bucket, locked like them, and creates the lock table only if they use one).
+ * Checks across stages, each at the line of the stage that disagrees with
+ * the first stage (by file name) that set the value:
+ * - no two stages share a state key;
+ * - the stages of one bucket agree on how it is stored and locked: the
+ *   `state` stack creates one bucket (and lock table, and KMS key) per
+ *   bucket name and keeps its own state there, locked like them
+ *   (stacks/state-stack.ts);
+ * - every stage is in one region: the `state` and `github` stacks keep every
+ *   state bucket and their own state with one AWS provider, in one region.
  */
-function crossStageProblems(stages: readonly Stage[], sources: Map<string, YamlSource>): Problem[] {
+function crossStageProblems(stages: readonly ParsedStage[]): Problem[] {
   const out: Problem[] = [];
   const owner = new Map<string, string>();
-  const lockingOfBucket = new Map<string, Stage>();
+  const firstOfBucket = new Map<string, ParsedStage & { fields: { state: StageFile['state'] } }>();
+  let firstRegion: { name: string; region: string } | undefined;
   for (const st of stages) {
-    const id = `${st.state.bucket}/${st.state.keyPrefix}`;
+    const { fields: s, src } = st;
+    if (s.region !== undefined) {
+      if (firstRegion === undefined) firstRegion = { name: st.name, region: s.region };
+      else if (s.region !== firstRegion.region) {
+        const expected = `${firstRegion.region} like stage ${firstRegion.name}: the state stack keeps every stage's state bucket and lock table in one region`;
+        out.push(problemAt(src, ['region'], expected));
+      }
+    }
+    const state = s.state;
+    if (state === undefined) continue;
+    const keyPrefix = state.keyPrefix ?? `stages/${st.name}`;
+    const id = `${state.bucket}/${keyPrefix}`;
     const other = owner.get(id);
-    const src = sources.get(st.name);
-    if (other !== undefined && src) {
-      out.push(problemAt(src, ['state', 'keyPrefix'], `a key prefix not used by stage ${other}`, JSON.stringify(st.state.keyPrefix)));
-    } else owner.set(id, st.name);
-    const first = lockingOfBucket.get(st.state.bucket);
-    if (first === undefined) lockingOfBucket.set(st.state.bucket, st);
-    else if (first.state.locking !== st.state.locking && src) {
-      const expected = `${JSON.stringify(first.state.locking)} like stage ${first.name}, which shares bucket ${st.state.bucket}`;
-      out.push(problemAt(src, ['state', 'locking'], expected, JSON.stringify(st.state.locking)));
+    if (other !== undefined) out.push(problemAt(src, ['state', 'keyPrefix'], `a key prefix not used by stage ${other}`, JSON.stringify(keyPrefix)));
+    else owner.set(id, st.name);
+    const first = firstOfBucket.get(state.bucket);
+    if (first === undefined) {
+      firstOfBucket.set(state.bucket, { ...st, fields: { ...s, state } });
+      continue;
+    }
+    for (const field of ['locking', 'lockTable', 'kmsKeyId', 'createKmsKey', 'accessLogBucket'] as const) {
+      const want = first.fields.state[field];
+      if (state[field] === want) continue;
+      const expected = `${want === undefined ? 'none' : JSON.stringify(want)} like stage ${first.name}, which shares bucket ${state.bucket}`;
+      out.push(problemAt(src, ['state', field], expected, state[field] === undefined ? 'none' : JSON.stringify(state[field])));
     }
   }
   return out;
@@ -269,10 +370,8 @@ function toStateLocation(s: StageFile): StateLocation {
  * "Deployments and environments" (required reviewers, wait timer),
  * https://docs.github.com/actions/reference/deployments-and-environments.
  */
-function ciProblems(s: StageFile, src: YamlSource): Problem[] {
+function ciProblems(ci: NonNullable<StageFile['ci']>, stage: string, soakHours: readonly number[] | undefined, src: YamlSource): Problem[] {
   const out: Problem[] = [];
-  const ci = s.ci;
-  if (ci === undefined) return out;
   const reviewers = ci.reviewers;
   if (reviewers !== undefined) {
     const count = reviewers.teams.length + reviewers.users.length;
@@ -289,8 +388,8 @@ function ciProblems(s: StageFile, src: YamlSource): Problem[] {
       });
     }
   }
-  const environment = ci.environment ?? s.stage;
-  const longest = soakEnvironmentName(environment, s.rollout.soakHours.length);
+  const environment = ci.environment ?? stage;
+  const longest = soakEnvironmentName(environment, soakHours?.length ?? 1);
   if (longest.length > 255) {
     out.push(
       problemAt(
@@ -300,7 +399,7 @@ function ciProblems(s: StageFile, src: YamlSource): Problem[] {
       ),
     );
   }
-  s.rollout.soakHours.forEach((hours, i) => {
+  (soakHours ?? []).forEach((hours, i) => {
     const minutes = hours * 60;
     const env = soakEnvironmentName(environment, i + 1);
     if (!Number.isInteger(minutes)) {
@@ -320,21 +419,36 @@ function ciProblems(s: StageFile, src: YamlSource): Problem[] {
   return out;
 }
 
-/** Checks across stages' `ci` sections: in one repository, no GitHub environment may belong to two stages. */
-function crossStageCiProblems(stages: readonly Stage[], sources: Map<string, YamlSource>): Problem[] {
+/**
+ * Checks across stages' `ci` sections. The `github` stack manages the
+ * environments of every stage with one GitHub provider, so of one owner
+ * (constructs/github-environments: one `owner` per provider), and names each
+ * environment's resources after it: no environment name (GitHub compares them
+ * case-insensitively) may belong to two stages, whatever their repository.
+ */
+function crossStageCiProblems(stages: readonly ParsedStage[]): Problem[] {
   const out: Problem[] = [];
   const ownerOf = new Map<string, string>();
+  let firstOwner: { stage: string; owner: string } | undefined;
   for (const st of stages) {
-    if (st.ci === undefined) continue;
-    const src = sources.get(st.name);
-    const names = [st.ci.environment, ...st.rollout.soakHours.map((_, i) => soakEnvironmentName(st.ci?.environment ?? st.name, i + 1))];
+    const ci = st.fields.ci;
+    if (ci === undefined) continue;
+    const repoOwner = ci.githubRepository.split('/')[0];
+    if (firstOwner === undefined) firstOwner = { stage: st.name, owner: repoOwner };
+    else if (repoOwner.toLowerCase() !== firstOwner.owner.toLowerCase()) {
+      const expected = `a repository of ${firstOwner.owner} like stage ${firstOwner.stage} (the github stack manages one owner's repositories)`;
+      out.push(problemAt(st.src, ['ci', 'githubRepository'], expected));
+    }
+    const environment = ci.environment ?? st.name;
+    const soaks = st.fields.rollout?.soakHours.length ?? 0;
+    const names = [environment, ...Array.from({ length: soaks }, (_, i) => soakEnvironmentName(environment, i + 1))];
     for (const name of names) {
-      const key = `${st.ci.githubRepository.toLowerCase()}:${name.toLowerCase()}`; // GitHub environment names are case-insensitive
+      const key = name.toLowerCase();
       const other = ownerOf.get(key);
       if (other === undefined) ownerOf.set(key, st.name);
-      else if (other !== st.name && src) {
-        const expected = `an environment whose names (${names[0]}, ${names[0]}-soak-<n>) no other stage uses in ${st.ci.githubRepository} (stage ${other} has ${name})`;
-        out.push(problemAt(src, ['ci', 'environment'], expected, JSON.stringify(st.ci.environment)));
+      else if (other !== st.name) {
+        const expected = `an environment whose names (${environment}, ${environment}-soak-<n>) no other stage uses (stage ${other} has ${name})`;
+        out.push(problemAt(st.src, ['ci', 'environment'], expected, JSON.stringify(environment)));
         break;
       }
     }

@@ -20,10 +20,28 @@ export const STAGE_NAME = format(/^[a-z][a-z0-9]{1,15}$/, 'a lowercase stage nam
 export const SLUG = format(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, 'a lowercase name of 2-40 letters, digits and dashes');
 /** Host name: a DNS label, used as the inventory name. */
 export const HOST_NAME = format(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a DNS label (lowercase letters, digits, dashes)');
-/** Address Ansible connects to. */
+/** Dotted IPv4: four decimal octets 0-255 without leading zeros (`010` reads as octal to some tools). */
+const IPV4_ADDRESS = '(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/**
+ * IPv6 address text by RFC 4291 section 2.2: eight groups of 1-4 hex digits,
+ * one `::` standing for one or more zero groups, the last two groups
+ * optionally as an IPv4 address; no zone (`%eth0`). Built per number of
+ * groups before `::` so it stays exact (test/model/patterns.test.ts checks it
+ * against Node's `net.isIPv6`).
+ */
+const IPV6_ADDRESS = ((): string => {
+  const h = '[0-9A-Fa-f]{1,4}';
+  const groups = (n: number): string => (n === 0 ? '' : `${h}(?::${h}){${n - 1}}`);
+  const alts = [`(?:${h}:){7}${h}`, `(?:${h}:){6}${IPV4_ADDRESS}`];
+  for (let n = 0; n <= 6; n++) alts.push(`${groups(n)}::(?:${h}(?::${h}){0,${6 - n}})?`);
+  alts.push(`${groups(7)}::`);
+  for (let n = 0; n <= 5; n++) alts.push(`${groups(n)}::(?:${h}:){0,${5 - n}}${IPV4_ADDRESS}`);
+  return `(?:${alts.join('|')})`;
+})();
+/** Address Ansible connects to: an IPv4 or IPv6 address, or a DNS name. */
 export const HOST_ADDRESS = format(
-  /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$|^(?![\d.]+$)(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
-  'an IPv4 address or a DNS name',
+  new RegExp(`^${IPV4_ADDRESS}$|^${IPV6_ADDRESS}$|^(?![\\d.]+$)(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`),
+  'an IPv4 address, an IPv6 address or a DNS name',
 );
 /** AWS region. */
 export const AWS_REGION = format(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1');

@@ -29,6 +29,12 @@ export function stringOf(format: Format): z.ZodString {
 
 /** Validate the data of `source` against `schema`; every issue becomes a problem. */
 export function validateSource<S extends z.ZodType>(schema: S, source: YamlSource): { value?: z.output<S>; problems: Problem[] } {
+  if (source.data === null || source.data === undefined) {
+    // An empty file (or one of comments only) parses to nothing.
+    const required = requiredKeysOf(schema);
+    const expected = required.length > 0 ? `an object with at least ${required.join(', ')}` : 'an object';
+    return { problems: [{ file: source.file, line: 1, path: '', got: 'an empty file', expected }] };
+  }
   const result = schema.safeParse(source.data);
   if (result.success) return { value: result.data, problems: [] };
   return { problems: result.error.issues.flatMap((issue) => toProblems(schema, source, issue)) };
@@ -41,13 +47,17 @@ function toProblems(root: z.ZodType, source: YamlSource, issue: z.core.$ZodIssue
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = objectKeysAt(root, path);
-      return issue.keys.map((key) => ({
-        file: source.file,
-        line: source.lineOfKey(path, key),
-        path: dotted([...path, key]),
-        got: `unknown key ${JSON.stringify(key)}`,
-        expected: allowed.length > 0 ? `one of the known keys: ${allowed.join(', ')}` : 'no other keys here',
-      }));
+      return issue.keys.map((key) => {
+        const near = closestKey(key, allowed);
+        const known = allowed.length > 0 ? `one of the known keys: ${allowed.join(', ')}` : 'no other keys here';
+        return {
+          file: source.file,
+          line: source.lineOfKey(path, key),
+          path: dotted([...path, key]),
+          got: `unknown key ${JSON.stringify(key)}${near === undefined ? '' : ` (did you mean ${near}?)`}`,
+          expected: known,
+        };
+      });
     }
     case 'invalid_union':
       return [{ file: source.file, line: source.lineOf(path), path: dotted(path), got, expected: issue.message }];
@@ -56,12 +66,52 @@ function toProblems(root: z.ZodType, source: YamlSource, issue: z.core.$ZodIssue
   }
 }
 
+/** zod's type names in the words of the stage and team file reference (docs/configuration.md). */
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  object: 'an object',
+  record: 'an object',
+  array: 'an array',
+  tuple: 'an array',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  nonoptional: 'a value',
+};
+
+/**
+ * The known key an unknown one most likely meant: the closest by edit
+ * distance (a swap of two neighbours counts as one edit), case ignored, if
+ * it is close enough to be a typo (at most a third of the key's letters).
+ */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of known) {
+    const d = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (best === undefined || d < best.d) best = { name, d };
+  }
+  return best !== undefined && best.d <= Math.max(1, Math.floor(key.length / 3)) ? best.name : undefined;
+}
+
+/** Optimal string alignment distance (Damerau-Levenshtein without repeated edits of one substring). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
 /** What the schema allows, in words, for one issue. */
 export function expectedOf(issue: z.core.$ZodIssue): string {
   const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
   switch (issue.code) {
     case 'invalid_type':
-      return issue.message.startsWith(DOMAIN) ? issue.message.slice(DOMAIN.length) : `a ${issue.expected}`;
+      return issue.message.startsWith(DOMAIN) ? issue.message.slice(DOMAIN.length) : (TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`);
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small': {
@@ -96,6 +146,14 @@ function objectKeysAt(root: z.ZodType, path: readonly PropertyKey[]): string[] {
   }
   const def = schema?._zod.def as unknown as Record<string, unknown> | undefined;
   return def?.type === 'object' ? Object.keys(def.shape as object).sort() : [];
+}
+
+/** Keys of an object schema that have no default and are not optional, in schema order. */
+function requiredKeysOf(schema: z.core.$ZodType): string[] {
+  const def = unwrap(schema)?._zod.def as unknown as Record<string, unknown> | undefined;
+  if (def?.type !== 'object') return [];
+  const shape = def.shape as Record<string, z.core.$ZodType>;
+  return Object.keys(shape).filter((k) => !['optional', 'default', 'prefault'].includes((shape[k]._zod.def as unknown as { type: string }).type));
 }
 
 function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {

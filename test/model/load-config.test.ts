@@ -82,7 +82,7 @@ describe('stage model', () => {
     const text = mustReplace(minimalStageYaml(), 'owner: platform-team', 'owner: platform-team\nregoin: us-west-2');
     const [p] = problemsOf(text);
     expect(p).toMatch(
-      /^stacks\/stages\/dev\.yaml:4 regoin: got unknown key "regoin", expected one of the known keys: agent, ci, datadog, fleet, hosts, network, owner, region, rollout, stage, state$/,
+      /^stacks\/stages\/dev\.yaml:4 regoin: got unknown key "regoin" \(did you mean region\?\), expected one of the known keys: agent, ci, datadog, fleet, hosts, network, owner, region, rollout, stage, state$/,
     );
   });
 
@@ -98,19 +98,33 @@ describe('stage model', () => {
       expect.arrayContaining([
         'stacks/stages/dev.yaml:2 region: got "useast1", expected an AWS region such as us-east-1',
         expect.stringContaining('stacks/stages/dev.yaml:5 state.bucket: got "Acme_State", expected an S3 bucket name'),
-        'stacks/stages/dev.yaml:10 hosts.0.address: got "10.0.0.300", expected an IPv4 address or a DNS name',
+        'stacks/stages/dev.yaml:10 hosts.0.address: got "10.0.0.300", expected an IPv4 address, an IPv6 address or a DNS name',
       ]),
     );
   });
 
-  test('fails when the YAML is malformed', () => {
-    const problems = problemsOf('stage: dev\nhosts: [\n  - a\n');
-    expect(problems.length).toBeGreaterThan(0);
-    expect(problems[0]).toMatch(/^stacks\/stages\/dev\.yaml:\d+ : got invalid YAML/);
+  test('fails when the YAML is malformed, at the line where the problem starts', () => {
+    expect(problemsOf('stage: dev\nhosts: [\n  - a\n')).toEqual([
+      'stacks/stages/dev.yaml:2 : got a "- item" or "key:" line inside [ ] or { }, expected inside brackets, items separated by commas ([a, b], {k: v}); or no brackets',
+    ]);
   });
 
-  test('fails when a key is duplicated', () => {
-    expect(problemsOf(mustReplace(minimalStageYaml(), 'owner: platform-team', 'owner: a-team\nowner: b-team'))[0]).toMatch(/DUPLICATE_KEY/);
+  test('fails when a bracket is not closed, at the line that opened it (not the end of the file)', () => {
+    expect(problemsOf('stage: dev\nregion: us-east-1\nhosts: [dev-web-01, dev-web-02\nowner: a-team\nnetwork: {}\n')).toEqual([
+      'stacks/stages/dev.yaml:3 : got a [ that is not closed, expected a closing ] (a flow value must end before the next key)',
+    ]);
+  });
+
+  test('fails when a quote is not closed, at the line that opened it', () => {
+    expect(problemsOf('stage: dev\nowner: "platform-team\nregion: us-east-1\nnetwork: {}\n')).toEqual([
+      'stacks/stages/dev.yaml:2 : got a quoted value whose closing quote is missing, expected the value closed by the quote it opened with',
+    ]);
+  });
+
+  test('fails when a key is duplicated, naming the key at its second line', () => {
+    expect(problemsOf(mustReplace(minimalStageYaml(), 'owner: platform-team', 'owner: a-team\nowner: b-team'))).toEqual([
+      'stacks/stages/dev.yaml:4 : got the key "owner" a second time in the same object, expected each key once',
+    ]);
   });
 
   test('fails when batch percentages do not sum to 100 and soak hours do not match', () => {

@@ -187,7 +187,7 @@ describe('stage files: the ci section (file:line path: got X, expected Y)', () =
       'invalid stage configuration: 4 problems',
       `  stacks/stages/prod.yaml:32 ci.reviewers.teams.0: got "@acme/cab", expected a GitHub team slug of the repository owner's organization, such as cab (no @org/ prefix, not a numeric id)`,
       `  stacks/stages/prod.yaml:32 ci.reviewers.teams.1: got 1234567, expected a GitHub team slug of the repository owner's organization, such as cab (no @org/ prefix, not a numeric id)`,
-      `  stacks/stages/prod.yaml:32 ci.reviewers.teams.2: got a mapping (2 keys), expected a GitHub team slug of the repository owner's organization, such as cab (no @org/ prefix, not a numeric id)`,
+      `  stacks/stages/prod.yaml:32 ci.reviewers.teams.2: got an object (2 keys), expected a GitHub team slug of the repository owner's organization, such as cab (no @org/ prefix, not a numeric id)`,
       '  stacks/stages/prod.yaml:33 ci.reviewers.users.0: got "@octocat", expected a GitHub login such as octocat (no @, not a numeric id)',
     ]);
   });
@@ -221,7 +221,7 @@ describe('stage files: the ci section (file:line path: got X, expected Y)', () =
       withProd((t) => mustReplace(t, '  # environment: prod             (default: the stage name)\n', '  environment: test-soak-2\n')),
     );
     expect(msg).toBe(
-      'invalid stage configuration: 1 problem\n  stacks/stages/test.yaml:20 ci.environment: got "test", expected an environment whose names (test, test-soak-<n>) no other stage uses in acme/observability-rollout (stage prod has test-soak-2)',
+      'invalid stage configuration: 1 problem\n  stacks/stages/test.yaml:20 ci.environment: got "test", expected an environment whose names (test, test-soak-<n>) no other stage uses (stage prod has test-soak-2)',
     );
   });
 });

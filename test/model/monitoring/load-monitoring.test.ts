@@ -90,7 +90,7 @@ slos:
     const lines = problemLines({ [T]: mustReplace(TEAM_FILE, '    runbook:', '    treshold: 3\n    runbook:') });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^monitors\/storefront\.yaml:14 monitors\.0\.treshold: got unknown key "treshold", expected one of the known keys: enabled, evaluationDelay, id, message, name, newGroupDelay, noData, notify, priority, query, renotify, requireFullWindow, restrictedRoles, rolloutCheck, runbook, service, stages, suppress, tags, team, thresholdWindows, thresholds, type$/,
+      /^monitors\/storefront\.yaml:14 monitors\.0\.treshold: got unknown key "treshold" \(did you mean thresholds\?\), expected one of the known keys: enabled, evaluationDelay, id, message, name, newGroupDelay, noData, notify, priority, query, renotify, requireFullWindow, restrictedRoles, rolloutCheck, runbook, service, stages, suppress, tags, team, thresholdWindows, thresholds, type$/,
     );
   });
 
@@ -212,8 +212,8 @@ slos:
     expect(lines).toEqual([
       'monitors/storefront.yaml:13 monitors.0.thresholds.warning: got 0.08, expected a warning threshold below the critical threshold (0.05) for a ">" query',
       'monitors/storefront.yaml:16 monitors.1.thresholds.critical: got missing, expected a critical threshold for a metric monitor',
-      'monitors/storefront.yaml:20 monitors.1.thresholdWindows: got a mapping (2 keys), expected threshold windows only on anomaly monitors',
-      'monitors/storefront.yaml:25 monitors.2.thresholds: got a mapping (1 keys), expected no thresholds on a composite monitor (it alerts when its expression holds)',
+      'monitors/storefront.yaml:20 monitors.1.thresholdWindows: got an object (2 keys), expected threshold windows only on anomaly monitors',
+      'monitors/storefront.yaml:25 monitors.2.thresholds: got an object (1 key), expected no thresholds on a composite monitor (it alerts when its expression holds)',
     ]);
   });
 
@@ -374,7 +374,7 @@ slos:
       'invalid configuration: 5 problems',
       '  monitors/a.yaml:16 monitors.0.priority: got 9, expected a number <= 5',
       '  monitors/b.yaml:1 team: got ["x"], expected a lowercase name of 2-40 letters, digits and dashes',
-      '  monitors/b.yaml:2 monitors: got a mapping (0 keys), expected a array',
+      '  monitors/b.yaml:2 monitors: got an object (0 keys), expected an array',
       '  monitors/policy.yaml:1 requiredTags.0: got "Cost Center", expected a lowercase tag key',
       '  stacks/stages/dev.yaml:2 region: got "nowhere", expected an AWS region such as us-east-1',
     ]);
