@@ -5,12 +5,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readConfigFile } from '../config-files';
+import type { Problem } from '../errors';
 
 /** Folder of the monitoring definitions inside a configuration directory. */
 export const MONITORS_DIR = 'monitors';
 
-/** Every YAML and JSON file under `configDir/monitors/`, by path relative to `configDir` (POSIX separators), in name order. */
-export function readMonitoringFiles(configDir: string): Record<string, string> {
+/**
+ * Every YAML and JSON file under `configDir/monitors/`, by path relative to
+ * `configDir` (POSIX separators), in name order. A name that cannot be read
+ * as a file (a dangling symbolic link, a symbolic link to a directory, no
+ * permission) is left out and reported in `problems`, when given.
+ */
+export function readMonitoringFiles(configDir: string, problems: Problem[] = []): Record<string, string> {
   const root = path.join(configDir, MONITORS_DIR);
   const files: Record<string, string> = {};
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return files;
@@ -18,7 +25,12 @@ export function readMonitoringFiles(configDir: string): Record<string, string> {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.(ya?ml|json)$/.test(entry.name)) files[path.relative(configDir, full).split(path.sep).join('/')] = fs.readFileSync(full, 'utf8');
+      else if (/\.(ya?ml|json)$/.test(entry.name)) {
+        const rel = path.relative(configDir, full).split(path.sep).join('/');
+        const read = readConfigFile(full, rel, entry.name.endsWith('.json') ? 'a dashboard JSON file' : 'a team file (YAML)');
+        if ('text' in read) files[rel] = read.text;
+        else problems.push(read.problem);
+      }
     }
   };
   walk(root);

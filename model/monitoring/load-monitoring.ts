@@ -30,7 +30,9 @@ export type { MonitoringContext } from './problems';
 
 /** Read `configDir/monitors/**` (YAML and the JSON files they reference) and validate it. */
 export function loadMonitoring(configDir: string, ctx: MonitoringContext): { monitoring: MonitoringConfig; problems: Problem[] } {
-  return loadMonitoringFiles(readMonitoringFiles(configDir), ctx);
+  const unreadable: Problem[] = [];
+  const res = loadMonitoringFiles(readMonitoringFiles(configDir, unreadable), ctx);
+  return { monitoring: res.monitoring, problems: [...unreadable, ...res.problems] };
 }
 
 /**
