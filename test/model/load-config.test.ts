@@ -390,3 +390,103 @@ describe('values are checked by their real rules', () => {
     ]);
   });
 });
+
+describe('all problems in one pass', () => {
+  test('fails when one field fails its schema and others fail a cross-field check: both are reported', () => {
+    const text = mustReplace(
+      mustReplace(minimalStageYaml(), 'region: us-east-1', 'region: 42'),
+      'network:',
+      'rollout:\n  batchPercentages: [30, 30, 30]\nnetwork:',
+    );
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:2 region: got 42, expected an AWS region such as us-east-1 in quotes (YAML read an unquoted number)',
+      'stacks/stages/dev.yaml:8 rollout.batchPercentages: got [30,30,30] (sum 90), expected percentages that sum to 100',
+    ]);
+  });
+
+  test('fails when one host fails its schema: the checks across the other hosts still run', () => {
+    const text = [
+      minimalStageYaml().trimEnd(),
+      '  - { name: dev-web-02, service: web, team: storefront, criticality: urgent, address: 10.0.0.2 }',
+      '  - { name: dev-web-03, service: web, team: storefront, criticality: low, address: 10.0.0.1 }',
+      '',
+    ].join('\n');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:11 hosts.1.criticality: got "urgent", expected one of "low", "medium", "high", "critical"',
+      'stacks/stages/dev.yaml:12 hosts.2.address: got "10.0.0.1", expected an address no other host of the stage has (hosts.0 has it)',
+    ]);
+  });
+
+  test('fails when a stage file fails its schema and two stages disagree: loadConfig reports both', () => {
+    const dev = mustReplace(minimalStageYaml('dev'), 'owner: platform-team', 'owner: Platform Team');
+    const prod = mustReplace(minimalStageYaml('prod'), 'region: us-east-1', 'region: eu-west-1');
+    const dir = tempConfig({ 'dev.yaml': dev, 'prod.yaml': prod });
+    expect(() => loadConfig(dir)).toThrow(
+      [
+        'invalid stage configuration: 2 problems',
+        '  stacks/stages/dev.yaml:3 owner: got "Platform Team", expected a lowercase name of 2-40 letters, digits and dashes',
+        '  stacks/stages/prod.yaml:2 region: got "eu-west-1", expected us-east-1 like stage dev: the state stack keeps every stage\'s state bucket and lock table in one region',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('messages read well', () => {
+  test('fails when a value is missing (a key with no value): says missing, not null', () => {
+    expect(problemsOf(mustReplace(minimalStageYaml(), 'region: us-east-1', 'region:'))).toEqual([
+      'stacks/stages/dev.yaml:2 region: got missing, expected an AWS region such as us-east-1',
+    ]);
+  });
+
+  test('fails when a section has the wrong type: says an object / an array, not zod words', () => {
+    const text = mustReplace(
+      mustReplace(minimalStageYaml(), 'network:\n  vpcId: vpc-0123abcd', 'network: [vpc-0123abcd]'),
+      /hosts:\n.*\n/,
+      'hosts: { a: 1 }\n',
+    );
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:7 network: got ["vpc-0123abcd"], expected an object',
+      'stacks/stages/dev.yaml:8 hosts: got an object (1 key), expected an array',
+    ]);
+  });
+
+  test('fails when a key is misspelt: suggests the closest known key at the unknown key’s own line', () => {
+    const text = mustReplace(minimalStageYaml(), '  lockTable: acme-tflock', '  lockTable: acme-tflock\n  keyprefix: stages/dev');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:7 state.keyprefix: got unknown key "keyprefix" (did you mean keyPrefix?), expected one of the known keys: accessLogBucket, bucket, createKmsKey, keyPrefix, kmsKeyId, lockTable, locking',
+    ]);
+  });
+
+  test('fails when a key is unlike any known key: no suggestion', () => {
+    const [line] = problemsOf(mustReplace(minimalStageYaml(), 'owner: platform-team', 'owner: platform-team\ncolour: blue'));
+    expect(line).toBe(
+      'stacks/stages/dev.yaml:4 colour: got unknown key "colour", expected one of the known keys: agent, ci, datadog, fleet, hosts, network, owner, region, rollout, stage, state',
+    );
+  });
+});
+
+describe('host addresses', () => {
+  test('an IPv6 address is a host address', () => {
+    const { stage } = parseStage('stacks/stages/dev.yaml', mustReplace(minimalStageYaml(), 'address: 10.0.0.1', 'address: "2001:db8::10"'));
+    expect(stage?.hosts[0].address).toBe('2001:db8::10');
+  });
+
+  test('fails when an IPv4 octet has a leading zero or is over 255', () => {
+    for (const a of ['10.0.0.01', '10.0.0.256']) {
+      expect(problemsOf(mustReplace(minimalStageYaml(), 'address: 10.0.0.1', `address: ${a}`))).toEqual([
+        `stacks/stages/dev.yaml:10 hosts.0.address: got "${a}", expected an IPv4 address, an IPv6 address or a DNS name`,
+      ]);
+    }
+  });
+
+  test('fails when two hosts share an IPv6 address written two ways', () => {
+    const text = [
+      mustReplace(minimalStageYaml(), 'address: 10.0.0.1', 'address: "2001:db8::10"').trimEnd(),
+      '  - { name: dev-web-02, service: web, team: storefront, criticality: low, address: "2001:DB8:0:0::10" }',
+      '',
+    ].join('\n');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:11 hosts.1.address: got "2001:DB8:0:0::10", expected an address no other host of the stage has (hosts.0 has it)',
+    ]);
+  });
+});
