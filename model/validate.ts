@@ -24,8 +24,12 @@ export function stringOf(format: Format): z.ZodString {
         return `${DOMAIN}${format.expected}${quote}`;
       },
     })
-    .regex(format.pattern, { error: format.expected });
+    .regex(format.pattern, { error: format.expected })
+    .meta({ [ALLOWED_KEY]: format.expected });
 }
+
+/** JSON Schema keyword carrying a format's words (`an AWS region such as us-east-1`) into the generated schemas and field reference. */
+export const ALLOWED_KEY = 'x-allowed';
 
 /** Validate the data of `source` against `schema`; every issue becomes a problem. */
 export function validateSource<S extends z.ZodType>(schema: S, source: YamlSource): { value?: z.output<S>; problems: Problem[] } {
