@@ -53,7 +53,7 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
     source: {
       file,
       data,
-      lineOf: (path) => line(nodeAt(path)?.range?.[0]),
+      lineOf: (path) => line(startOf(doc, path)),
       lineOfKey: (path, key) => {
         const node = nodeAt(path);
         if (isMap(node)) {
@@ -65,6 +65,33 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
       },
     },
   };
+}
+
+/**
+ * Where the node at `path` (or its deepest existing ancestor) starts for a
+ * reader: a block object or array given as a key's value starts at its key
+ * (`reviewers:`), not at its first item on the next line.
+ */
+function startOf(doc: Document, path: readonly PropertyKey[]): number | undefined {
+  let node: unknown = doc.contents;
+  let keyStart: number | undefined;
+  for (const seg of path) {
+    let next: unknown;
+    let key: Node | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(seg));
+      key = pair?.key as Node | undefined;
+      next = pair?.value ?? (pair?.key as unknown);
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    }
+    if (next === undefined || next === null) break;
+    node = next;
+    keyStart = key?.range?.[0];
+  }
+  const n = node as Node | undefined;
+  if (isCollection(n) && n.flow !== true && keyStart !== undefined) return keyStart;
+  return n?.range?.[0];
 }
 
 /** Walk `path` from the document root; stop at the deepest node that exists. */

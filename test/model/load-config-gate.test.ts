@@ -112,7 +112,7 @@ const CASES: Record<string, Case> = {
   },
   'fails when DynamoDB locking has no lock table': {
     files: { 'dev.yaml': mustReplace(DEV, '  lockTable: acme-tflock\n', ''), 'prod.yaml': mustReplace(PROD, '  lockTable: acme-tflock\n', '') },
-    at: 'stacks/stages/dev.yaml:5 state.lockTable',
+    at: 'stacks/stages/dev.yaml:4 state.lockTable',
     raises: 'takes a DynamoDB lock',
     past: (stages) => stages.map((s) => ({ ...s, state: { ...s.state, locking: 'both', lockTable: undefined } }) as unknown as Stage),
   },
@@ -159,7 +159,7 @@ const CASES: Record<string, Case> = {
       'dev.yaml': mustReplace(withCi(DEV, 'acme/infra'), 'hosts:', '  reviewers:\n    users: [a1, a2, a3, a4, a5, a6, a7]\nhosts:'),
       'prod.yaml': PROD,
     },
-    at: 'stacks/stages/dev.yaml:12 ci.reviewers',
+    at: 'stacks/stages/dev.yaml:11 ci.reviewers',
     raises: '1 to 6 teams and users together',
     past: editDev((s) => ({
       ...s,

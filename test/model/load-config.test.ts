@@ -71,10 +71,10 @@ describe('stage model', () => {
     expect(problemsOf(text)).toEqual(['stacks/stages/dev.yaml:10 hosts.0.criticality: got "urgent", expected one of "low", "medium", "high", "critical"']);
   });
 
-  test('fails when a required field is missing, pointing at the parent', () => {
+  test('fails when a required field is missing, at the line of the parent key', () => {
     const text = mustReplace(minimalStageYaml(), '  bucket: acme-tfstate\n', '');
     expect(problemsOf(text)).toEqual([
-      'stacks/stages/dev.yaml:5 state.bucket: got missing, expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no "..", not an IP address, no reserved prefix or suffix)',
+      'stacks/stages/dev.yaml:4 state.bucket: got missing, expected an S3 bucket name (3-63 lowercase letters, digits, dots, dashes; no "..", not an IP address, no reserved prefix or suffix)',
     ]);
   });
 
@@ -282,11 +282,11 @@ describe('state.locking', () => {
   test.each(['dynamodb', 'both'])('fails when locking %s has no lock table, pointing at the state section', (locking) => {
     const text = mustReplace(withLocking(locking), '  lockTable: acme-tflock\n', '');
     expect(problemsOf(text)).toEqual([
-      `stacks/stages/dev.yaml:5 state.lockTable: got missing, expected a DynamoDB lock table (state.locking "${locking}" locks with DynamoDB; only "s3" needs none)`,
+      `stacks/stages/dev.yaml:4 state.lockTable: got missing, expected a DynamoDB lock table (state.locking "${locking}" locks with DynamoDB; only "s3" needs none)`,
     ]);
     // The default (both) needs the table too.
     expect(problemsOf(mustReplace(minimalStageYaml(), '  lockTable: acme-tflock\n', ''))).toEqual([
-      'stacks/stages/dev.yaml:5 state.lockTable: got missing, expected a DynamoDB lock table (state.locking "both" locks with DynamoDB; only "s3" needs none)',
+      'stacks/stages/dev.yaml:4 state.lockTable: got missing, expected a DynamoDB lock table (state.locking "both" locks with DynamoDB; only "s3" needs none)',
     ]);
   });
 
@@ -302,7 +302,7 @@ describe('state.locking', () => {
     expect((err as ConfigError).message).toBe(
       [
         'invalid stage configuration: 2 problems',
-        '  stacks/stages/prod.yaml:5 state.locking: got "both", expected "s3" like stage dev, which shares bucket acme-tfstate',
+        '  stacks/stages/prod.yaml:4 state.locking: got "both", expected "s3" like stage dev, which shares bucket acme-tfstate',
         '  stacks/stages/test.yaml:6 state.locking: got "dynamodb", expected "s3" like stage dev, which shares bucket acme-tfstate',
       ].join('\n'),
     );

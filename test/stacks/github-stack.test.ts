@@ -196,11 +196,11 @@ describe('stage files: the ci section (file:line path: got X, expected Y)', () =
     const cases: Array<[string, string]> = [
       [
         '    teams: []\n',
-        'stacks/stages/prod.yaml:32 ci.reviewers: got no reviewers, expected at least one team or user (or no reviewers key: no required reviewers)',
+        'stacks/stages/prod.yaml:31 ci.reviewers: got no reviewers, expected at least one team or user (or no reviewers key: no required reviewers)',
       ],
       [
         '    teams: [a1, b1, c1, d1]\n    users: [u1, u2, u3]\n',
-        "stacks/stages/prod.yaml:32 ci.reviewers: got 7 reviewers, expected at most 6 teams and users together (GitHub's limit)",
+        "stacks/stages/prod.yaml:31 ci.reviewers: got 7 reviewers, expected at most 6 teams and users together (GitHub's limit)",
       ],
       [
         '    teams: [cab]\n    users: [octocat, OctoCat]\n',
@@ -221,7 +221,7 @@ describe('stage files: the ci section (file:line path: got X, expected Y)', () =
       withProd((t) => mustReplace(t, '  # environment: prod             (default: the stage name)\n', '  environment: test-soak-2\n')),
     );
     expect(msg).toBe(
-      'invalid stage configuration: 1 problem\n  stacks/stages/test.yaml:20 ci.environment: got "test", expected an environment whose names (test, test-soak-<n>) no other stage uses (stage prod has test-soak-2)',
+      'invalid stage configuration: 1 problem\n  stacks/stages/test.yaml:19 ci.environment: got "test", expected an environment whose names (test, test-soak-<n>) no other stage uses (stage prod has test-soak-2)',
     );
   });
 });
