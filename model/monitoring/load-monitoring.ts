@@ -5,6 +5,7 @@
  * builds the model; every problem is collected, located and returned, and
  * the caller throws one ConfigError.
  */
+import { z } from 'zod';
 import type { Problem } from '../errors';
 import { BATCH_TAG, latencyNeedsPrimaryTag } from '../signals';
 import { validateSource } from '../validate';
@@ -22,7 +23,7 @@ import {
 } from './problems';
 import { sourceRef, toDashboardDef, toMonitorDef, toPolicy, toSloDef } from './convert';
 import { MONITORS_DIR, readMonitoringFiles } from './files';
-import { POLICY_FILE, PolicyFileSchema, TeamFileSchema } from './schema';
+import { DashboardSchema, MonitorSchema, POLICY_FILE, PolicyFileSchema, SloSchema, TeamFile, TeamFileSchema } from './schema';
 import type { DashboardDef, MonitorDef, MonitoringConfig, MonitoringPolicy, SloDef, SourceRef } from './types';
 
 export { MONITORS_DIR } from './files';
@@ -46,6 +47,8 @@ export function loadMonitoringFiles(files: Readonly<Record<string, string>>, ctx
   const monitors: MonitorDef[] = [];
   const slos: SloDef[] = [];
   const dashboards: DashboardDef[] = [];
+  /** Ids of definitions that exist but failed a check: references to them are not also reported as unknown. */
+  const failedIds = new Set<string>();
   const yamlFiles = Object.keys(files)
     .filter((f) => /\.ya?ml$/.test(f) && f !== policyPath)
     .sort();
@@ -57,23 +60,27 @@ export function loadMonitoringFiles(files: Readonly<Record<string, string>>, ctx
     }
     const src = parsed.source;
     const res = validateSource(TeamFileSchema, src);
-    if (!res.value) {
-      problems.push(...res.problems);
-      continue;
-    }
-    const tf = res.value;
+    problems.push(...res.problems);
+    // The checks below run on whatever parsed, so one run reports a schema problem and the checks of the rest together.
+    const tf = res.value ?? partialTeamFile(src.data);
+    const raw = (key: 'monitors' | 'slos' | 'dashboards'): unknown[] => {
+      const list = (src.data as Record<string, unknown> | null)?.[key];
+      return Array.isArray(list) ? list : [];
+    };
     problems.push(...fileLevelProblems(src, tf, ctx));
-    tf.monitors.forEach((m, i) => {
+    eachParsed(raw('monitors'), MonitorSchema, tf.monitors, failedIds, (m, i) => {
       const found = monitorProblems(src, m, i, ctx);
-      if (found.length > 0) problems.push(...found);
-      else monitors.push(toMonitorDef(src, tf, m, i));
+      if (found.length > 0) {
+        problems.push(...found);
+        failedIds.add(m.id);
+      } else monitors.push(toMonitorDef(src, tf, m, i));
     });
-    tf.slos.forEach((s, i) => {
+    eachParsed(raw('slos'), SloSchema, tf.slos, failedIds, (s, i) => {
       const found = sloProblems(src, s, i, ctx);
       if (found.length > 0) problems.push(...found);
       else slos.push(toSloDef(src, tf, s, i));
     });
-    tf.dashboards.forEach((d, i) => {
+    eachParsed(raw('dashboards'), DashboardSchema, tf.dashboards, failedIds, (d, i) => {
       const json = dashboardSource(src, d, i, files, ctx, tf.restrictedRoles ?? []);
       if (json.definition && json.title !== undefined)
         dashboards.push(toDashboardDef(src, tf, d, i, { rel: json.rel, definition: json.definition, title: json.title }));
@@ -81,7 +88,7 @@ export function loadMonitoringFiles(files: Readonly<Record<string, string>>, ctx
     });
   }
   problems.push(...duplicateIds('monitor', monitors), ...duplicateIds('SLO', slos), ...duplicateIds('dashboard', dashboards));
-  problems.push(...referenceProblems(monitors, slos));
+  problems.push(...referenceProblems(monitors, slos, failedIds));
   const byId = <T extends { id: string }>(xs: T[]): T[] => xs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     monitoring: {
@@ -94,6 +101,42 @@ export function loadMonitoringFiles(files: Readonly<Record<string, string>>, ctx
     },
     problems,
   };
+}
+
+/**
+ * The fields of a team file that pass their schema, the others at their
+ * defaults (a team file whose schema failed is reported already; this only
+ * feeds the remaining checks).
+ */
+function partialTeamFile(data: unknown): TeamFile {
+  const raw = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(TeamFileSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(raw[key]);
+    out[key] = r.success ? r.data : (schema as z.ZodType).safeParse(undefined).data;
+  }
+  return out as TeamFile;
+}
+
+/**
+ * Call `fn` for each definition of a list that passed its schema, with its
+ * index in the file. `parsed` is the list when the whole file passed;
+ * otherwise each raw item is parsed alone, and the id of one that failed
+ * goes into `failedIds`.
+ */
+function eachParsed<T>(raw: readonly unknown[], schema: z.ZodType<T>, parsed: readonly T[], failedIds: Set<string>, fn: (item: T, i: number) => void): void {
+  if (parsed.length === raw.length) {
+    parsed.forEach(fn);
+    return;
+  }
+  raw.forEach((item, i) => {
+    const r = schema.safeParse(item);
+    if (r.success) fn(r.data, i);
+    else {
+      const id = (item as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') failedIds.add(id);
+    }
+  });
 }
 
 function loadPolicy(file: string, text: string | undefined, ctx: MonitoringContext, problems: Problem[]): MonitoringPolicy {

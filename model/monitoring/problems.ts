@@ -256,13 +256,14 @@ export function duplicateIds(kind: string, defs: ReadonlyArray<{ id: string; sou
 }
 
 /** Composite queries and monitor SLOs must name monitors that exist. */
-export function referenceProblems(monitors: readonly MonitorDef[], slos: readonly SloDef[]): Problem[] {
+export function referenceProblems(monitors: readonly MonitorDef[], slos: readonly SloDef[], failedIds: ReadonlySet<string> = new Set()): Problem[] {
   const byId = new Map(monitors.map((m) => [m.id, m]));
   const out: Problem[] = [];
   for (const m of monitors) {
     if (m.type !== 'composite') continue;
     for (const id of compositeIds(m.query)) {
       const target = byId.get(id);
+      if (!target && failedIds.has(id)) continue; // reported where it is defined
       if (!target) out.push(at(m.source, 'query', JSON.stringify(id), `ids of monitors in ${MONITORS_DIR}/ (${JSON.stringify(id)} is none)`));
       else if (target.type === 'composite')
         out.push(at(m.source, 'query', `${JSON.stringify(id)} (a composite)`, 'ids of non-composite monitors (Datadog does not nest composites)'));
@@ -272,6 +273,7 @@ export function referenceProblems(monitors: readonly MonitorDef[], slos: readonl
   for (const s of slos) {
     for (const id of s.monitorIds ?? []) {
       const target = byId.get(id);
+      if (!target && failedIds.has(id)) continue;
       if (!target) out.push(at(s.source, 'monitors', JSON.stringify(id), `ids of monitors in ${MONITORS_DIR}/`));
       else if (s.burnRate.enabled && !metricTypes.includes(target.type)) {
         out.push(

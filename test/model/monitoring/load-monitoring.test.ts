@@ -177,6 +177,40 @@ slos:
     ]);
   });
 
+  /** A monitor whose critical threshold is text: it fails its schema. */
+  const BROKEN = `  - id: broken
+    name: Broken
+    type: metric
+    query: avg(last_5m):avg:system.load.1{env:\${env}} > 4
+    thresholds: { critical: "four" }
+`;
+
+  test('fails when one monitor fails its schema and another a check: both are reported in one pass', () => {
+    const lines = problemLines({
+      [T]: withMonitor(`${BROKEN}  - id: bad-query
+    name: Bad query
+    type: metric
+    query: not a query
+    thresholds: { critical: 4 }
+`),
+    });
+    expect(lines).toEqual([
+      'monitors/storefront.yaml:20 monitors.1.thresholds.critical: got "four", expected a number',
+      expect.stringMatching(/^monitors\/storefront\.yaml:24 monitors\.2\.query: got "not a query", expected a metric monitor query such as/),
+    ]);
+  });
+
+  test('fails when a composite names a monitor that has its own problem: reported once, where that monitor is defined', () => {
+    const lines = problemLines({
+      [T]: withMonitor(`${BROKEN}  - id: both
+    name: Both
+    type: composite
+    query: web-errors && broken
+`),
+    });
+    expect(lines).toEqual(['monitors/storefront.yaml:20 monitors.1.thresholds.critical: got "four", expected a number']);
+  });
+
   test('fails when a placeholder is unknown or Terraform would interpolate the text', () => {
     const lines = problemLines({ [T]: mustReplace(TEAM_FILE, 'Web errors are at {{value}}.', "'Stage ${stage}: %{if x}'") });
     expect(lines).toEqual([
