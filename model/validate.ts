@@ -63,10 +63,24 @@ function toProblems(root: z.ZodType, source: YamlSource, issue: z.core.$ZodIssue
         };
       });
     }
+    case 'invalid_key': {
+      // A record key that breaks its format (a tag key with a space): name the key, say what a key must be.
+      const key = path[path.length - 1];
+      const inner = issue.issues[0] as z.core.$ZodIssue | undefined;
+      return [
+        {
+          file: source.file,
+          line: source.lineOfKey(path.slice(0, -1), String(key)),
+          path: dotted(path),
+          got: `the key ${JSON.stringify(String(key))}`,
+          expected: inner === undefined ? 'a valid key' : `a key that is ${expectedOf(inner)}`,
+        },
+      ];
+    }
     case 'invalid_union':
       return [{ file: source.file, line: source.lineOf(path), path: dotted(path), got, expected: issue.message }];
     default:
-      return [{ file: source.file, line: source.lineOf(path), path: dotted(path), got, expected: expectedOf(issue) }];
+      return [{ file: source.file, line: source.lineOf(path), path: dotted(path), got, expected: expectedOf(issue, valueAt(source.data, path)) }];
   }
 }
 
@@ -111,11 +125,16 @@ function editDistance(a: string, b: string): number {
 }
 
 /** What the schema allows, in words, for one issue. */
-export function expectedOf(issue: z.core.$ZodIssue): string {
+export function expectedOf(issue: z.core.$ZodIssue, input?: unknown): string {
   const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
   switch (issue.code) {
-    case 'invalid_type':
-      return issue.message.startsWith(DOMAIN) ? issue.message.slice(DOMAIN.length) : (TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`);
+    case 'invalid_type': {
+      if (issue.message.startsWith(DOMAIN)) return issue.message.slice(DOMAIN.length);
+      const words = TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`;
+      // YAML 1.2 (the yaml library's default) reads yes/no/on/off as text, unlike YAML 1.1 tools.
+      const yaml11 = issue.expected === 'boolean' && typeof input === 'string' && /^(yes|no|on|off|y|n)$/i.test(input);
+      return yaml11 ? `${words} (YAML reads ${JSON.stringify(input)} as text: write true or false)` : words;
+    }
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small': {

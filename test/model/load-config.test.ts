@@ -457,6 +457,20 @@ describe('messages read well', () => {
     ]);
   });
 
+  test('fails when a tag key breaks its format: names the key and what a key must be', () => {
+    const text = mustReplace(minimalStageYaml(), 'address: 10.0.0.1 }', 'address: 10.0.0.1, tags: { "Cost Center": cc-1 } }');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:10 hosts.0.tags.Cost Center: got the key "Cost Center", expected a key that is a lowercase tag key',
+    ]);
+  });
+
+  test('fails when YAML 1.1 booleans are written (yes/no): says YAML reads them as text', () => {
+    const text = mustReplace(minimalStageYaml(), 'address: 10.0.0.1 }', 'address: 10.0.0.1, managed: yes }');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:10 hosts.0.managed: got "yes", expected true or false (YAML reads "yes" as text: write true or false)',
+    ]);
+  });
+
   test('fails when a key is unlike any known key: no suggestion', () => {
     const [line] = problemsOf(mustReplace(minimalStageYaml(), 'owner: platform-team', 'owner: platform-team\ncolour: blue'));
     expect(line).toBe(
