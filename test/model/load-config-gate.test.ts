@@ -9,6 +9,8 @@
  * way the file is), really fails on it.
  */
 import { Testing } from 'cdktf';
+import * as fs from 'fs';
+import * as path from 'path';
 import { ConfigError, formatProblem } from '../../model/errors';
 import { loadConfig, parseStage } from '../../model/load-config';
 import { loadMonitoringFiles } from '../../model/monitoring/load-monitoring';
@@ -25,6 +27,20 @@ const withCi = (text: string, repo: string, env?: string): string => mustReplace
 const inState = (text: string, line: string): string => mustReplace(text, '  lockTable: acme-tflock\n', `  lockTable: acme-tflock\n${line}\n`);
 const inRollout = (text: string, lines: string): string => mustReplace(text, 'network:', `rollout:\n${lines}\nnetwork:`);
 
+/** A team file whose one monitor pages (a PagerDuty handle) and has no runbook. */
+const PAGING_WITHOUT_RUNBOOK = [
+  'team: platform-team',
+  'notify:',
+  "  alert: ['@pagerduty-platform']",
+  'monitors:',
+  '  - id: load-high',
+  '    name: Load high',
+  '    type: metric',
+  '    query: avg(last_5m):avg:system.load.1{env:${env}} > 4',
+  '    thresholds: { critical: 4 }',
+  '',
+].join('\n');
+
 /** What `rollout validate` runs. */
 function validate(dir: string): void {
   const config = loadConfig(dir);
@@ -32,13 +48,22 @@ function validate(dir: string): void {
 }
 
 /** What `rollout synth` runs after loading: the stacks and each stage's inventory. */
-function synth(stages: readonly Stage[]): void {
+function synth(stages: readonly Stage[], monitorFiles: Record<string, string> = {}): void {
   const names = stages.map((s) => s.name);
-  const { monitoring, problems } = loadMonitoringFiles({}, { stages: names, knownTeams: stages.map((s) => s.owner) });
+  const { monitoring, problems } = loadMonitoringFiles(monitorFiles, { stages: names, knownTeams: stages.map((s) => s.owner) });
   if (problems.length > 0) throw new Error(problems.map(formatProblem).join('\n'));
   const config: RolloutConfig = { dir: '.', stages: [...stages], monitoring };
   buildStacks(Testing.app(), config);
   for (const s of stages) renderInventory(s);
+}
+
+/** `dir` with `files` (relative path -> text) added. */
+function withFiles(dir: string, files: Record<string, string>): string {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
 }
 
 /** Each file parsed alone (its own checks pass), so the model holds a problem only checks across files see. */
@@ -53,6 +78,8 @@ function eachAlone(files: Record<string, string>): Stage[] {
 interface Case {
   /** Stage files (name -> text). */
   readonly files: Record<string, string>;
+  /** Files under the configuration directory besides the stage files (`monitors/<team>.yaml` -> text). */
+  readonly monitors?: Record<string, string>;
   /** Where validate must report it: `file:line path`. */
   readonly at: string;
   /** Part of the error synth raises on it. */
@@ -224,13 +251,21 @@ const CASES: Record<string, Case> = {
     raises: 'expected positive whole numbers summing to 100',
     past: editDev((s) => ({ ...s, rollout: { ...s.rollout, batchPercentages: [30, 30, 30] } })),
   },
+  // policy/rule-pack.ts, which buildStacks runs over the plans.
+  'fails when a rule of the pack fails (a paging monitor without a runbook, ROLLOUT-M001)': {
+    files: { 'dev.yaml': DEV, 'prod.yaml': PROD },
+    monitors: { 'monitors/platform.yaml': PAGING_WITHOUT_RUNBOOK },
+    at: 'monitors/platform.yaml:5 monitors.0.runbook',
+    raises: 'without a runbook',
+    past: (stages) => stages,
+  },
 };
 
 describe('validate reports first every class of problem synth raises', () => {
   test.each(Object.entries(CASES))('%s', (_name, c) => {
     let err: unknown;
     try {
-      validate(tempConfig(c.files));
+      validate(withFiles(tempConfig(c.files), c.monitors ?? {}));
     } catch (e) {
       err = e;
     }
@@ -241,7 +276,7 @@ describe('validate reports first every class of problem synth raises', () => {
     const stages = c.past ? c.past(eachAlone({ 'dev.yaml': DEV, 'prod.yaml': PROD })) : eachAlone(c.files);
     let synthError = '';
     try {
-      synth(stages);
+      synth(stages, c.monitors);
     } catch (e) {
       synthError = e instanceof Error ? e.message : String(e);
     }
