@@ -2,6 +2,7 @@
  * The stage file schema. It owns every default: code downstream reads the
  * parsed model and never applies defaults of its own.
  */
+import { isIPv6 } from 'net';
 import { z } from 'zod';
 import {
   AGENT_VERSION,
@@ -72,6 +73,10 @@ const tableName = stringOf(DYNAMODB_TABLE_NAME);
 const tagKey = stringOf(TAG_KEY);
 const tagValue = stringOf(TAG_VALUE);
 const percent = z.number().gt(0).lt(100);
+/** The agent security group's rules are IPv4 (`cidr_ipv4`, constructs/agent-access): an IPv6 range is refused in words. */
+const ipv4Cidr = stringOf(IPV4_CIDR, (v) =>
+  isIPv6Cidr(v) ? `${IPV4_CIDR.expected}; IPv6 ranges are not supported (the agent's security group rules are IPv4)` : undefined,
+);
 
 export const HostSchema = z.strictObject({
   /** Host name; unique within the stage, used as the inventory name. */
@@ -188,7 +193,7 @@ const NetworkSchema = z.strictObject({
   subnetIds: z.array(stringOf(SUBNET_ID)).default([]).describe('Subnets for managed hosts that name none (spread by a hash of the host name).'),
   /** Destinations the agent may reach on 443 (Datadog US5 intake); narrow to Datadog's published ranges. Not used with egressProxy. */
   datadogEgressCidrs: z
-    .array(stringOf(IPV4_CIDR))
+    .array(ipv4Cidr)
     .min(1)
     .default(['0.0.0.0/0'])
     .describe("Where the agent may connect on 443 (IPv4 CIDRs, each once); narrow it to Datadog's published ranges. Not used with `egressProxy`."),
@@ -198,10 +203,7 @@ const NetworkSchema = z.strictObject({
       /** Proxy URL for the Agent (`proxy.http`/`proxy.https`) and the package manager (`http(s)_proxy`). */
       url: stringOf(PROXY_URL).describe('Proxy URL (`http://host:port`) for the Agent and the package manager.'),
       /** Addresses of the proxy; the security group allows TCP to them on the URL's port only. */
-      cidrs: z
-        .array(stringOf(IPV4_CIDR))
-        .min(1)
-        .describe("Addresses of the proxy (IPv4 CIDRs, each once); the security group allows TCP to them on the URL's port only."),
+      cidrs: z.array(ipv4Cidr).min(1).describe("Addresses of the proxy (IPv4 CIDRs, each once); the security group allows TCP to them on the URL's port only."),
     })
     .optional()
     .describe('An HTTP(S) proxy the hosts reach Datadog and the package repositories through; the security group then allows only the proxy.'),
@@ -269,3 +271,9 @@ export const StageFileSchema = z.strictObject({
 });
 
 export type StageFile = z.output<typeof StageFileSchema>;
+
+/** An IPv6 CIDR: an IPv6 address and a prefix length of 0-128. */
+function isIPv6Cidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  return rest.length === 0 && prefix !== undefined && /^(12[0-8]|1[01]\d|[1-9]?\d)$/.test(prefix) && isIPv6(address);
+}

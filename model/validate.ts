@@ -13,9 +13,10 @@ const DOMAIN = '\u0000domain:';
  * A string schema of one shared format (model/patterns.ts). Its errors keep
  * the format's words: a wrong type says what the format allows, not "a
  * string", and a number or boolean where text belongs (YAML reads `7.72`,
- * `yes`, `1e3` unquoted as such) says to quote it.
+ * `yes`, `1e3` unquoted as such) says to quote it. `hint` may say more about
+ * a value that breaks the pattern in a known way.
  */
-export function stringOf(format: Format): z.ZodString {
+export function stringOf(format: Format, hint?: (value: string) => string | undefined): z.ZodString {
   return z
     .string({
       error: (issue) => {
@@ -24,7 +25,7 @@ export function stringOf(format: Format): z.ZodString {
         return `${DOMAIN}${format.expected}${quote}`;
       },
     })
-    .regex(format.pattern, { error: format.expected })
+    .regex(format.pattern, { error: (issue) => (hint && typeof issue.input === 'string' ? hint(issue.input) : undefined) ?? format.expected })
     .meta({ [ALLOWED_KEY]: format.expected });
 }
 

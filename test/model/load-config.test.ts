@@ -341,6 +341,13 @@ describe('values are checked by their real rules', () => {
     ]);
   });
 
+  test('fails when an egress CIDR is an IPv6 range: says IPv6 is not supported, not just "not IPv4"', () => {
+    const text = mustReplace(base, '  vpcId: vpc-0123abcd', '  vpcId: vpc-0123abcd\n  datadogEgressCidrs: ["2600:1f18::/33"]');
+    expect(problemsOf(text)).toEqual([
+      'stacks/stages/dev.yaml:9 network.datadogEgressCidrs.0: got "2600:1f18::/33", expected an IPv4 CIDR such as 203.0.113.0/24 (octets 0-255, prefix 0-32); IPv6 ranges are not supported (the agent\'s security group rules are IPv4)',
+    ]);
+  });
+
   test('fails when the region is not a known AWS region; ROLLOUT_EXTRA_AWS_REGIONS admits a new one', () => {
     const text = mustReplace(base, 'region: us-east-1', 'region: us-east-9');
     expect(problemsOf(text)).toEqual([
