@@ -9,7 +9,7 @@ import type { Problem } from '../errors';
 import { MANAGED_BY_KEY } from '../names';
 import { TAG_KEY } from '../patterns';
 import { BATCH_TAG, CHECK_TAG } from '../signals';
-import { problemAt, YamlSource } from '../yaml-source';
+import { parseYaml, problemAt, YamlSource } from '../yaml-source';
 import { tierProblem } from './burn-rate';
 import { burnRateTiers, primaryTimeframeOf } from './convert';
 import { MONITORS_DIR } from './files';
@@ -171,7 +171,7 @@ export function dashboardSource(
       const parsed = JSON.parse(files[rel]) as unknown;
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       definition = parsed as Record<string, unknown>;
-      if (!Array.isArray(definition.widgets)) out.push(problemAt(src, [...at, 'file'], 'dashboard JSON with a "widgets" list', `${rel} without widgets`));
+      if (!Array.isArray(definition.widgets)) out.push(problemAt(src, [...at, 'file'], 'dashboard JSON with a "widgets" array', `${rel} without widgets`));
       if (definition.layout_type !== 'ordered' && definition.layout_type !== 'free') {
         out.push(
           problemAt(
@@ -190,9 +190,8 @@ export function dashboardSource(
           problemAt(src, [...at, 'file'], 'no "${" or "%{" in dashboard JSON (Terraform would read them as interpolation)', `${rel} containing "${tfSeq[0]}"`),
         );
     } catch (e) {
-      out.push(
-        problemAt(src, [...at, 'file'], 'a dashboard JSON object as exported from Datadog', `${rel}: invalid JSON (${(e as Error).message.split('\n')[0]})`),
-      );
+      const got = (e as Error).message === 'not an object' ? `${rel}: JSON that is not an object` : `${rel}: invalid JSON${jsonErrorAt(files[rel])}`;
+      out.push(problemAt(src, [...at, 'file'], 'a dashboard JSON object as exported from Datadog', got));
     }
   }
   const title = d.title ?? (typeof definition?.title === 'string' ? definition.title : undefined);
@@ -253,6 +252,15 @@ export function duplicateIds(kind: string, defs: ReadonlyArray<{ id: string; sou
     } else first.set(d.id, d.source);
   }
   return out;
+}
+
+/**
+ * Where JSON.parse stopped, in lines: V8's message quotes the text instead of
+ * a position, so the YAML parser (JSON is YAML's flow style) locates it.
+ */
+function jsonErrorAt(text: string): string {
+  const first = parseYaml('json', text).problems[0];
+  return first === undefined ? ' (not strict JSON: a comment, a trailing comma or single quotes?)' : ` at line ${first.line}`;
 }
 
 /** Composite queries and monitor SLOs must name monitors that exist. */
