@@ -44,18 +44,22 @@ export const SCHEMA_FILES = {
 
 export type SchemaName = keyof typeof SCHEMA_FILES;
 
-/** The JSON Schema (draft 2020-12) of what a person writes in a `name` file: defaults make fields optional. */
+/**
+ * The JSON Schema of what a person writes in a `name` file: defaults make fields
+ * optional. Draft-07: the YAML language server behind most editors' YAML support
+ * "supports JSON Schema 7 and below" (https://github.com/redhat-developer/yaml-language-server, README).
+ */
 export function jsonSchemaOf(name: SchemaName): JsonSchema {
   const { schema, title } = SCHEMA_FILES[name];
   const generated = z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
+    target: 'draft-07',
     io: 'input',
     // A preprocess step (a reviewer id written as a number is read as text) has no JSON Schema: describe what it feeds.
     unrepresentable: 'any',
     override: (ctx) => {
       const def = ctx.zodSchema._zod.def as unknown as { type: string; in?: { _zod: { def: { type: string } } }; out?: z.ZodType };
       if (def.type === 'pipe' && def.in?._zod.def.type === 'transform' && def.out !== undefined) {
-        const out = z.toJSONSchema(def.out, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+        const out = z.toJSONSchema(def.out, { target: 'draft-07', io: 'input' }) as Record<string, unknown>;
         delete out.$schema;
         Object.assign(ctx.jsonSchema, out);
       }

@@ -29,9 +29,9 @@ describe('JSON Schemas of the stage and team files', () => {
     expect(undescribed.map((r) => r.path)).toEqual([]);
   });
 
-  test('the schemas are draft 2020-12, closed (no unknown keys), with the required fields of the stage file', () => {
+  test('the schemas are draft-07 (what the YAML language server reads), closed (no unknown keys), with the required fields of the stage file', () => {
     const stage = jsonSchemaOf('stage');
-    expect(stage.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(stage.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(stage.additionalProperties).toBe(false);
     expect(stage.required).toEqual(['stage', 'region', 'owner', 'state', 'network', 'hosts']);
     expect(stage.properties?.agent?.properties?.version).toMatchObject({ default: '7.72.0', 'x-allowed': 'an Agent 7 version such as 7.72.0' });
