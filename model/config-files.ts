@@ -19,10 +19,27 @@ export function readConfigFile(full: string, rel: string, what: string): { text:
   }
   if (stat.isDirectory()) return problem('a directory', what);
   if (!stat.isFile()) return problem('something other than a regular file (a device, socket or pipe)', what);
+  let text: string;
   try {
-    return { text: fs.readFileSync(full, 'utf8') };
+    text = fs.readFileSync(full, 'utf8');
   } catch (e) {
     return problem(`a file that could not be read (${reason(e)})`, `${what} this user may read`);
+  }
+  // Bytes that are not UTF-8 decode to U+FFFD; a NUL byte means a binary file. Either way the values would be garbled.
+  const bad = [text.indexOf('\uFFFD'), text.indexOf('\u0000')].filter((i) => i >= 0).sort((a, b) => a - b)[0] ?? -1;
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split('\n').length;
+    return { problem: { file: rel, line, path: '', got: 'bytes that are not UTF-8 text', expected: `${what} in UTF-8` } };
+  }
+  return { text };
+}
+
+/** The entries of the directory `full` (shown as `rel`), or the problem that stops it being listed. */
+export function listConfigDir(full: string, rel: string, what: string): { names: string[] } | { problem: Problem } {
+  try {
+    return { names: fs.readdirSync(full) };
+  } catch (e) {
+    return { problem: { file: rel, line: 1, path: '', got: `a directory that could not be listed (${reason(e)})`, expected: `${what} this user may read` } };
   }
 }
 
@@ -42,6 +59,8 @@ function reason(e: unknown): string {
       return 'a loop of symbolic links';
     case 'EISDIR':
       return 'it is a directory';
+    case 'ENOTDIR':
+      return 'it is not a directory';
     case 'ENAMETOOLONG':
       return 'the path is too long';
     case 'EMFILE':

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isIPv6 } from 'net';
 import { z } from 'zod';
-import { readConfigFile } from './config-files';
+import { listConfigDir, readConfigFile } from './config-files';
 import { ConfigError, Problem } from './errors';
 import { stableHash } from './hash';
 import { acceptedAwsRegions } from './aws-regions';
@@ -27,13 +27,13 @@ export const STAGES_DIR = path.join('stacks', 'stages');
 /** Load every stage of `configDir`; throws one ConfigError listing every problem. */
 export function loadConfig(configDir: string): RolloutConfig {
   const dir = path.join(configDir, STAGES_DIR);
+  const expectedDir = `a directory of stage files in ${configDir}`;
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new ConfigError([{ file: STAGES_DIR, line: 1, path: '', got: 'no such directory', expected: `a directory of stage files in ${configDir}` }]);
+    throw new ConfigError([{ file: STAGES_DIR, line: 1, path: '', got: fs.existsSync(dir) ? 'a file' : 'no such directory', expected: expectedDir }]);
   }
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
+  const listed = listConfigDir(dir, STAGES_DIR, expectedDir);
+  if ('problem' in listed) throw new ConfigError([listed.problem]);
+  const files = listed.names.filter((f) => /\.ya?ml$/.test(f)).sort();
   if (files.length === 0) {
     throw new ConfigError([{ file: STAGES_DIR, line: 1, path: '', got: 'no stage files', expected: 'at least one <stage>.yaml' }]);
   }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readConfigFile } from '../config-files';
+import { listConfigDir, readConfigFile } from '../config-files';
 import type { Problem } from '../errors';
 
 /** Folder of the monitoring definitions inside a configuration directory. */
@@ -22,12 +22,18 @@ export function readMonitoringFiles(configDir: string, problems: Problem[] = [])
   const files: Record<string, string> = {};
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return files;
   const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(ya?ml|json)$/.test(entry.name)) {
+    const listed = listConfigDir(dir, path.relative(configDir, dir).split(path.sep).join('/'), 'a folder of team files');
+    if ('problem' in listed) {
+      problems.push(listed.problem);
+      return;
+    }
+    for (const name of listed.names.sort()) {
+      const full = path.join(dir, name);
+      // Like readdir's entry types: a symbolic link is not followed into a folder (it is read as a file, or reported).
+      if (fs.lstatSync(full).isDirectory()) walk(full);
+      else if (/\.(ya?ml|json)$/.test(name)) {
         const rel = path.relative(configDir, full).split(path.sep).join('/');
-        const read = readConfigFile(full, rel, entry.name.endsWith('.json') ? 'a dashboard JSON file' : 'a team file (YAML)');
+        const read = readConfigFile(full, rel, name.endsWith('.json') ? 'a dashboard JSON file' : 'a team file (YAML)');
         if ('text' in read) files[rel] = read.text;
         else problems.push(read.problem);
       }

@@ -132,3 +132,44 @@ describe.each([
     expectHumanWords(lines);
   });
 });
+
+describe('folders and encodings', () => {
+  test('fails when a stage file is not UTF-8 text, at the line of the first bad byte', () => {
+    const dir = configWith({
+      'stacks/stages/prod.yaml': (full) =>
+        fs.writeFileSync(full, Buffer.concat([Buffer.from('stage: prod\nowner: caf'), Buffer.from([0xe9]), Buffer.from('\n')])),
+    });
+    const lines = problemLines(dir);
+    expect(lines).toEqual(['stacks/stages/prod.yaml:2: got bytes that are not UTF-8 text, expected a stage file (YAML) for stage prod in UTF-8']);
+    expectHumanWords(lines);
+  });
+
+  test('fails when stacks/stages is a file, not a directory', () => {
+    const dir = configWith({});
+    fs.rmSync(path.join(dir, 'stacks', 'stages'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'stacks', 'stages'), 'dev.yaml\n');
+    const lines = problemLines(dir);
+    expect(lines).toEqual([`stacks/stages:1: got a file, expected a directory of stage files in ${dir}`]);
+  });
+
+  test.each([
+    ['stacks/stages', 'stacks/stages', `a directory of stage files in DIR this user may read`],
+    ['monitors/platform', 'monitors/platform', 'a folder of team files this user may read'],
+  ])('fails when the folder %s cannot be listed (permission denied)', (folder, rel, expected) => {
+    const dir = configWith({ [`${folder}/x.yaml`]: TEAM });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs = require('fs') as typeof fs;
+    const real = nodeFs.readdirSync;
+    const spy = jest.spyOn(nodeFs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: unknown) => {
+      if (String(p) === path.join(dir, folder)) throw Object.assign(new Error(`EACCES: permission denied, scandir '${String(p)}'`), { code: 'EACCES' });
+      return (real as (p: fs.PathLike, o?: unknown) => unknown)(p, o);
+    }) as typeof fs.readdirSync);
+    try {
+      const lines = problemLines(dir);
+      expect(lines).toEqual([`${rel}:1: got a directory that could not be listed (permission denied), expected ${expected.replace('DIR', dir)}`]);
+      expectHumanWords(lines);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
