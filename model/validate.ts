@@ -21,7 +21,7 @@ export function stringOf(format: Format, hint?: (value: string) => string | unde
     .string({
       error: (issue) => {
         const kind = typeof issue.input;
-        const quote = kind === 'number' || kind === 'boolean' ? ` in quotes (YAML read an unquoted ${kind})` : '';
+        const quote = kind === 'number' || kind === 'boolean' ? ` (YAML read ${String(issue.input)} as a ${kind}: quote it)` : '';
         return `${DOMAIN}${format.expected}${quote}`;
       },
     })

@@ -378,7 +378,7 @@ describe('values are checked by their real rules', () => {
   test('fails when YAML turned the agent version into a number: quote it', () => {
     const text = mustReplace(base, 'network:', 'agent:\n  version: 7.72\nnetwork:');
     expect(problemsOf(text)).toEqual([
-      'stacks/stages/dev.yaml:8 agent.version: got 7.72, expected an Agent 7 version such as 7.72.0 in quotes (YAML read an unquoted number)',
+      'stacks/stages/dev.yaml:8 agent.version: got 7.72, expected an Agent 7 version such as 7.72.0 (YAML read 7.72 as a number: quote it)',
     ]);
   });
 
@@ -406,7 +406,7 @@ describe('all problems in one pass', () => {
       'rollout:\n  batchPercentages: [30, 30, 30]\nnetwork:',
     );
     expect(problemsOf(text)).toEqual([
-      'stacks/stages/dev.yaml:2 region: got 42, expected an AWS region such as us-east-1 in quotes (YAML read an unquoted number)',
+      'stacks/stages/dev.yaml:2 region: got 42, expected an AWS region such as us-east-1 (YAML read 42 as a number: quote it)',
       'stacks/stages/dev.yaml:8 rollout.batchPercentages: got [30,30,30] (sum 90), expected percentages that sum to 100',
     ]);
   });
