@@ -85,16 +85,6 @@ export function commandLine(def: CommandDefinition<Record<string, OptionDef>>): 
   return `${parts.join(' ')}\n      ${def.summary}`;
 }
 
-/** Commander's help text of a declaration, as `rollout <name> --help` prints it. */
-export function helpOf(def: CommandDefinition<Record<string, OptionDef>>): string {
-  const lines: string[] = [];
-  const io: Io = { out: (t) => lines.push(t), err: (t) => lines.push(t) };
-  const root = configure(new Commander('rollout'), io);
-  const sub = commanderOf(def, io);
-  root.addCommand(sub);
-  return sub.helpInformation() + (def.epilog ? `\n${def.epilog}\n` : '');
-}
-
 /** The message of a commander error, in the CLI's words: `rollout <command>: ...` (`command` '' for the top level). */
 export function usageErrorOf(command: string, e: CommanderError): UsageError {
   const [first, ...rest] = e.message.replace(/^error: /, '').split('\n');
