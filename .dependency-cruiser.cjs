@@ -1,5 +1,5 @@
 /**
- * The layers of the house and which way the arrows go (README.md, "Layers").
+ * The layers of the house and which way the arrows go (docs/architecture.md).
  * Checked by `npm run lint:deps` and by test/architecture/boundaries.test.ts.
  *
  *   model  <-  plan  <-  policy  <-  stacks  <-  cli  <-  main.ts
@@ -27,7 +27,7 @@ const PURE = ['model', 'plan', 'policy', 'inventory', 'gate', 'review'];
 
 const layerRules = Object.entries(ALLOWED).map(([layer, allowed]) => ({
   name: `layer-${layer}`,
-  comment: `${layer}/ may import only ${allowed.length ? allowed.join(', ') : 'itself'} (arrows point down; see README.md, "Layers")`,
+  comment: `${layer}/ may import only ${allowed.length ? allowed.join(', ') : 'itself'} (arrows point down; see docs/architecture.md)`,
   severity: 'error',
   from: { path: `^${layer}/` },
   to: { path: `^(${ALL.filter((l) => l !== layer && !allowed.includes(l)).join('|')})/|^main\\.ts$` },

@@ -54,7 +54,7 @@ export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
  * https://developer.hashicorp.com/terraform/language/backend/s3, "State Locking".
  */
 export const STATE_LOCKINGS = ['dynamodb', 's3', 'both'] as const;
-/** Both locks while runners move to Terraform >= 1.10 (README.md, "State locking"). */
+/** Both locks while runners move to Terraform >= 1.10 (docs/infrastructure.md, "State locking"). */
 export const DEFAULT_STATE_LOCKING = 'both';
 
 export const DEFAULT_AGENT_VERSION = '7.72.0';

@@ -24,7 +24,7 @@ export interface StateStackProps {
  * role and profile (constructs/agent-access/agent-identity.ts), and the
  * GitHub Actions OIDC access of the stages with a `ci` section
  * (constructs/ci-access). Everything IAM lives here, so the CI roles need no
- * IAM write at all (README.md, "Security model"). Its own state lives in the bucket it creates (see README.md,
+ * IAM write at all (docs/security.md). Its own state lives in the bucket it creates (see docs/infrastructure.md,
  * "Bootstrapping state", for the one-time local-state first apply).
  */
 export class StateStack extends TerraformStack {

@@ -22,8 +22,8 @@ import { cached, cacheKey, dependenciesDigest, treeOf } from '../../review/git/s
 import { readSynthFiles, synthesizeCommit } from '../../review/git/synth-ref';
 import { withWorktree } from '../../review/git/worktree';
 import { inventoryPath, renderInventory } from '../../inventory/stage-inventory';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf, Io } from '../command';
+import { CONFIG_OPTION, OptionDef, ParsedOptions, UsageError } from '../args';
+import { defineCommand, Io, parseDeclared } from '../command';
 import { synthApp } from '../synthesize';
 
 /** Exit status when a change is at or above `--fail-on`. */
@@ -121,36 +121,31 @@ export function cacheDirOf(co: Checkout): string {
   return process.env.ROLLOUT_DIFF_CACHE || path.join(co.nodeModules, '.cache', 'rollout-diff');
 }
 
+const DIFF_OPTIONS = {
+  base: { flags: '--base <REF>', description: 'the branch, tag or commit to compare with (required)' },
+  head: { flags: '--head <REF>', description: 'compare with this ref instead of the working tree' },
+  format: { flags: '--format <FORMAT>', description: 'report format', default: 'markdown', choices: FORMATS },
+  json: { flags: '--json <FILE>', description: 'also write the JSON report here (for plan-summary --diff)' },
+  failOn: { flags: '--fail-on <RISK>', description: `exit ${EXIT_RISK} when a change is at or above this risk`, choices: [...RISK_CLASSES].reverse() },
+  cache: { flags: '--no-cache', description: 'synthesize both refs even when the cache has them' },
+  config: CONFIG_OPTION,
+} as const satisfies Record<string, OptionDef>;
+
 /** Parse `rollout diff` arguments; throws UsageError. */
 export function parseDiffArgs(argv: string[]): DiffArgs {
-  const o = parseOptions('diff', argv, {
-    base: { type: 'string' },
-    head: { type: 'string' },
-    format: { type: 'string', default: 'markdown' },
-    'fail-on': { type: 'string' },
-    config: { type: 'string' },
-    json: { type: 'string' },
-    'no-cache': { type: 'boolean' },
-  });
-  const format = o.format as string;
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`rollout diff: --format: got ${JSON.stringify(format)}, expected one of ${FORMATS.join(', ')}`);
-  }
-  let failOn: RiskClass | undefined;
-  if (o['fail-on'] !== undefined) {
-    failOn = parseRisk(String(o['fail-on']));
-    if (!failOn)
-      throw new UsageError(`rollout diff: --fail-on: got ${JSON.stringify(o['fail-on'])}, expected one of ${[...RISK_CLASSES].reverse().join(', ')}`);
-  }
+  return diffArgsOf(parseDeclared(diffCommand, argv).options as ParsedOptions<typeof DIFF_OPTIONS>);
+}
+
+function diffArgsOf(o: ParsedOptions<typeof DIFF_OPTIONS>): DiffArgs {
   if (typeof o.base !== 'string') throw new UsageError('rollout diff: --base REF is required (a branch, tag or commit to compare with)');
   return {
     base: o.base,
     ...(typeof o.head === 'string' ? { head: o.head } : {}),
-    format: format as DiffArgs['format'],
-    ...(failOn ? { failOn } : {}),
-    configDir: configDirOf(o.config),
+    format: o.format as DiffArgs['format'],
+    ...(typeof o.failOn === 'string' ? { failOn: parseRisk(o.failOn) as RiskClass } : {}),
+    configDir: o.config,
     ...(typeof o.json === 'string' ? { json: o.json } : {}),
-    cache: o['no-cache'] !== true,
+    cache: o.cache,
   };
 }
 
@@ -211,14 +206,13 @@ export async function runDiff(args: DiffArgs, io: Io, synth: DiffSynthesizers = 
   return 0;
 }
 
-export const diffCommand: Command = {
+export const diffCommand = defineCommand({
   name: 'diff',
-  usage: `diff --base REF [--head REF] [--format markdown|json] [--json FILE] [--fail-on critical|high|medium|low] [--no-cache] [--config DIR]
-      synthesize the base ref (its own code and configuration, in a temporary git worktree; cached
-      by git tree) and the working tree (or --head REF), compare every stack and inventory, and print
-      the change report (--json FILE: also the JSON report, for plan-summary --diff); exit ${EXIT_RISK}
-      when a change is at or above --fail-on`,
-  async run(argv: string[], io: Io): Promise<number> {
-    return runDiff(parseDiffArgs(argv), io);
-  },
-};
+  summary: 'the change report: what a change does to every stack and inventory, with its risk',
+  description:
+    'Synthesize the base ref (its own code and configuration, in a temporary git worktree; cached by git tree) and the ' +
+    'working tree (or --head REF), compare every stack and inventory, and print the change report (docs/change-review.md).',
+  options: DIFF_OPTIONS,
+  epilog: `Exit status: 0 done, ${EXIT_RISK} a change is at or above --fail-on, 1 failure, 2 bad command line.`,
+  action: (o, _args, io) => runDiff(diffArgsOf(o), io),
+});

@@ -16,34 +16,34 @@ import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
 import { deploymentEvent } from '../../gate/events';
 import { serverText } from '../../gate/redact';
 import { ROLLOUT_PHASES, RolloutPhase } from '../../model/signals';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf } from '../command';
+import { CONFIG_OPTION, UsageError } from '../args';
+import { Command, defineCommand } from '../command';
 import { batchHostCount, batchOf, deadlineOf, defaultDeps, GateDeps, requireKey, resolveApiUrl, stageOf } from './gate';
 
 export const DEFAULT_EVENT_DEADLINE_SECONDS = 30;
 
 export function makeEventCommand(overrides: Partial<GateDeps> = {}): Command {
-  return {
+  return defineCommand({
     name: 'event',
-    usage: `event --phase start|end --stage S --batch N [--commit SHA] [--version V] [--config DIR] [--api-url URL] [--deadline SECONDS]
-      post a deployment event of batch N of stage S to Datadog (tags env, rollout_batch, rollout_phase,
-      agent_version, git.commit.sha); the gate's soak time starts at the latest start event.
-      Defaults: --phase $ROLLOUT_EVENT_PHASE, --stage $ROLLOUT_STAGE, --batch $ROLLOUT_BATCH (set by the
-      deploy playbook's event hook), --commit $ROLLOUT_COMMIT or $GITHUB_SHA, --version the stage's agent
-      version; key from DD_API_KEY. Exit 0 posted, 1 not posted, 2 bad usage`,
-    async run(argv, io) {
+    summary: "post a batch's deployment start or end event to Datadog (the gate's soak clock)",
+    description:
+      'Post a deployment event of batch N of stage S to Datadog (tags env, rollout_batch, rollout_phase, agent_version, ' +
+      "git.commit.sha); the gate's soak time starts at the latest start event. The deploy playbook's event hook sets " +
+      'ROLLOUT_EVENT_PHASE, ROLLOUT_STAGE and ROLLOUT_BATCH; options win over them. The API key comes from DD_API_KEY.',
+    options: {
+      phase: { flags: '--phase <PHASE>', description: `${ROLLOUT_PHASES.join(' or ')} (default: $ROLLOUT_EVENT_PHASE)` },
+      stage: { flags: '--stage <S>', description: 'the stage (default: $ROLLOUT_STAGE)' },
+      batch: { flags: '--batch <N>', description: 'the batch number (default: $ROLLOUT_BATCH)' },
+      commit: { flags: '--commit <SHA>', description: 'the commit deployed (default: $ROLLOUT_COMMIT, else $GITHUB_SHA)' },
+      version: { flags: '--version <V>', description: "the agent version (default: the stage's)" },
+      config: CONFIG_OPTION,
+      apiUrl: { flags: '--api-url <URL>', description: "Datadog API URL (default: https://api.$DD_SITE/, else the stage's datadog.apiUrl)" },
+      deadline: { flags: '--deadline <SECONDS>', description: `bound on the whole run (default ${DEFAULT_EVENT_DEADLINE_SECONDS})` },
+    },
+    epilog: 'Exit status: 0 posted, 1 not posted (after retries), 2 bad command line.',
+    async action(o, _args, io) {
       const deps: GateDeps = { ...defaultDeps(), ...overrides };
       const env = deps.env;
-      const o = parseOptions('event', argv, {
-        phase: { type: 'string' },
-        stage: { type: 'string' },
-        batch: { type: 'string' },
-        commit: { type: 'string' },
-        version: { type: 'string' },
-        config: { type: 'string' },
-        'api-url': { type: 'string' },
-        deadline: { type: 'string' },
-      });
       const pick = (flag: string, opt: unknown, envName: string): { value: string | undefined; from: string } =>
         typeof opt === 'string' ? { value: opt, from: flag } : { value: env[envName], from: env[envName] !== undefined ? envName : flag };
 
@@ -65,7 +65,7 @@ export function makeEventCommand(overrides: Partial<GateDeps> = {}): Command {
       }
       let stages;
       try {
-        stages = loadConfig(configDirOf(o.config)).stages;
+        stages = loadConfig(o.config).stages;
       } catch (e) {
         if (e instanceof ConfigError) {
           io.err(e.message);
@@ -80,8 +80,8 @@ export function makeEventCommand(overrides: Partial<GateDeps> = {}): Command {
       const version = typeof o.version === 'string' ? o.version : stage.agent.version;
       if (!/^\d+\.\d+\.\d+$/.test(version))
         throw new UsageError(`rollout event: --version: got ${JSON.stringify(version)}, expected an agent version such as 7.72.0`);
-      const deadlineSeconds = deadlineOf('event', o.deadline as string | undefined, DEFAULT_EVENT_DEADLINE_SECONDS);
-      const api = resolveApiUrl('event', o['api-url'] as string | undefined, env, stage);
+      const deadlineSeconds = deadlineOf('event', o.deadline, DEFAULT_EVENT_DEADLINE_SECONDS);
+      const api = resolveApiUrl('event', o.apiUrl, env, stage);
       const apiKey = requireKey('event', env, 'DD_API_KEY');
       const err = (line: string): void => io.err(redact(line, [apiKey, env.DD_APP_KEY]));
 
@@ -115,7 +115,7 @@ export function makeEventCommand(overrides: Partial<GateDeps> = {}): Command {
         deadline.dispose();
       }
     },
-  };
+  });
 }
 
 export const eventCommand: Command = makeEventCommand();

@@ -20,8 +20,8 @@ import { configCommit, toolVersion } from '../../gate/provenance';
 import { renderJson, renderMarkdown, renderText } from '../../gate/gate-report';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../gate/retry';
 import { runGate } from '../../gate/run';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf, Io } from '../command';
+import { CONFIG_OPTION, UsageError } from '../args';
+import { Command, defineCommand, Io } from '../command';
 import { writeFilesAtomically } from '../synthesize';
 
 /** What a run depends on besides its arguments (injected by tests). */
@@ -160,41 +160,33 @@ function isSymlink(f: string): boolean {
 }
 
 export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
-  return {
+  const declared = defineCommand({
     name: 'gate',
-    usage: `gate --stage S --batch N [--config DIR] [--api-url URL] [--soft] [--report FILE] [--deadline SECONDS]
-      go/no-go decision after batch N of stage S, from Datadog (keys from DD_API_KEY / DD_APP_KEY;
-      API: --api-url, else https://api.$DD_SITE/, else the stage's, https://api.us5.datadoghq.com/ by default;
-      only the API host of a published Datadog site, or loopback; redirects are never followed).
-      Checks soak time, coverage, rollout and security monitors, degradation against the hosts not yet
-      upgraded, application error monitors. Exit 0 GO, 1 NO-GO, 2 INCONCLUSIVE (missing data, API failure)
-      or bad usage; --soft prints the verdict and exits 0; --report FILE writes FILE.json and FILE.md
-      (an earlier report there is removed first: only a run that decides leaves one);
-      --deadline bounds the whole run (default ${DEFAULT_GATE_DEADLINE_SECONDS} s)`,
-    async run(argv, io) {
+    summary: 'the go/no-go decision after a batch, from Datadog',
+    description:
+      'Go/no-go decision after batch N of stage S, from Datadog (keys from DD_API_KEY / DD_APP_KEY, never from the command line). ' +
+      'Checks soak time, coverage, rollout and security monitors, degradation against the hosts not yet upgraded, and ' +
+      "application error monitors (docs/gate.md). API: --api-url, else https://api.$DD_SITE/, else the stage's " +
+      '(https://api.us5.datadoghq.com/ by default); only the API host of a published Datadog site, or loopback; redirects are never followed.',
+    options: {
+      stage: { flags: '--stage <S>', description: 'the stage (required)' },
+      batch: { flags: '--batch <N>', description: 'the batch just upgraded, from 1 (required)' },
+      config: CONFIG_OPTION,
+      apiUrl: { flags: '--api-url <URL>', description: 'Datadog API URL' },
+      soft: { flags: '--soft', description: 'print the verdict and exit 0 whatever it is' },
+      report: {
+        flags: '--report <FILE>',
+        description: 'write FILE.json and FILE.md (an earlier report there is removed first: only a run that decides leaves one)',
+      },
+      deadline: {
+        flags: '--deadline <SECONDS>',
+        description: `bound on the whole run (default ${DEFAULT_GATE_DEADLINE_SECONDS}, at most ${MAX_DEADLINE_SECONDS})`,
+      },
+    },
+    epilog: 'Exit status: 0 GO, 1 NO-GO, 2 INCONCLUSIVE (missing data, API failure) or bad command line; with --soft, 0.',
+    action: async (o, _args, io) => {
       const deps: GateDeps = { ...defaultDeps(), ...overrides };
-      // First of all: no earlier verdict survives this run unless it is replaced by a new one.
-      const early = reportArgument(argv);
-      if (early !== undefined) {
-        const paths = reportPaths(early);
-        try {
-          const removed = removeEarlierReport(paths);
-          if (removed.length > 0) io.err(`gate: removed the earlier report ${removed.join(' and ')} (a report is written only when the gate decides)`);
-        } catch (e) {
-          io.err(`rollout gate: INCONCLUSIVE: could not remove the earlier report ${paths.base}.{json,md}: ${(e as Error).message}`);
-          return 2;
-        }
-      }
-      const o = parseOptions('gate', argv, {
-        config: { type: 'string' },
-        stage: { type: 'string' },
-        batch: { type: 'string' },
-        'api-url': { type: 'string' },
-        soft: { type: 'boolean' },
-        report: { type: 'string' },
-        deadline: { type: 'string' },
-      });
-      const configDir = configDirOf(o.config);
+      const configDir = o.config;
       let stages: readonly Stage[];
       let signals: SignalSettings;
       try {
@@ -207,16 +199,16 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
         }
         throw e;
       }
-      const stage = stageOf('gate', stages, o.stage as string | undefined);
-      const batch = batchOf('gate', stage, o.batch as string | undefined);
-      const deadlineSeconds = deadlineOf('gate', o.deadline as string | undefined, DEFAULT_GATE_DEADLINE_SECONDS);
+      const stage = stageOf('gate', stages, o.stage);
+      const batch = batchOf('gate', stage, o.batch);
+      const deadlineSeconds = deadlineOf('gate', o.deadline, DEFAULT_GATE_DEADLINE_SECONDS);
       if (o.report === '') throw new UsageError('rollout gate: --report: got "", expected a file path (the report goes to FILE.json and FILE.md)');
       const report = typeof o.report === 'string' ? reportPaths(o.report) : undefined;
-      const api = resolveApiUrl('gate', o['api-url'] as string | undefined, deps.env, stage);
+      const api = resolveApiUrl('gate', o.apiUrl, deps.env, stage);
       const apiKey = requireKey('gate', deps.env, 'DD_API_KEY');
       const appKey = requireKey('gate', deps.env, 'DD_APP_KEY');
       const secrets = [apiKey, appKey];
-      const soft = o.soft === true;
+      const soft = o.soft;
       const err = (line: string): void => io.err(redact(line, secrets));
 
       if (report) {
@@ -278,6 +270,24 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
         return 0;
       }
       return soft ? 0 : result.exitCode;
+    },
+  });
+  return {
+    ...declared,
+    run(argv, io) {
+      // First of all: no earlier verdict survives this run unless it is replaced by a new one (even a refused command line).
+      const early = reportArgument(argv);
+      if (early !== undefined && !argv.includes('--help') && !argv.includes('-h')) {
+        const paths = reportPaths(early);
+        try {
+          const removed = removeEarlierReport(paths);
+          if (removed.length > 0) io.err(`gate: removed the earlier report ${removed.join(' and ')} (a report is written only when the gate decides)`);
+        } catch (e) {
+          io.err(`rollout gate: INCONCLUSIVE: could not remove the earlier report ${paths.base}.{json,md}: ${(e as Error).message}`);
+          return 2;
+        }
+      }
+      return declared.run(argv, io);
     },
   };
 }

@@ -3,23 +3,24 @@ import * as path from 'path';
 import { loadConfig } from '../../model/load-config';
 import { renderInventory } from '../../inventory/stage-inventory';
 import { addressesFromOutputs } from '../../inventory/terraform-outputs';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf } from '../command';
+import { CONFIG_OPTION, UsageError } from '../args';
+import { defineCommand } from '../command';
 import { writeFilesAtomically } from '../synthesize';
 
-export const inventoryCommand: Command = {
+export const inventoryCommand = defineCommand({
   name: 'inventory',
-  usage: `inventory --stage S [--outputs FILE] [--out FILE] [--config DIR]
-      print (or write to --out) a stage's Ansible inventory; --outputs fills in the addresses
-      of managed hosts from Terraform outputs (terraform output -json, or cdktf --outputs-file)`,
-  run(argv, io) {
-    const o = parseOptions('inventory', argv, {
-      config: { type: 'string' },
-      stage: { type: 'string' },
-      outputs: { type: 'string' },
-      out: { type: 'string' },
-    });
-    const config = loadConfig(configDirOf(o.config));
+  summary: "print (or write to --out) a stage's Ansible inventory",
+  description:
+    "Print (or write to --out) a stage's Ansible inventory, its hosts in their batches; --outputs fills in the addresses " +
+    'of managed hosts from Terraform outputs (terraform output -json, or cdktf --outputs-file).',
+  options: {
+    stage: { flags: '--stage <S>', description: 'the stage (required)' },
+    outputs: { flags: '--outputs <FILE>', description: 'Terraform outputs JSON with the addresses of managed hosts' },
+    out: { flags: '--out <FILE>', description: 'write the inventory here instead of printing it' },
+    config: CONFIG_OPTION,
+  },
+  action(o, _args, io) {
+    const config = loadConfig(o.config);
     const names = config.stages.map((s) => s.name);
     const stage = config.stages.find((s) => s.name === o.stage);
     if (!stage) throw new UsageError(`rollout inventory: --stage: got ${JSON.stringify(o.stage ?? null)}, expected one of ${names.join(', ')}`);
@@ -35,4 +36,4 @@ export const inventoryCommand: Command = {
     } else io.out(text);
     return 0;
   },
-};
+});

@@ -5,16 +5,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { DiffReportError, parseDiffReport } from '../../review/diff/report-json';
 import type { DiffReport } from '../../review/plan-summary/diff-report';
 import { parsePlan, PlanFormatError } from '../../review/plan-summary/terraform-plan';
 import { renderPlanSummary } from '../../review/plan-summary/render-summary';
 import { summarizePlan } from '../../review/plan-summary/summary';
 import { UsageError } from '../args';
-import { Command, Io } from '../command';
-
-const ALLOWED = '--title TEXT, --stack NAME (one plan only), --diff REPORT.json';
+import { defineCommand } from '../command';
 
 /** Exit status when a plan is errored or partial (the summary is printed, and what is missing named on stderr). */
 export const EXIT_INCOMPLETE = 1;
@@ -35,30 +32,21 @@ function read(file: string): string {
   }
 }
 
-export const planSummaryCommand: Command = {
+export const planSummaryCommand = defineCommand({
   name: 'plan-summary',
-  usage: `plan-summary PLAN.json... [--title TEXT] [--stack NAME] [--diff REPORT.json]
-      summarize Terraform plans (terraform show -json PLANFILE > PLAN.json) as Markdown: Terraform's own
-      counts, replacements, destroys and risky changes first (named and judged as rollout diff does), the
-      full plan collapsed; each plan is titled and judged by its file name (the stack, e.g. dev-infra.json)
-      or --title / --stack; --diff joins it with rollout diff --format json and says where they disagree;
-      exit ${EXIT_INCOMPLETE} when a plan is errored or partial, naming what it did not plan`,
-  run(argv: string[], io: Io): number {
-    let values: { title?: string; stack?: string; diff?: string };
-    let files: string[];
-    try {
-      const parsed = parseArgs({
-        args: argv,
-        options: { title: { type: 'string' }, stack: { type: 'string' }, diff: { type: 'string' } },
-        allowPositionals: true,
-        strict: true,
-      });
-      values = parsed.values;
-      files = parsed.positionals;
-    } catch (e) {
-      throw new UsageError(`rollout plan-summary: ${(e as Error).message.split('\n')[0].split('. To specify')[0]}; allowed options: ${ALLOWED}`);
-    }
-    if (files.length === 0) throw new UsageError('rollout plan-summary: expected at least one PLAN.json (terraform show -json PLANFILE > PLAN.json)');
+  summary: "a reviewer's Markdown summary of Terraform plans, joined with rollout diff's JSON",
+  description:
+    "Summarize Terraform plans (terraform show -json PLANFILE > PLAN.json) as Markdown: Terraform's own counts, " +
+    'replacements, destroys and risky changes first (named and judged as rollout diff does), the full plan collapsed; ' +
+    'each plan is titled and judged by its file name (the stack, e.g. dev-infra.json) or --title / --stack.',
+  arguments: ['<PLAN.json...>'],
+  options: {
+    title: { flags: '--title <TEXT>', description: 'title of the summary (one plan only)' },
+    stack: { flags: '--stack <NAME>', description: 'the stack the plan is of, when its file name does not say (one plan only)' },
+    diff: { flags: '--diff <REPORT.json>', description: 'join with rollout diff --format json and say where they disagree' },
+  },
+  epilog: `Exit status: 0 summarized, ${EXIT_INCOMPLETE} a plan is errored or partial (naming what it did not plan) or a file is unreadable, 2 bad command line.`,
+  action(values, files, io) {
     for (const flag of ['title', 'stack'] as const) {
       if (values[flag] !== undefined && files.length > 1) throw new UsageError(`rollout plan-summary: --${flag} applies to one plan; got ${files.length}`);
     }
@@ -93,4 +81,4 @@ export const planSummaryCommand: Command = {
     for (const line of incomplete) io.err(line);
     return incomplete.length > 0 ? EXIT_INCOMPLETE : 0;
   },
-};
+});

@@ -22,8 +22,8 @@ import { parseDiffReport } from '../../review/diff/report-json';
 import { stageFactsFromInventory } from '../../review/release/facts';
 import { githubOutputs, renderGithubOutputs, renderPlanJson, renderPlanMarkdown } from '../../review/release/render';
 import type { DiffReport, ReleasePlan, StageFacts } from '../../review/release/types';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf, Io } from '../command';
+import { CONFIG_OPTION, OptionDef, ParsedOptions, UsageError } from '../args';
+import { defineCommand, Io, parseDeclared } from '../command';
 import { Checkout, DiffSynthesizers, locateCheckout, WORKTREE_SYNTHESIZERS } from './diff';
 
 const FORMATS = ['markdown', 'json'] as const;
@@ -31,14 +31,18 @@ const FORMATS = ['markdown', 'json'] as const;
 /** `--base none`: nothing deployed yet, every stack and inventory is new. */
 export const NO_COMMIT = 'none';
 
-export const RELEASE_USAGE = `release plan --base REF|none [--passed REF|none] [--head REF] [--stage S] [--format markdown|json] [--github-output FILE] [--config DIR]
-      which path each stage takes for the change from --base (the commit the stage runs; none:
-      nothing deployed yet) to the working tree (or --head REF): infra-only (stacks only, no soak),
-      release (the changed batches in order, each after the soak and gate of the one before),
-      rollback (the Agent version goes down: every batch newest first, no soak) or none, with the
-      reason and the batches; --passed REF is the commit whose release last completed (default:
-      --base); --github-output FILE appends workflow outputs (plan, stages, admin_stacks; with
-      --stage S, S's decision as flat keys: path, environment, step_<n>_batch, rollback_to, ...)`;
+const RELEASE_OPTIONS = {
+  base: { flags: '--base <REF>', description: `the commit the stage runs (required); ${NO_COMMIT}: nothing deployed yet` },
+  passed: { flags: '--passed <REF>', description: `the commit whose release last completed, or ${NO_COMMIT} (default: --base)` },
+  head: { flags: '--head <REF>', description: 'decide for this ref instead of the working tree' },
+  stage: {
+    flags: '--stage <S>',
+    description: 'only this stage; with --github-output, its decision as flat keys (path, environment, step_<n>_batch, rollback_to, ...)',
+  },
+  format: { flags: '--format <FORMAT>', description: 'output format', default: 'markdown', choices: FORMATS },
+  githubOutput: { flags: '--github-output <FILE>', description: 'append workflow outputs (plan, stages, admin_stacks) to this file' },
+  config: CONFIG_OPTION,
+} as const satisfies Record<string, OptionDef>;
 
 /** Parsed `rollout release plan` arguments. */
 export interface ReleasePlanArgs {
@@ -56,41 +60,24 @@ export type ReleaseRequest = { readonly action: 'help' } | { readonly action: 'p
 
 /** Parse `rollout release ...`; throws UsageError. */
 export function parseReleaseArgs(argv: string[]): ReleaseRequest {
-  const [action, ...rest] = argv;
-  if (action === '--help' || action === '-h' || action === 'help') return { action: 'help' };
-  if (action !== 'plan') {
-    throw new UsageError(
-      `rollout release: ${action === undefined ? 'expected an action' : `unknown action ${JSON.stringify(action)}`}; usage: rollout ${RELEASE_USAGE.split('\n')[0]}`,
-    );
-  }
-  if (rest.includes('--help') || rest.includes('-h')) return { action: 'help' };
-  const o = parseOptions('release plan', rest, {
-    base: { type: 'string' },
-    passed: { type: 'string' },
-    head: { type: 'string' },
-    stage: { type: 'string' },
-    format: { type: 'string', default: 'markdown' },
-    'github-output': { type: 'string' },
-    config: { type: 'string' },
-  });
-  const format = o.format as string;
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`rollout release plan: --format: got ${JSON.stringify(format)}, expected one of ${FORMATS.join(', ')}`);
-  }
-  if (typeof o.base !== 'string') {
+  if (argv.includes('--help') || argv.includes('-h')) return { action: 'help' };
+  const parsed = parseDeclared(releaseCommand, argv);
+  return { action: 'plan', args: releaseArgsOf(parsed.options as ParsedOptions<typeof RELEASE_OPTIONS>, parsed.args[0]) };
+}
+
+function releaseArgsOf(o: ParsedOptions<typeof RELEASE_OPTIONS>, action: string): ReleasePlanArgs {
+  if (action !== 'plan') throw new UsageError(`rollout release: unknown action ${JSON.stringify(action)}, expected plan; see rollout release --help`);
+  if (o.base === undefined) {
     throw new UsageError('rollout release plan: --base REF is required (the commit the stage was deployed from, or none when nothing is deployed yet)');
   }
   return {
-    action: 'plan',
-    args: {
-      base: o.base,
-      ...(typeof o.passed === 'string' ? { passed: o.passed } : {}),
-      ...(typeof o.head === 'string' ? { head: o.head } : {}),
-      ...(typeof o.stage === 'string' ? { stage: o.stage } : {}),
-      format: format as ReleasePlanArgs['format'],
-      ...(typeof o['github-output'] === 'string' ? { githubOutput: o['github-output'] } : {}),
-      configDir: configDirOf(o.config),
-    },
+    base: o.base,
+    ...(o.passed !== undefined ? { passed: o.passed } : {}),
+    ...(o.head !== undefined ? { head: o.head } : {}),
+    ...(o.stage !== undefined ? { stage: o.stage } : {}),
+    format: o.format as ReleasePlanArgs['format'],
+    ...(o.githubOutput !== undefined ? { githubOutput: o.githubOutput } : {}),
+    configDir: o.config,
   };
 }
 
@@ -176,15 +163,16 @@ export async function runReleasePlan(args: ReleasePlanArgs, io: Io, synth: DiffS
   return 0;
 }
 
-export const releaseCommand: Command = {
+export const releaseCommand = defineCommand({
   name: 'release',
-  usage: RELEASE_USAGE,
-  async run(argv: string[], io: Io): Promise<number> {
-    const request = parseReleaseArgs(argv);
-    if (request.action === 'help') {
-      io.out(`usage: rollout ${RELEASE_USAGE}`);
-      return 0;
-    }
-    return runReleasePlan(request.args, io);
-  },
-};
+  summary: 'release plan: which path each stage takes after merge (infra-only, release, rollback or none)',
+  description:
+    `release plan: which path each stage takes for the change from --base (the commit the stage runs; ${NO_COMMIT}: nothing ` +
+    'deployed yet) to the working tree (or --head REF): infra-only (stacks only, no soak), release (the changed batches in ' +
+    'order, each after the soak and gate of the one before), rollback (the Agent version goes down: every batch newest first, ' +
+    'no soak) or none, with the reason and the batches.',
+  arguments: ['<action>'],
+  options: RELEASE_OPTIONS,
+  epilog: 'The only action is plan. Exit status: 0 decided, 1 failure, 2 bad command line.',
+  action: (o, args, io) => runReleasePlan(releaseArgsOf(o, args[0]), io),
+});

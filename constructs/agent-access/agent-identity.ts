@@ -21,7 +21,7 @@ export interface AgentIdentityProps {
  * from AWS: the Ansible controller reads it (the `amazon.aws.aws_secret`
  * lookup runs on the controller, not on the host) and writes it into
  * datadog.yaml, so passing this role to an instance grants nothing
- * (README.md, "Security model").
+ * (docs/security.md).
  */
 export class AgentIdentity extends Construct {
   /** Role the instance profile carries (trusts EC2 only, no policies). */

@@ -13,7 +13,7 @@ export interface ReportLabels {
   readonly head: string;
 }
 
-/** The risk classes, as the report's legend and README.md document them. */
+/** The risk classes, as the report's legend and docs/change-review.md document them. */
 export const RISK_LEGEND: ReadonlyArray<{ risk: RiskClass; what: string }> = [
   {
     risk: 'critical',

@@ -4,7 +4,7 @@
  * changes a person can read, each with a risk class.
  */
 
-/** Risk classes, lowest first (README.md, "Reviewing a change"). */
+/** Risk classes, lowest first (docs/change-review.md). */
 export const RISK_CLASSES = ['low', 'medium', 'high', 'critical'] as const;
 export type RiskClass = (typeof RISK_CLASSES)[number];
 

@@ -85,7 +85,7 @@ export function renderPlanMarkdown(plan: ReleasePlan): string {
     out.push(
       '',
       '> [!WARNING]',
-      `> **An administrator must apply ${names}.** CI plans ${plan.adminStacks.length === 1 ? 'this stack' : 'these stacks'} but never applies ${plan.adminStacks.length === 1 ? 'it' : 'them'}: the state stack holds the CI roles and the OIDC provider, the github stack the deployment environments, and no CI role may change either. Apply before deploying this change (README.md, "Bootstrapping state" and "CI set-up").`,
+      `> **An administrator must apply ${names}.** CI plans ${plan.adminStacks.length === 1 ? 'this stack' : 'these stacks'} but never applies ${plan.adminStacks.length === 1 ? 'it' : 'them'}: the state stack holds the CI roles and the OIDC provider, the github stack the deployment environments, and no CI role may change either. Apply before deploying this change (docs/infrastructure.md, "Bootstrapping state", and docs/ci.md, "CI set-up").`,
     );
     for (const s of plan.adminStacks) {
       out.push(`> - ${code(s.stack)}: ${plural(s.changes, 'change')}, highest risk **${s.risk}**`);

@@ -9,7 +9,7 @@
  *
  * The repository is a temporary git repository: this project's committed
  * files (`git archive HEAD`, node_modules linked) as `main`, and in its working
- * tree the README's example change (prod agent 7.73.0, prod-api-01 pinned to
+ * tree the example change of docs/change-review.md (prod agent 7.73.0, prod-api-01 pinned to
  * batch 1, prod-web-09 added, the payments p99 latency threshold 2 s -> 3 s).
  * The CLI is this checkout's build (dist/). Nothing is written to this checkout.
  *
@@ -51,7 +51,7 @@ function replace(file: string, from: string | RegExp, to: string): void {
   fs.writeFileSync(file, next);
 }
 
-/** The temporary repository: HEAD of this checkout as `main`, the README's example change in the working tree. */
+/** The temporary repository: HEAD of this checkout as `main`, the example change of docs/change-review.md in the working tree. */
 export function exampleRepo(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C '${dir}'`], { cwd: REPO });

@@ -1,5 +1,5 @@
 /**
- * The layer boundaries of .dependency-cruiser.cjs (README.md, "Layers"):
+ * The layer boundaries of .dependency-cruiser.cjs (docs/architecture.md):
  * the real tree has no violation, and a tree that breaks each rule on
  * purpose fails with exactly that rule. dependency-cruiser is ESM-only, so
  * it runs as a child process (about 2 s).

@@ -151,14 +151,19 @@ describe('rollout diff', () => {
 
   test.each([
     [[], /--base REF is required/],
-    [['--base'], /rollout diff: Option '--base <value>' argument missing; allowed options: --base VALUE, --head VALUE, .*--json VALUE, --no-cache/],
+    [['--base'], /^rollout diff: option '--base <REF>' argument missing; see rollout diff --help$/],
     [['--base', 'x', '--format', 'yaml'], /--format: got "yaml", expected one of markdown, json/],
     [['--base', 'x', '--fail-on', 'severe'], /--fail-on: got "severe", expected one of critical, high, medium, low/],
-    [['--base', 'x', '--colour'], /Unknown option '--colour'/],
+    [['--base', 'x', '--colour'], /^rollout diff: unknown option '--colour'; see rollout diff --help$/],
+    [['--base', 'x', '--fail-of', 'high'], /^rollout diff: unknown option '--fail-of' \(did you mean --fail-on\?\)/],
+    [
+      ['--base', 'x', '--config', '/nonexistent/rollout-config'],
+      /^rollout diff: --config: got "\/nonexistent\/rollout-config", expected an existing directory \(it does not exist\)$/,
+    ],
     [['--base', 'x', 'extra'], /unexpected argument "extra"/],
   ])('bad command line %j: one usage error', async (argv, message) => {
-    await expect(diffCommand.run(argv, capture().io)).rejects.toThrow(UsageError);
-    await expect(diffCommand.run(argv, capture().io)).rejects.toThrow(message);
+    await expect(async () => diffCommand.run(argv, capture().io)).rejects.toThrow(UsageError);
+    await expect(async () => diffCommand.run(argv, capture().io)).rejects.toThrow(message);
   });
 
   test('outside a git repository, or without node_modules: one clear error', () => {

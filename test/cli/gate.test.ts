@@ -439,12 +439,10 @@ describe('rollout gate: bad command lines and setup (exit 2, one clear message)'
     expect(r.out).toBe('');
   });
 
-  test('fails when an option is unknown, naming the allowed ones', async () => {
+  test('fails when an unknown option is given, suggesting the closest known one', async () => {
     const r = await bad(['--stage', 'prod', '--batch', '1', '--sof']);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(
-      "rollout gate: Unknown option '--sof'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--sof\"; allowed options: --config VALUE, --stage VALUE, --batch VALUE, --api-url VALUE, --soft, --report VALUE, --deadline VALUE",
-    );
+    expect(r.err).toBe("rollout gate: unknown option '--sof' (did you mean --soft?); see rollout gate --help");
   });
 
   test.each(['DD_API_KEY', 'DD_APP_KEY'])('fails when %s is not set, naming it', async (name) => {
@@ -724,7 +722,7 @@ describe('rollout gate: a run that cannot decide leaves no earlier report behind
       KEYS_ENV,
       'the configuration is invalid',
     ],
-    ['the command line is bad (unknown option)', (b: string) => [...common(b), '--sof'], KEYS_ENV, "Unknown option '--sof'"],
+    ['the command line is bad (unknown option)', (b: string) => [...common(b), '--sof'], KEYS_ENV, "unknown option '--sof'"],
     ['the batch does not exist', (b: string) => [...common(b).slice(0, 4), '--batch', '9', '--report', b], KEYS_ENV, 'rollout gate: --batch: got "9"'],
     [
       'DD_SITE is not a Datadog site',

@@ -132,10 +132,10 @@ describe('rollout plan-summary', () => {
 
   test('fails when the command line is bad: usage errors', () => {
     expect(() => planSummaryCommand.run([], capture().io)).toThrow(
-      new UsageError('rollout plan-summary: expected at least one PLAN.json (terraform show -json PLANFILE > PLAN.json)'),
+      new UsageError("rollout plan-summary: missing required argument 'PLAN.json'; see rollout plan-summary --help"),
     );
     expect(() => planSummaryCommand.run(['a.json', '--colour'], capture().io)).toThrow(
-      /Unknown option '--colour'; allowed options: --title TEXT, --stack NAME/,
+      "rollout plan-summary: unknown option '--colour'; see rollout plan-summary --help",
     );
     expect(() => planSummaryCommand.run(['a.json', 'b.json', '--title', 'x'], capture().io)).toThrow(/--title applies to one plan/);
     expect(() => planSummaryCommand.run(['a.json', 'b.json', '--stack', 'x'], capture().io)).toThrow(/--stack applies to one plan/);

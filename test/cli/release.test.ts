@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from '../../cli/args';
-import { parseReleaseArgs, releaseCommand, RELEASE_USAGE, runReleasePlan } from '../../cli/commands/release';
+import { parseReleaseArgs, runReleasePlan } from '../../cli/commands/release';
 import { run } from '../../cli/main';
 import type { ReleasePlan } from '../../review/release/types';
 import { mustReplace, tempDir } from '../support/fixtures';
@@ -158,15 +158,13 @@ describe('rollout release plan', () => {
   });
 
   test('bad command lines: one usage error naming what is wrong', async () => {
-    expect(() => parseReleaseArgs([])).toThrow(new UsageError(`rollout release: expected an action; usage: rollout ${RELEASE_USAGE.split('\n')[0]}`));
-    expect(() => parseReleaseArgs(['apply'])).toThrow(/^rollout release: unknown action "apply"; usage: rollout release plan --base REF\|none/);
+    expect(() => parseReleaseArgs([])).toThrow(new UsageError("rollout release: missing required argument 'action'; see rollout release --help"));
+    expect(() => parseReleaseArgs(['apply'])).toThrow(new UsageError('rollout release: unknown action "apply", expected plan; see rollout release --help'));
     expect(() => parseReleaseArgs(['plan'])).toThrow('rollout release plan: --base REF is required');
     expect(() => parseReleaseArgs(['plan', '--base', 'x', '--format', 'yaml'])).toThrow(
-      'rollout release plan: --format: got "yaml", expected one of markdown, json',
+      'rollout release: --format: got "yaml", expected one of markdown, json',
     );
-    expect(() => parseReleaseArgs(['plan', '--base', 'x', '--bogus'])).toThrow(
-      /^rollout release plan: Unknown option '--bogus'.*; allowed options: --base VALUE/,
-    );
+    expect(() => parseReleaseArgs(['plan', '--base', 'x', '--bogus'])).toThrow("rollout release: unknown option '--bogus'; see rollout release --help");
     await expect(plan(['--base', 'no-such-ref', '--config', repo])).rejects.toThrow(
       new UsageError(`rollout release plan: --base: got "no-such-ref", expected a commit, branch or tag of ${repo}, or none`),
     );
@@ -174,22 +172,35 @@ describe('rollout release plan', () => {
     await expect(plan(['--base', a, '--head', bump, '--stage', 'qa', '--config', repo])).rejects.toThrow(
       'rollout release plan: --stage: got "qa", expected one of dev, prod, test',
     );
-    await expect(plan(['--base', a, '--config', path.join(repo, 'nope')])).rejects.toThrow(/^rollout release plan: --config: got /);
+    await expect(plan(['--base', a, '--config', path.join(repo, 'nope')])).rejects.toThrow(
+      /^rollout release: --config: got ".*nope", expected an existing directory \(it does not exist\)$/,
+    );
   });
 
-  test('--help and `rollout help` print the usage in the style of the other commands; exit statuses through the CLI', async () => {
+  test('--help, -h and `rollout help release` print the same help: usage, every option, the exit statuses', async () => {
     const help = capture();
     expect(await run(['release', '--help'], help.io)).toBe(0);
-    expect(help.out.join('')).toBe(`usage: rollout ${RELEASE_USAGE}`);
-    const planHelp = capture();
-    expect(await releaseCommand.run(['plan', '--help'], planHelp.io)).toBe(0);
-    expect(planHelp.out.join('')).toBe(help.out.join(''));
+    const text = help.out.join('');
+    expect(text).toMatch(/^Usage: rollout release \[options\] <action>\n/);
+    for (const flag of ['--base <REF>', '--passed <REF>', '--head <REF>', '--stage <S>', '--format <FORMAT>', '--github-output <FILE>', '--config <DIR>']) {
+      expect(text).toContain(flag);
+    }
+    expect(text).toContain('(default: ".", env: ROLLOUT_CONFIG)');
+    expect(text).toContain('Exit status: 0 decided');
+    for (const argv of [
+      ['release', 'plan', '--help'],
+      ['release', '-h'],
+      ['help', 'release'],
+    ]) {
+      const other = capture();
+      expect(await run(argv, other.io)).toBe(0);
+      expect(other.out.join('')).toBe(text);
+    }
     const all = capture();
     expect(await run(['help'], all.io)).toBe(0);
-    expect(all.out.join('')).toContain(`  ${RELEASE_USAGE}`);
+    expect(all.out.join('')).toMatch(/\n {2}release +release plan: which path each stage takes/);
     const bad = capture();
     expect(await run(['release', 'plan'], bad.io)).toBe(2);
     expect(bad.err.join('')).toContain('rollout release plan: --base REF is required');
-    expect(RELEASE_USAGE.split('\n').every((l, i) => i === 0 || l.startsWith('      '))).toBe(true);
   });
 });
