@@ -7,6 +7,7 @@
 import { ConfigError } from '../model/errors';
 import { UsageError } from './args';
 import { Command, Io } from './command';
+import { coverageCommand } from './commands/coverage';
 import { diffCommand } from './commands/diff';
 import { eventCommand } from './commands/event';
 import { gateCommand } from './commands/gate';
@@ -27,6 +28,7 @@ const processIo: Io = {
 export const COMMANDS: readonly Command[] = [
   synthCommand,
   validateCommand,
+  coverageCommand,
   inventoryCommand,
   diffCommand,
   releaseCommand,
