@@ -9,6 +9,7 @@ import { UsageError } from './args';
 import { Command, Io } from './command';
 import { coverageCommand } from './commands/coverage';
 import { diffCommand } from './commands/diff';
+import { downtimeCommand } from './commands/downtime';
 import { eventCommand } from './commands/event';
 import { gateCommand } from './commands/gate';
 import { inventoryCommand } from './commands/inventory';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   planSummaryCommand,
   gateCommand,
   eventCommand,
+  downtimeCommand,
 ];
 
 function usage(): string {
