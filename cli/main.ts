@@ -10,6 +10,7 @@ import { Command, Io } from './command';
 import { coverageCommand } from './commands/coverage';
 import { diffCommand } from './commands/diff';
 import { downtimeCommand } from './commands/downtime';
+import { driftCommand } from './commands/drift';
 import { eventCommand } from './commands/event';
 import { gateCommand } from './commands/gate';
 import { inventoryCommand } from './commands/inventory';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   gateCommand,
   eventCommand,
   downtimeCommand,
+  driftCommand,
 ];
 
 function usage(): string {

@@ -293,6 +293,14 @@ export interface GateApi {
   listDowntimes(): Promise<Downtime[]>;
 }
 
+/** What `rollout drift` reads: whole monitor definitions, parsed by the caller's parser (drift/live.ts). */
+export interface MonitorReadApi {
+  /** GET /api/v1/monitor filtered by monitor tags (all of them) or a name substring, every page. */
+  listMonitorBodies<T>(filter: { readonly monitorTags?: readonly string[]; readonly name?: string }, parse: (body: unknown) => T[]): Promise<T[]>;
+  /** GET /api/v1/monitor/{id}; undefined when the API says 404 (deleted). */
+  getMonitorBody<T>(id: number, parse: (body: unknown) => T): Promise<T | undefined>;
+}
+
 /** What `rollout downtime` does to Datadog (v2 downtimes). */
 export interface DowntimeApi {
   listDowntimes(): Promise<Downtime[]>;
@@ -343,7 +351,7 @@ export const MAX_EVENT_PAGES = 25;
  * whatever its semantics); `sources` is not used, because whether it matches
  * the `source_type_name` we post is not documented.
  */
-export function datadogApi(target: DatadogTarget, transport: TransportOptions): GateApi & EventApi & DowntimeApi {
+export function datadogApi(target: DatadogTarget, transport: TransportOptions): GateApi & EventApi & DowntimeApi & MonitorReadApi {
   const config = clientConfiguration(target, transport);
   const { v1 } = datadogClient();
   const events = new v1.EventsApi(config);
@@ -408,6 +416,23 @@ export function datadogApi(target: DatadogTarget, transport: TransportOptions): 
         );
         out.push(...res);
         if (res.length < MONITOR_PAGE_SIZE) return out;
+      }
+    },
+    listMonitorBodies: async (filter, parse) => {
+      const out = [];
+      for (let page = 0; ; page++) {
+        const tags = filter.monitorTags?.join(',');
+        const res = await call(monitors.listMonitors(undefined, filter.name, undefined, tags, false, undefined, page, MONITOR_PAGE_SIZE), 200, parse);
+        out.push(...res);
+        if (res.length < MONITOR_PAGE_SIZE) return out;
+      }
+    },
+    getMonitorBody: async (id, parse) => {
+      try {
+        return await call(monitors.getMonitor(id), 200, parse);
+      } catch (e) {
+        if (e instanceof DatadogRequestError && e.status === 404) return undefined;
+        throw e;
       }
     },
     listDowntimes: async () => {

@@ -4,13 +4,12 @@
  * batch's hosts, only the agent-health monitors, all or nothing, cancel
  * removes only this batch's, keys never printed.
  */
-import { UsageError } from '../../cli/args';
-import type { Command } from '../../cli/command';
 import { makeDowntimeCommand } from '../../cli/commands/downtime';
 import type { GateDeps } from '../../cli/commands/gate';
 import type { Stage } from '../../model/stage';
 import { FakeDatadog, OK, serverError, startFakeDatadog } from '../support/fake-datadog';
 import { API_KEY, APP_KEY, batchHosts, KEYS_ENV, largeConfig, NOW } from '../gate/scenario';
+import { Ran, runCommand } from '../support/run-command';
 
 jest.setTimeout(120_000); // the first run loads the Datadog client (seconds on a busy machine)
 
@@ -44,24 +43,8 @@ const deps = (extra: Partial<GateDeps> = {}): Partial<GateDeps> => ({
   ...extra,
 });
 
-async function runCommand(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code: number;
-  try {
-    code = await cmd.run(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err.push(e.message);
-    code = 2;
-  }
-  const r = { code, out: out.join('\n'), err: err.join('\n') };
-  everything.push(r.out, r.err);
-  return r;
-}
-
-const downtime = (action: string, args: string[] = [], d: Partial<GateDeps> = {}) =>
-  runCommand(makeDowntimeCommand(deps(d)), [action, '--config', configDir, '--stage', 'prod', '--api-url', fake.url, ...args]);
+const downtime = (action: string, args: string[] = [], d: Partial<GateDeps> = {}): Promise<Ran> =>
+  runCommand(makeDowntimeCommand(deps(d)), [action, '--config', configDir, '--stage', 'prod', '--api-url', fake.url, ...args], everything);
 
 describe('rollout downtime schedule', () => {
   test("mutes the batch's agent-running and agent-overhead monitors on exactly its hosts, for 30 minutes", async () => {
@@ -191,7 +174,7 @@ describe('rollout downtime cancel', () => {
   });
 
   test('fails when the action is missing or cancel gets --hosts', async () => {
-    const a = await runCommand(makeDowntimeCommand(deps()), []);
+    const a = await runCommand(makeDowntimeCommand(deps()), [], everything);
     expect(a.code).toBe(2);
     expect(a.err).toBe('rollout downtime: got null, expected schedule or cancel');
     const b = await downtime('cancel', ['--batch', '1', '--hosts', 'x']);

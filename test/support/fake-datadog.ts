@@ -4,7 +4,8 @@
  * public API's request and response shapes:
  *
  *   GET  /api/v1/query     ?from&to&query            timeseries points (v1)
- *   GET  /api/v1/monitor   ?monitor_tags&with_downtimes&page&page_size   monitors with overall_state, downtimes
+ *   GET  /api/v1/monitor   ?monitor_tags&name&with_downtimes&page&page_size   monitors with overall_state, downtimes
+ *   GET  /api/v1/monitor/{id}                       one monitor; 404 {"errors":["Monitor not found"]}
  *   GET  /api/v1/events    ?start&end&tags&unaggregated&page   events (v1), 1000 a page, newest first
  *   POST /api/v1/events    {title, text, tags, date_happened, alert_type, ...}   202
  *   GET  /api/v2/downtime  ?current_only&page[offset]&page[limit]   downtimes (v2), meta.page.total_filtered_count
@@ -27,7 +28,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-export type Route = 'query' | 'monitors' | 'events:list' | 'events:post' | 'downtimes:list' | 'downtimes:create' | 'downtimes:cancel';
+export type Route = 'query' | 'monitors' | 'monitor:get' | 'events:list' | 'events:post' | 'downtimes:list' | 'downtimes:create' | 'downtimes:cancel';
 
 /** A v2 downtime the fake holds (attributes as the API names them). */
 export interface FakeDowntime {
@@ -94,6 +95,13 @@ export interface FakeMonitor {
   /** Alert, Warn, No Data, OK, Ignored, Skipped, Unknown */
   readonly overall_state: string;
   readonly query?: string;
+  /** Definition fields (drift reads them); defaults: query alert, empty message, no priority, critical 100. */
+  readonly type?: string;
+  readonly message?: string;
+  readonly priority?: number | null;
+  readonly thresholds?: Readonly<Record<string, number>>;
+  readonly notify_no_data?: boolean;
+  readonly no_data_timeframe?: number | null;
   /** Active downtimes, listed as `matching_downtimes` when asked `with_downtimes=true` (seconds; end null: none). */
   readonly downtimes?: ReadonlyArray<{ readonly id: number; readonly start: number; readonly end: number | null; readonly scope: readonly string[] }>;
   /** `options.silenced` (v1 downtimes): scope -> end in seconds, or null. */
@@ -260,6 +268,11 @@ export class FakeDatadog {
         return this.query(p);
       case 'monitors':
         return this.listMonitors(p);
+      case 'monitor:get': {
+        const id = Number(pathname.slice('/api/v1/monitor/'.length));
+        const m = this.monitors.find((x) => x.id === id);
+        return m === undefined ? [404, { errors: ['Monitor not found'] }] : [200, this.monitorJson(m, false)];
+      }
       case 'events:list':
         return this.listEvents(p);
       case 'events:post':
@@ -325,34 +338,43 @@ export class FakeDatadog {
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t !== '');
-    const all = this.monitors.filter((m) => want.every((t) => m.tags.includes(t))).sort((a, b) => a.id - b.id);
+    // name: a substring of the monitor's name, as the v1 API's `name` filter.
+    const all = this.monitors
+      .filter((m) => want.every((t) => m.tags.includes(t)) && (p.name === undefined || m.name.includes(p.name)))
+      .sort((a, b) => a.id - b.id);
     const size = p.page_size !== undefined ? Number(p.page_size) : p.page !== undefined ? 100 : all.length;
     const page = p.page !== undefined ? Number(p.page) : 0;
     const slice = all.slice(page * size, page * size + size);
     const withDowntimes = p.with_downtimes === 'true';
-    return [
-      200,
-      slice.map((m) => ({
-        id: m.id,
-        name: m.name,
-        type: 'query alert',
-        query: m.query ?? 'avg(last_5m):avg:system.load.1{*} > 100',
-        message: '',
-        tags: [...m.tags],
-        options: { notify_no_data: false, thresholds: { critical: 100 }, silenced: { ...(m.silenced ?? {}) } },
-        overall_state: m.overall_state,
-        overall_state_modified: '2025-01-01T00:00:00+00:00',
-        created: '2025-01-01T00:00:00.000000+00:00',
-        modified: '2025-01-01T00:00:00.000000+00:00',
-        multi: false,
-        priority: null,
-        restricted_roles: null,
-        creator: { email: 'rollout@example.com', handle: 'rollout@example.com', name: 'Rollout' },
-        matching_downtimes: withDowntimes
-          ? (m.downtimes ?? []).map((d) => ({ id: d.id, active: true, monitor_id: m.id, start: d.start, end: d.end, scope: [...d.scope], groups: [] }))
-          : [],
-      })),
-    ];
+    return [200, slice.map((m) => this.monitorJson(m, withDowntimes))];
+  }
+
+  private monitorJson(m: FakeMonitor, withDowntimes: boolean): Record<string, unknown> {
+    return {
+      id: m.id,
+      name: m.name,
+      type: m.type ?? 'query alert',
+      query: m.query ?? 'avg(last_5m):avg:system.load.1{*} > 100',
+      message: m.message ?? '',
+      tags: [...m.tags],
+      options: {
+        notify_no_data: m.notify_no_data ?? false,
+        ...(m.no_data_timeframe !== undefined ? { no_data_timeframe: m.no_data_timeframe } : {}),
+        thresholds: { ...(m.thresholds ?? { critical: 100 }) },
+        silenced: { ...(m.silenced ?? {}) },
+      },
+      overall_state: m.overall_state,
+      overall_state_modified: '2025-01-01T00:00:00+00:00',
+      created: '2025-01-01T00:00:00.000000+00:00',
+      modified: '2025-01-01T00:00:00.000000+00:00',
+      multi: false,
+      priority: m.priority ?? null,
+      restricted_roles: null,
+      creator: { email: 'rollout@example.com', handle: 'rollout@example.com', name: 'Rollout' },
+      matching_downtimes: withDowntimes
+        ? (m.downtimes ?? []).map((d) => ({ id: d.id, active: true, monitor_id: m.id, start: d.start, end: d.end, scope: [...d.scope], groups: [] }))
+        : [],
+    };
   }
 
   private listEvents(p: Record<string, string>): [number, unknown] {
@@ -480,6 +502,7 @@ export async function startFakeDatadog(opts: FakeDatadogOptions): Promise<FakeDa
 function routeOf(method: string, pathname: string): Route | 'unknown' {
   if (method === 'GET' && pathname === '/api/v1/query') return 'query';
   if (method === 'GET' && pathname === '/api/v1/monitor') return 'monitors';
+  if (method === 'GET' && /^\/api\/v1\/monitor\/\d+$/.test(pathname)) return 'monitor:get';
   if (method === 'GET' && pathname === '/api/v1/events') return 'events:list';
   if (method === 'POST' && pathname === '/api/v1/events') return 'events:post';
   if (method === 'GET' && pathname === '/api/v2/downtime') return 'downtimes:list';
