@@ -14,6 +14,19 @@ const TITLES: Record<Finding['kind'], string> = {
   lookalike: 'Unmanaged monitors that look like ours',
 };
 
+/**
+ * A value from Datadog as a Markdown code span: GitHub renders no mention
+ * (`@team`), link or markup inside one, so a monitor name or message cannot
+ * ping anyone or forge the report where it is posted (the daily issue). The
+ * fence is one backtick longer than the longest run inside (CommonMark, code spans).
+ */
+export function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || text === '' ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -38,25 +51,29 @@ export function renderDriftMarkdown(r: DriftReport): string {
     for (const f of fs) {
       switch (f.kind) {
         case 'changed':
-          lines.push(`- \`${f.key}\` monitor ${f.id} "${f.name}":`);
-          for (const d of f.fields) lines.push(`  - ${d.field}: declared \`${d.declared}\`, live \`${d.live}\``);
+          lines.push(`- \`${f.key}\` monitor ${f.id} ${code(f.name)}:`);
+          for (const d of f.fields) lines.push(`  - ${d.field}: declared ${code(d.declared)}, live ${code(d.live)}`);
           break;
         case 'deleted':
-          lines.push(`- \`${f.key}\` monitor ${f.id} "${f.name}": in the state, gone from Datadog (the next apply recreates it with a new id and no history)`);
+          lines.push(
+            `- \`${f.key}\` monitor ${f.id} ${code(f.name)}: in the state, gone from Datadog (the next apply recreates it with a new id and no history)`,
+          );
           break;
         case 'missing':
-          lines.push(`- \`${f.key}\` "${f.name}": no managed monitor of this name (deleted or renamed in the UI, or not applied yet; give --state to tell)`);
+          lines.push(
+            `- \`${f.key}\` ${code(f.name)}: no managed monitor of this name (deleted or renamed in the UI, or not applied yet; give --state to tell)`,
+          );
           break;
         case 'not-applied':
-          lines.push(`- \`${f.key}\` "${f.name}": not in the state; the next apply creates it`);
+          lines.push(`- \`${f.key}\` ${code(f.name)}: not in the state; the next apply creates it`);
           break;
         case 'orphaned':
           lines.push(
-            `- monitor ${f.id} "${f.name}"${f.inState ? ' (in the state under another name)' : ''}: carries managed-by and env tags but no definition declares it`,
+            `- monitor ${f.id} ${code(f.name)}${f.inState ? ' (in the state under another name)' : ''}: carries managed-by and env tags but no definition declares it`,
           );
           break;
         case 'lookalike':
-          lines.push(`- monitor ${f.id} "${f.name}": ${f.why}, without the managed-by tag (import it, or delete it)`);
+          lines.push(`- monitor ${f.id} ${code(f.name)}: ${f.why}, without the managed-by tag (import it, or delete it)`);
           break;
       }
     }

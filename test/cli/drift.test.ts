@@ -88,7 +88,7 @@ describe('rollout drift', () => {
     expect(r.code).toBe(1);
     const md = fs.readFileSync(`${base}.md`, 'utf8');
     expect(md).toContain('## Unmanaged monitors that look like ours (1)');
-    expect(md).toContain('- monitor 77 "[prod] hand-made copy": named with the stage prefix "[prod]", without the managed-by tag');
+    expect(md).toContain('- monitor 77 `[prod] hand-made copy`: named with the stage prefix "[prod]", without the managed-by tag');
     expect((JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as DriftReport).matchedBy).toBe('names');
   });
 
