@@ -163,11 +163,8 @@ export function fieldDrift(p: PlannedMonitor, l: LiveMonitor, liveIdOfTeam: Read
   if (declaredTags.join(',') !== liveTags.join(',')) {
     const added = liveTags.filter((t) => !declaredTags.includes(t));
     const removed = declaredTags.filter((t) => !liveTags.includes(t));
-    add(
-      'tags',
-      removed.length > 0 ? `has ${removed.join(', ')}` : '(the same, without the additions)',
-      added.length > 0 ? `added ${added.join(', ')}` : `removed ${removed.join(', ')}`,
-    );
+    // Each side says what it has that the other has not: declared `env:prod, no muted-by:alice`, live `muted-by:alice, no env:prod`.
+    add('tags', [...removed, ...added.map((t) => `no ${t}`)].join(', '), [...added, ...removed.map((t) => `no ${t}`)].join(', '));
   }
   if ((p.priority ?? null) !== l.priority) add('priority', String(p.priority ?? 'none'), String(l.priority ?? 'none'));
   if (p.kind !== 'composite') {

@@ -60,7 +60,10 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftReport> {
   }
   const gone: number[] = [];
   const unseen = [...stateIds].filter((id) => !live.has(id)).sort((a, b) => a - b);
-  if (unseen.length > 0) progress(`drift: ${unseen.length} monitors of the state were in no listing; reading them by id`);
+  if (unseen.length > 0)
+    progress(
+      `drift: ${unseen.length} monitor${unseen.length === 1 ? '' : 's'} of the state in no listing; reading ${unseen.length === 1 ? 'it' : 'them'} by id`,
+    );
   for (const id of unseen) {
     const m = await api.getMonitorBody(id, (b) => parseLiveMonitor(b));
     if (m === undefined) gone.push(id);

@@ -61,7 +61,7 @@ describe('drift: compare', () => {
     expect(f.id).toBe(idOf(i));
     expect(f.fields.map((x) => x.field)).toEqual(['message', 'tags', 'thresholds.critical']);
     expect(f.fields.find((x) => x.field === 'thresholds.critical')).toEqual({ field: 'thresholds.critical', declared: '0.02', live: '0.05' });
-    expect(f.fields.find((x) => x.field === 'tags')?.live).toBe('added muted-by:alice');
+    expect(f.fields.find((x) => x.field === 'tags')).toEqual({ field: 'tags', declared: 'no muted-by:alice', live: 'muted-by:alice' });
     expect(f.fields.find((x) => x.field === 'message')?.declared).toContain('@pagerduty-payments');
   });
 
