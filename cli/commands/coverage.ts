@@ -15,6 +15,10 @@ export const coverageCommand: Command = {
       stage coverage matrix: every monitor, SLO and dashboard against every stage (present, overridden, disabled),
       the gaps a new stage would have, and paging monitors that route nowhere (exit 1 when one does in a stage)`,
   run(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.out(`usage: rollout ${coverageCommand.usage}`);
+      return 0;
+    }
     const o = parseOptions('coverage', argv, { config: { type: 'string' }, format: { type: 'string' }, 'new-stage': { type: 'string' } });
     const format = (o.format as string | undefined) ?? 'markdown';
     if (format !== 'markdown' && format !== 'json')

@@ -61,6 +61,10 @@ export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command 
     name: 'downtime',
     usage: DOWNTIME_USAGE,
     async run(argv, io) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        io.out(`usage: rollout ${DOWNTIME_USAGE}`);
+        return 0;
+      }
       const deps: GateDeps = { ...defaultDeps(), ...overrides };
       const [action, ...rest] = argv;
       if (action !== 'schedule' && action !== 'cancel') {

@@ -27,14 +27,20 @@ import { deadlineOf, defaultDeps, GateDeps, removeEarlierReport, reportPaths, re
 
 const DEFAULT_DEADLINE_SECONDS = 300;
 
+export const DRIFT_USAGE = `drift --stage S [--config DIR] [--state FILE] [--format markdown|json] [--report FILE] [--api-url URL] [--deadline SECONDS]
+      compare the stage's declared monitors with Datadog: changed or deleted outside the code, tagged as ours but
+      not declared, unmanaged lookalikes; --state (terraform show -json, or terraform state pull) matches by id.
+      Exit 0 no drift, 1 drift, 2 unknown (Datadog unreadable, bad state file) or bad usage; keys from DD_API_KEY / DD_APP_KEY`;
+
 export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
   return {
     name: 'drift',
-    usage: `drift --stage S [--config DIR] [--state FILE] [--format markdown|json] [--report FILE] [--api-url URL] [--deadline SECONDS]
-      compare the stage's declared monitors with Datadog: changed or deleted outside the code, tagged as ours but
-      not declared, unmanaged lookalikes; --state (terraform show -json, or terraform state pull) matches by id.
-      Exit 0 no drift, 1 drift, 2 unknown (Datadog unreadable, bad state file) or bad usage; keys from DD_API_KEY / DD_APP_KEY`,
+    usage: DRIFT_USAGE,
     async run(argv, io) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        io.out(`usage: rollout ${DRIFT_USAGE}`);
+        return 0;
+      }
       const deps: GateDeps = { ...defaultDeps(), ...overrides };
       const o = parseOptions('drift', argv, {
         config: { type: 'string' },

@@ -74,7 +74,12 @@ describe('coverage matrix', () => {
 
   test('fails when a paging monitor has no alert handle in a stage: the stage is named, with file and line', () => {
     const dir = configWith({
-      [PAYMENTS]: (t) => mustReplace(t, "      prod: { priority: 1 }\n      dev: { thresholds:", "      prod: { priority: 1 }\n      test: { notify: { alert: [], warning: [], noData: [] } }\n      dev: { thresholds:"),
+      [PAYMENTS]: (t) =>
+        mustReplace(
+          t,
+          '      prod: { priority: 1 }\n      dev: { thresholds:',
+          '      prod: { priority: 1 }\n      test: { notify: { alert: [], warning: [], noData: [] } }\n      dev: { thresholds:',
+        ),
     });
     try {
       const r = matrixOf(dir);
@@ -134,7 +139,8 @@ describe('rollout coverage', () => {
 
   test('--format json is the report; exits 1 when a paging monitor routes nowhere', async () => {
     const dir = configWith({
-      [PAYMENTS]: (t) => mustReplace(t, "      prod: { priority: 1 }\n", "      prod: { priority: 1 }\n      test: { notify: { alert: [], warning: [], noData: [] } }\n"),
+      [PAYMENTS]: (t) =>
+        mustReplace(t, '      prod: { priority: 1 }\n', '      prod: { priority: 1 }\n      test: { notify: { alert: [], warning: [], noData: [] } }\n'),
     });
     try {
       const r = await cli(['coverage', '--config', dir, '--format', 'json', '--new-stage', 'staging']);
@@ -145,6 +151,18 @@ describe('rollout coverage', () => {
       expect(json.findings.map((f) => `${f.id}@${f.stage}`)).toEqual(['api-error-ratio@test']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--help prints the usage of coverage, drift and downtime, exit 0', async () => {
+    for (const [cmd, first] of [
+      ['coverage', 'usage: rollout coverage [--config DIR]'],
+      ['drift', 'usage: rollout drift --stage S'],
+      ['downtime', 'usage: rollout downtime schedule|cancel'],
+    ]) {
+      const r = await cli([cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out.startsWith(first)).toBe(true);
     }
   });
 
