@@ -167,7 +167,7 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
       API: --api-url, else https://api.$DD_SITE/, else the stage's, https://api.us5.datadoghq.com/ by default;
       only the API host of a published Datadog site, or loopback; redirects are never followed).
       Checks soak time, coverage, rollout and security monitors, degradation against the hosts not yet
-      upgraded, application error monitors. Exit 0 GO, 1 NO-GO, 2 INCONCLUSIVE (missing data, API failure)
+      upgraded, application error monitors, downtimes on those monitors. Exit 0 GO, 1 NO-GO, 2 INCONCLUSIVE (missing data, API failure)
       or bad usage; --soft prints the verdict and exits 0; --report FILE writes FILE.json and FILE.md
       (an earlier report there is removed first: only a run that decides leaves one);
       --deadline bounds the whole run (default ${DEFAULT_GATE_DEADLINE_SECONDS} s)`,
