@@ -6,10 +6,11 @@
  *     ^          ^                    |   ^
  *     |          +---- constructs <---+   |
  *     +---- inventory, gate, review <-----+ (cli only)
+ *   drift <- cli (drift reads model, plan and gate: it compares the plan with Datadog)
  *
  * Paths are relative to the repository root.
  */
-const ALL = ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'cli', 'scripts', 'test'];
+const ALL = ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'drift', 'cli', 'scripts', 'test'];
 /** What each layer may import of ours (besides itself). */
 const ALLOWED = {
   model: [],
@@ -20,10 +21,11 @@ const ALLOWED = {
   inventory: ['model'],
   gate: ['model'],
   review: ['model'],
-  cli: ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review'],
+  drift: ['model', 'plan', 'gate'],
+  cli: ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'drift'],
 };
 const CDKTF = '(^|/)node_modules/(cdktf|constructs|@cdktf)/';
-const PURE = ['model', 'plan', 'policy', 'inventory', 'gate', 'review'];
+const PURE = ['model', 'plan', 'policy', 'inventory', 'gate', 'review', 'drift'];
 
 const layerRules = Object.entries(ALLOWED).map(([layer, allowed]) => ({
   name: `layer-${layer}`,
@@ -38,7 +40,7 @@ module.exports = {
     ...layerRules,
     {
       name: 'pure-layers-without-cdktf',
-      comment: 'model, plan, policy, inventory, gate and review are plain functions: no cdktf, constructs or provider bindings',
+      comment: 'model, plan, policy, inventory, gate, review and drift are plain functions: no cdktf, constructs or provider bindings',
       severity: 'error',
       from: { path: `^(${PURE.join('|')})/` },
       to: { path: CDKTF },

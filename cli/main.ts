@@ -11,7 +11,10 @@ import { toolVersion } from '../gate/provenance';
 import { ConfigError } from '../model/errors';
 import { commanderOf, configure, isHelp, UsageError, usageErrorOf } from './args';
 import { Command, Io } from './command';
+import { coverageCommand } from './commands/coverage';
 import { diffCommand } from './commands/diff';
+import { downtimeCommand } from './commands/downtime';
+import { driftCommand } from './commands/drift';
 import { eventCommand } from './commands/event';
 import { gateCommand } from './commands/gate';
 import { inventoryCommand } from './commands/inventory';
@@ -53,12 +56,15 @@ export function legacyCommand(c: Command): Command {
 export const COMMANDS: readonly Command[] = [
   synthCommand,
   validateCommand,
+  coverageCommand,
   inventoryCommand,
   diffCommand,
   releaseCommand,
   planSummaryCommand,
   gateCommand,
   eventCommand,
+  downtimeCommand,
+  driftCommand,
 ].map((c) => (c.definition ? c : legacyCommand(c)));
 
 /** The top-level commander program: `rollout --help`, `help [command]`, `--version`, and the error for an unknown command. */

@@ -26,6 +26,7 @@ import type {
   Window,
 } from './types';
 import { compareVersions, sameVersion } from './version';
+import { checkKindOf, coversMonitor, describeDowntime, Downtime, inForce, QUIET_RESTART_CHECKS, ROLLBACK_TRIGGER_CHECKS } from './downtimes';
 
 const HOUR = 3_600_000;
 
@@ -554,6 +555,86 @@ export function degradationCheck(plan: GatePlan, signal: 'error-rate' | 'latency
   };
 }
 
+// ---------------------------------------------------------------- downtimes
+
+/**
+ * 8. Downtimes on the gate's monitors (v2 downtimes in force, matched by
+ * monitor id or monitor tags; the group scope is not evaluated, so one that
+ * may silence some groups counts).
+ *
+ * - One covering a rollback trigger (error rate, latency, security,
+ *   application errors: the monitors that must page when the batch hurts)
+ *   fails the gate: while it holds, a regression pages nobody, so the soak
+ *   was not watched; the rollout waits until it is removed and the batch has
+ *   been watched. A downtime does not change a monitor's state (Datadog
+ *   docs, Downtimes: "do not prevent monitor states transitions"), so the
+ *   monitor checks still decide on what the monitors see.
+ * - One covering only agent-health monitors (e.g. a quiet-restart downtime
+ *   `rollout downtime cancel` could not remove) is reported, and passes: the
+ *   gate reads those monitors' states itself, and the downtime ends on its own
+ *   within MAX_QUIET_MINUTES.
+ * - Downtimes or monitors that could not be read: inconclusive (a silenced
+ *   trigger cannot be ruled out).
+ */
+export function downtimesCheck(downtimes: Fetched<readonly Downtime[]>, monitors: readonly MonitorObservation[], nowMs: number): CheckResult {
+  const base = {
+    id: 'downtimes' as const,
+    title: 'Downtimes on the gate monitors',
+    threshold: 0,
+    comparator: '<=' as const,
+    unit: 'rollback-trigger monitors under a downtime',
+  };
+  const query = 'GET /api/v2/downtime?current_only=true';
+  const measurement = (value: number | null, error?: string): Measurement[] => [
+    { label: 'rollback-trigger monitors under a downtime', query, window: null, value, unit: 'monitors', ...(error !== undefined ? { error } : {}) },
+  ];
+  if (!downtimes.ok) {
+    const why = `could not read the downtimes: ${downtimes.error}`;
+    return { ...base, status: 'inconclusive', observed: null, summary: why, measurements: measurement(null, why), details: [] };
+  }
+  // Monitors that could not be read already make their own check inconclusive; their downtimes are not known.
+  const unread = monitors.filter((o) => !o.result.ok).map((o) => `monitors with tags ${o.tags.join(',')} could not be read: their downtimes are not known`);
+  const all = new Map<number, MonitorState>();
+  for (const o of monitors) if (o.result.ok) for (const m of monitorsWithTags(o.result.value, o.tags)) all.set(m.id, m);
+  const active = downtimes.value.filter((d) => inForce(d, nowMs));
+  const triggers: string[] = [];
+  const health: string[] = [];
+  const details: string[] = [];
+  for (const d of active) {
+    const covered = [...all.values()].filter((m) => coversMonitor(d, m)).sort((a, b) => a.id - b.id);
+    if (covered.length === 0) continue;
+    const trig = covered.filter((m) => ROLLBACK_TRIGGER_CHECKS.includes(checkKindOf(m.tags) as never));
+    const names = (ms: MonitorState[]): string => ms.map((m) => `${m.id} "${printable(m.name)}"`).join(', ');
+    if (trig.length > 0) triggers.push(...trig.map((m) => `${m.id}`));
+    else health.push(...covered.map((m) => `${m.id}`));
+    const kinds = [...new Set(covered.map((m) => checkKindOf(m.tags) ?? 'untagged'))].sort().join(', ');
+    details.push(`${describeDowntime(d)} covers ${names(covered)} (${kinds})${trig.length > 0 ? ': a rollback trigger is silenced' : ''}`);
+  }
+  const triggerCount = new Set(triggers).size;
+  if (triggerCount > 0) {
+    return {
+      ...base,
+      status: 'fail',
+      observed: triggerCount,
+      summary: `${plural(triggerCount, 'rollback-trigger monitor')} under a downtime: a regression during the soak paged nobody; remove the downtime (and let the batch soak watched) before going on`,
+      measurements: measurement(triggerCount),
+      details: [...details.sort(), ...unread],
+    };
+  }
+  const healthCount = new Set(health).size;
+  return {
+    ...base,
+    status: 'pass',
+    observed: 0,
+    summary:
+      healthCount === 0
+        ? `no downtime in force covers the gate's monitors (${plural(active.length, 'downtime')} in force in the organization)`
+        : `warning: ${plural(healthCount, 'agent-health monitor')} (${QUIET_RESTART_CHECKS.join(', ')}) under a downtime, no rollback trigger; the gate reads their states itself`,
+    measurements: measurement(0),
+    details: [...details.sort(), ...unread],
+  };
+}
+
 // ---------------------------------------------------------------- all checks
 
 /** Run every check on the observations; results in report order. */
@@ -572,6 +653,7 @@ export function evaluateChecks(plan: GatePlan, obs: Observations): CheckResult[]
     degradationCheck(plan, 'error-rate', obs.errorRate, missing),
     degradationCheck(plan, 'latency', obs.latency, missing),
     monitorsCheck('app-error-monitors', 'Application error monitors', obs.appErrorMonitors, plan.nowMs),
+    downtimesCheck(obs.downtimes, [obs.rolloutMonitors, obs.securityMonitors, obs.appErrorMonitors], plan.nowMs),
   ];
 }
 

@@ -163,17 +163,17 @@ function eventId(e: Record<string, unknown>, where: string): string {
   throw new BadResponseError(`${where}.id: got ${kind(e.id)}, expected an integer id`, '');
 }
 
-function object(x: unknown, where: string): Record<string, unknown> {
+export function object(x: unknown, where: string): Record<string, unknown> {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new BadResponseError(`${where}: got ${kind(x)}, expected an object`, '');
   return x as Record<string, unknown>;
 }
 
-function array(x: unknown, where: string): unknown[] {
+export function array(x: unknown, where: string): unknown[] {
   if (!Array.isArray(x)) throw new BadResponseError(`${where}: got ${kind(x)}, expected an array`, '');
   return x;
 }
 
-function strings(x: unknown, where: string): string[] {
+export function strings(x: unknown, where: string): string[] {
   const a = array(x, where);
   a.forEach((v, i) => {
     if (typeof v !== 'string') throw new BadResponseError(`${where}[${i}]: got ${kind(v)}, expected a string`, '');
@@ -181,7 +181,7 @@ function strings(x: unknown, where: string): string[] {
   return a as string[];
 }
 
-function optionalString(x: unknown, where: string): string | undefined {
+export function optionalString(x: unknown, where: string): string | undefined {
   if (x === undefined || x === null) return undefined;
   if (typeof x !== 'string') throw new BadResponseError(`${where}: got ${kind(x)}, expected a string`, '');
   return x;
@@ -195,7 +195,7 @@ function seconds(x: unknown, where: string): number | null {
 }
 
 /** What a JSON value is, for a message (never the value itself: it came from the server). */
-function kind(x: unknown): string {
+export function kind(x: unknown): string {
   if (x === undefined) return 'nothing';
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';

@@ -49,6 +49,7 @@ export async function runGate(stage: Stage, batch: number, opts: GateRunOptions)
   const rolloutP = step('rollout monitors', monitors(plan.monitors.rollout), (o) => outcome(o.result, 'monitors'));
   const securityP = step('security monitors', monitors(plan.monitors.security), (o) => outcome(o.result, 'monitors'));
   const appP = step('application error monitors', monitors(plan.monitors.appErrors), (o) => outcome(o.result, 'monitors'));
+  const downtimesP = step('downtimes in force', fetched(api.listDowntimes()), (r) => outcome(r, 'downtimes'));
 
   const comparisonsP = eventsP.then(async (events) => {
     const start = events.ok ? latestDeployStart(plan, events.value) : undefined;
@@ -66,15 +67,17 @@ export async function runGate(stage: Stage, batch: number, opts: GateRunOptions)
     return { errorRate, latency };
   });
 
-  const [deployEvents, agentRunning, rolloutMonitors, securityMonitors, appErrorMonitors, comparisons] = await Promise.all([
+  const [deployEvents, agentRunning, rolloutMonitors, securityMonitors, appErrorMonitors, comparisons, downtimes] = await Promise.all([
     eventsP,
     coverageP,
     rolloutP,
     securityP,
     appP,
     comparisonsP,
+    downtimesP,
   ]);
   const observations: Observations = {
+    downtimes,
     deployEvents,
     agentRunning,
     rolloutMonitors,

@@ -4,6 +4,8 @@
  * Plain data; no I/O.
  */
 
+import type { Downtime } from './downtimes';
+
 /** The gate's answer. */
 export type Verdict = 'GO' | 'NO-GO' | 'INCONCLUSIVE';
 
@@ -22,6 +24,7 @@ export const CHECK_IDS = [
   'degradation-error-rate',
   'degradation-latency',
   'app-error-monitors',
+  'downtimes',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -140,6 +143,8 @@ export interface Comparison {
 
 /** Everything the gate read from Datadog. */
 export interface Observations {
+  /** Downtimes in force (v2), matched against the monitors read. */
+  readonly downtimes: Fetched<readonly Downtime[]>;
   readonly deployEvents: Fetched<readonly DeployEvent[]>;
   readonly agentRunning: MetricObservation;
   readonly rolloutMonitors: MonitorObservation;

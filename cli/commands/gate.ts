@@ -166,7 +166,7 @@ export function makeGateCommand(overrides: Partial<GateDeps> = {}): Command {
     description:
       'Go/no-go decision after batch N of stage S, from Datadog (keys from DD_API_KEY / DD_APP_KEY, never from the command line). ' +
       'Checks soak time, coverage, rollout and security monitors, degradation against the hosts not yet upgraded, and ' +
-      "application error monitors (docs/gate.md). API: --api-url, else https://api.$DD_SITE/, else the stage's " +
+      "application error monitors, downtimes on those monitors (docs/gate.md). API: --api-url, else https://api.$DD_SITE/, else the stage's " +
       '(https://api.us5.datadoghq.com/ by default); only the API host of a published Datadog site, or loopback; redirects are never followed.',
     options: {
       stage: { flags: '--stage <S>', description: 'the stage (required)' },

@@ -91,6 +91,7 @@ function expectCompleteReport(r: Ran): void {
     'degradation-error-rate',
     'degradation-latency',
     'app-error-monitors',
+    'downtimes',
   ]);
   const md = rep.md;
   expect(md.startsWith(`# Go/no-go gate: ${rep.json.verdict}\n`)).toBe(true);
@@ -117,8 +118,8 @@ describe('rollout gate against the fake Datadog API', () => {
     expect(r.err).not.toContain('INCONCLUSIVE');
     expect(r.code).toBe(0);
     expect(r.report!.json.verdict).toBe('GO');
-    expect(Object.values(status(r))).toEqual(Array(7).fill('pass'));
-    expect(r.out.split('\n').pop()).toBe('GATE GO: stage prod, batch 2 of 3, agent 7.72.0: 7 passed, 0 failed, 0 inconclusive');
+    expect(Object.values(status(r))).toEqual(Array(8).fill('pass'));
+    expect(r.out.split('\n').pop()).toBe('GATE GO: stage prod, batch 2 of 3, agent 7.72.0: 8 passed, 0 failed, 0 inconclusive');
     expectCompleteReport(r);
     const byId = Object.fromEntries(r.report!.json.checks.map((c) => [c.id, c]));
     expect(byId.soak.observed).toBe(49);
@@ -158,7 +159,45 @@ describe('rollout gate against the fake Datadog API', () => {
     expect(r.report!.json.verdict).toBe('NO-GO');
     expect(status(r)['rollout-monitors']).toBe('fail');
     expect(r.report!.json.reasons).toEqual([`Rollout monitors: fail: 1 of 4 monitors in Alert: ${fake.monitors[i].id} "${fake.monitors[i].name}"`]);
-    expect(r.out.split('\n').pop()).toMatch(/^GATE NO-GO: .* 6 passed, 1 failed, 0 inconclusive$/);
+    expect(r.out.split('\n').pop()).toMatch(/^GATE NO-GO: .* 7 passed, 1 failed, 0 inconclusive$/);
+    expectCompleteReport(r);
+  });
+
+  test('fails when a downtime silences the application error monitor -> NO-GO; a leftover quiet-restart downtime only warns', async () => {
+    healthy(fake, stage, 2);
+    fake.nowMs = NOW;
+    const app = fake.monitors.find((m) => m.tags.includes('rollout_check:app-errors'))!;
+    const until = new Date(NOW + HOUR).toISOString();
+    fake.downtimes.push({
+      id: 'quiet-1',
+      scope: 'host:"prod-app-002"',
+      monitor_identifier: { monitor_tags: ['env:prod', 'rollout_batch:2', 'rollout_check:agent-running'] },
+      schedule: { start: new Date(NOW - 60_000).toISOString(), end: until },
+      message: '[observability-rollout quiet-restart env:prod rollout_batch:2] left over',
+      status: 'active',
+      canceled: null,
+    });
+    const warned = await gate();
+    expect(warned.report!.json.verdict).toBe('GO');
+    const check = warned.report!.json.checks.find((c) => c.id === 'downtimes')!;
+    expect(check.status).toBe('pass');
+    expect(check.summary).toMatch(/^warning: 1 agent-health monitor .* under a downtime, no rollback trigger/);
+    fake.downtimes.push({
+      id: 'muted-by-hand',
+      scope: '*',
+      monitor_identifier: { monitor_id: app.id },
+      schedule: { start: new Date(NOW - 60_000).toISOString(), end: until },
+      message: 'too noisy',
+      status: 'active',
+      canceled: null,
+    });
+    const r = await gate();
+    expect(r.code).toBe(1);
+    expect(r.report!.json.verdict).toBe('NO-GO');
+    expect(r.report!.json.reasons).toEqual([
+      'Downtimes on the gate monitors: fail: 1 rollback-trigger monitor under a downtime: a regression during the soak paged nobody; remove the downtime (and let the batch soak watched) before going on',
+    ]);
+    expect(r.report!.md).toContain(`downtime muted-by-hand (monitor ${app.id}; scope *; until ${until}) covers ${app.id}`);
     expectCompleteReport(r);
   });
 
@@ -257,7 +296,7 @@ describe('rollout gate against the fake Datadog API', () => {
 
   test('fails when the API answers 500 again and again -> INCONCLUSIVE within the deadline', async () => {
     healthy(fake, stage, 2);
-    for (const route of ['query', 'monitors', 'events:list'] as const) fake.always(route, serverError(500));
+    for (const route of ['query', 'monitors', 'events:list', 'downtimes:list'] as const) fake.always(route, serverError(500));
     const r = await gate(['--deadline', '2'], { retry: DEFAULT_RETRY_POLICY });
     expect(r.code).toBe(2);
     expect(r.report!.json.verdict).toBe('INCONCLUSIVE');
@@ -530,7 +569,7 @@ describe('rollout gate fails closed for real', () => {
     const elsewhere = await startFakeDatadog({ apiKey: API_KEY, appKey: APP_KEY });
     try {
       healthy(fake, stage, 2);
-      for (const route of ['query', 'monitors', 'events:list'] as const) fake.always(route, redirect(`${elsewhere.url}api/v1/anything`, 307));
+      for (const route of ['query', 'monitors', 'events:list', 'downtimes:list'] as const) fake.always(route, redirect(`${elsewhere.url}api/v1/anything`, 307));
       const r = await gate();
       expect(r.code).toBe(2);
       expect(r.report!.json.verdict).toBe('INCONCLUSIVE');
@@ -743,7 +782,7 @@ describe('rollout gate: a run that cannot decide leaves no earlier report behind
     healthy(fake, stage, 2);
     const base = path.join(tempDir('gate-stale-'), 'prod-2');
     expect((await gate([], {}, base)).report!.json.verdict).toBe('GO');
-    for (const route of ['query', 'monitors', 'events:list'] as const) fake.always(route, serverError(500));
+    for (const route of ['query', 'monitors', 'events:list', 'downtimes:list'] as const) fake.always(route, serverError(500));
     const r = await gate(['--deadline', '1'], {}, base);
     expect(r.code).toBe(2);
     expect(r.report!.json.verdict).toBe('INCONCLUSIVE');

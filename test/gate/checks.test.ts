@@ -453,6 +453,7 @@ describe('verdict', () => {
     const agents = p.batchHosts.map((h) => running(h, '7.72.0'));
     const good = comparison(ok([flat(0.2)]), ok([flat(0.2)]));
     return {
+      downtimes: ok([]),
       deployEvents: ok([startEvent(NOW - 50 * HOUR)]),
       agentRunning: { query: p.coverage, result: ok(agents) },
       rolloutMonitors: { tags: p.monitors.rollout, result: ok([mon(1, 'OK')]) },
@@ -465,7 +466,7 @@ describe('verdict', () => {
 
   test('GO only when every check passed', () => {
     const checks = evaluateChecks(plan(), healthyObs(plan()));
-    expect(checks.map((c) => c.status)).toEqual(Array(7).fill('pass'));
+    expect(checks.map((c) => c.status)).toEqual(Array(8).fill('pass'));
     expect(decideVerdict(checks)).toBe('GO');
     expect(decideVerdict(checks.slice(1))).toBe('INCONCLUSIVE'); // a check missing is not GO
     expect(decideVerdict([])).toBe('INCONCLUSIVE');
@@ -478,7 +479,7 @@ describe('verdict', () => {
       rolloutMonitors: { ...o.rolloutMonitors, result: ok([mon(1, 'Alert')]) },
       agentRunning: { ...o.agentRunning, result: ok([]) },
     });
-    expect(checks.map((c) => c.status)).toEqual(['pass', 'inconclusive', 'fail', 'pass', 'pass', 'pass', 'pass']);
+    expect(checks.map((c) => c.status)).toEqual(['pass', 'inconclusive', 'fail', 'pass', 'pass', 'pass', 'pass', 'pass']);
     expect(decideVerdict(checks)).toBe('NO-GO');
   });
 

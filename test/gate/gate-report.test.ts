@@ -33,6 +33,10 @@ function stubApi(overrides: Partial<GateApi> = {}): GateApi & { calls: string[] 
       calls.push(`monitors ${tags.join(',')}`);
       return [{ id: 1, name: 'm | pipe', state: 'OK', tags: [...tags] }];
     },
+    listDowntimes: async () => {
+      calls.push('downtimes');
+      return [];
+    },
     ...overrides,
   };
 }
@@ -50,7 +54,7 @@ describe('runGate (stub API, no HTTP)', () => {
     const api = stubApi();
     const r = await run(api);
     expect(r.verdict).toBe('GO');
-    expect(api.calls).toHaveLength(1 + 1 + 3 + 4);
+    expect(api.calls).toHaveLength(1 + 1 + 3 + 4 + 1); // events, agents, 3 monitor searches, 4 comparisons, downtimes
   });
 
   test('fails closed when a call throws: that check is inconclusive, the others still decide', async () => {
@@ -122,9 +126,9 @@ describe('report rendering', () => {
   test('text: one line per check, the verdict line last', async () => {
     const r = await run(stubApi());
     const lines = renderText(r).split('\n');
-    expect(lines).toHaveLength(8);
-    expect(lines[7]).toBe(verdictLine(r));
-    expect(lines[7]).toBe('GATE GO: stage test, batch 2 of 3, agent 7.72.0: 7 passed, 0 failed, 0 inconclusive');
+    expect(lines).toHaveLength(9);
+    expect(lines[8]).toBe(verdictLine(r));
+    expect(lines[8]).toBe('GATE GO: stage test, batch 2 of 3, agent 7.72.0: 8 passed, 0 failed, 0 inconclusive');
   });
 });
 

@@ -18,6 +18,7 @@ import { coverageCheck, exactSeriesMean, monitorsCheck, seriesMean, soakCheck } 
 import { datadogApi, Deadline } from '../../gate/datadog-client';
 import { planGate } from '../../gate/gate-plan';
 import { makeEventCommand } from '../../cli/commands/event';
+import { parseDowntimeCreated, parseDowntimeList } from '../../gate/downtimes';
 import { exampleStage, mustReplace } from '../support/fixtures';
 import { FakeDatadog, raw, startFakeDatadog } from '../support/fake-datadog';
 import { API_KEY, APP_KEY, COMMIT, KEYS_ENV, largeConfig, NOW } from './scenario';
@@ -244,5 +245,56 @@ describe('POST /api/v1/events (recorded: Post-an-event-returns-OK-response, 202)
     );
     expect(r.out).toBe('');
     expect(`${r.out}${r.err}`).not.toContain('Test-Post_an_event');
+  });
+});
+
+describe('recorded v2 downtime answers', () => {
+  // Source: DataDog/datadog-api-client-typescript cassettes/v2/Downtimes_1733580485/Get-all-downtimes-returns-OK-response-with-pagination_3916578648/recording.har
+  test('the recorded pages (2 + 1 of 3) are read in full: the next offset is what was read, whatever the page size', async () => {
+    fake.script('downtimes:list', raw(fixture('v2-downtime-list-page0.json')), raw(fixture('v2-downtime-list-page1.json')));
+    const all = await client().listDowntimes();
+    expect(all.map((d) => d.id)).toEqual([
+      'b4613732-f84d-11ed-a766-da7ad0900002',
+      'f799770a-f918-11ed-8b48-da7ad0900002',
+      '34953930-f9e3-11ed-85d4-da7ad0900002',
+    ]);
+    expect(all[0]).toEqual({
+      id: 'b4613732-f84d-11ed-a766-da7ad0900002',
+      scope: 'host:"java-hostsMuteErrorsTest-local-1684724813"',
+      monitorTags: ['*'],
+      status: 'active',
+      message: null,
+      startMs: Date.parse('2023-05-22T03:06:54.072Z'),
+      endMs: null,
+    });
+    expect(fake.requestsTo('downtimes:list').map((r) => r.params['page[offset]'])).toEqual(['0', '2']);
+    expect(fake.requestsTo('downtimes:list').every((r) => r.params.current_only === 'true' && r.appKeyOk)).toBe(true);
+  });
+
+  // Source: cassettes/v2/Downtimes_1733580485/Schedule-a-downtime-returns-OK-response_2989429594/recording.har
+  test('the recorded creation answer is read: id, monitor tags, open end', () => {
+    const d = parseDowntimeCreated(JSON.parse(fixture('v2-downtime-create-200.json')));
+    expect(d).toMatchObject({ id: '85428b34-0187-11ee-bb05-da7ad0900002', monitorTags: ['cat:hat'], status: 'active', endMs: null, message: 'dark forest' });
+  });
+
+  // Source: cassettes/v2/Downtimes_1733580485/Cancel-a-downtime-returns-Downtime-not-found-response_547651317/recording.har
+  test('the recorded 404 of a cancel reads as "gone", not as an error', async () => {
+    fake.script('downtimes:cancel', raw(fixture('v2-downtime-cancel-404.json'), 404));
+    await expect(client().cancelDowntime('00000000-0000-1234-0000-000000000000')).resolves.toBe('gone');
+  });
+
+  test('fails when a recorded answer is broken: a bad response naming the endpoint and the field, never "no downtimes"', async () => {
+    const broken = mustReplace(
+      fixture('v2-downtime-list-page1.json'),
+      '"monitor_identifier":{"monitor_tags":["*"]}',
+      '"monitor_identifier":{"monitor_tags":"*"}',
+    );
+    fake.script('downtimes:list', raw(broken));
+    await expect(client().listDowntimes()).rejects.toThrow(
+      'GET /api/v2/downtime: bad response: data[0].attributes.monitor_identifier.monitor_tags: got a string, expected an array',
+    );
+    fake.script('downtimes:list', raw(fixture('v2-downtime-list-page0.json').slice(0, 200)));
+    await expect(client().listDowntimes()).rejects.toThrow(/GET \/api\/v2\/downtime: bad response: malformed JSON/);
+    expect(() => parseDowntimeList({ data: [], meta: { page: { total_filtered_count: -1 } } })).toThrow(/total_filtered_count/);
   });
 });

@@ -4,9 +4,19 @@
  * public API's request and response shapes:
  *
  *   GET  /api/v1/query     ?from&to&query            timeseries points (v1)
- *   GET  /api/v1/monitor   ?monitor_tags&with_downtimes&page&page_size   monitors with overall_state, downtimes
+ *   GET  /api/v1/monitor   ?monitor_tags&name&with_downtimes&page&page_size   monitors with overall_state, downtimes
+ *   GET  /api/v1/monitor/{id}                       one monitor; 404 {"errors":["Monitor not found"]}
  *   GET  /api/v1/events    ?start&end&tags&unaggregated&page   events (v1), 1000 a page, newest first
  *   POST /api/v1/events    {title, text, tags, date_happened, alert_type, ...}   202
+ *   GET  /api/v2/downtime  ?current_only&page[offset]&page[limit]   downtimes (v2), meta.page.total_filtered_count
+ *   POST /api/v2/downtime  {data: {type: downtime, attributes: {scope, monitor_identifier, schedule, ...}}}   200
+ *   DELETE /api/v2/downtime/{id}   204; 404 {"errors":["Downtime <id> not found"]}
+ *
+ * The v2 downtime answers follow the recordings of
+ * DataDog/datadog-api-client-typescript, cassettes/v2/Downtimes_1733580485/
+ * (Schedule-a-downtime-returns-OK-response, Cancel-a-downtime-returns-OK-response
+ * and -Downtime-not-found-response, Get-all-downtimes-returns-OK-response-with-pagination;
+ * test/fixtures/datadog/SOURCES.md): the same fields, in the same places.
  *
  * Keys are checked (DD-API-KEY on every request, DD-APPLICATION-KEY on reads;
  * 403 otherwise) and never recorded. Behaviour is scriptable per route: a
@@ -18,7 +28,22 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-export type Route = 'query' | 'monitors' | 'events:list' | 'events:post';
+export type Route = 'query' | 'monitors' | 'monitor:get' | 'events:list' | 'events:post' | 'downtimes:list' | 'downtimes:create' | 'downtimes:cancel';
+
+/** A v2 downtime the fake holds (attributes as the API names them). */
+export interface FakeDowntime {
+  readonly id: string;
+  scope: string;
+  monitor_identifier: { monitor_tags: string[] } | { monitor_id: number };
+  /** ISO 8601; end null: none. */
+  schedule: { start: string; end: string | null };
+  message: string | null;
+  status: 'active' | 'scheduled' | 'ended' | 'canceled';
+  canceled: string | null;
+  mute_first_recovery_notification?: boolean;
+  notify_end_states?: string[];
+  notify_end_types?: string[];
+}
 
 /** How the fake answers one request. */
 export type Behaviour =
@@ -70,6 +95,13 @@ export interface FakeMonitor {
   /** Alert, Warn, No Data, OK, Ignored, Skipped, Unknown */
   readonly overall_state: string;
   readonly query?: string;
+  /** Definition fields (drift reads them); defaults: query alert, empty message, no priority, critical 100. */
+  readonly type?: string;
+  readonly message?: string;
+  readonly priority?: number | null;
+  readonly thresholds?: Readonly<Record<string, number>>;
+  readonly notify_no_data?: boolean;
+  readonly no_data_timeframe?: number | null;
   /** Active downtimes, listed as `matching_downtimes` when asked `with_downtimes=true` (seconds; end null: none). */
   readonly downtimes?: ReadonlyArray<{ readonly id: number; readonly start: number; readonly end: number | null; readonly scope: readonly string[] }>;
   /** `options.silenced` (v1 downtimes): scope -> end in seconds, or null. */
@@ -110,6 +142,9 @@ export class FakeDatadog {
   url = '';
   monitors: FakeMonitor[] = [];
   events: FakeEvent[] = [];
+  downtimes: FakeDowntime[] = [];
+  /** The fake's clock for downtimes (ms since the epoch). */
+  nowMs = Date.parse('2026-11-29T02:00:00Z');
   /** Series by exact query string; a query not here returns no series (an empty result, status ok). */
   metrics = new Map<string, FakeSeries[]>();
   /**
@@ -151,6 +186,7 @@ export class FakeDatadog {
   reset(): void {
     this.monitors = [];
     this.events = [];
+    this.downtimes = [];
     this.metrics = new Map();
     this.eventTagsMatch = 'all';
     this.requests.length = 0;
@@ -190,7 +226,7 @@ export class FakeDatadog {
       record(404);
       return this.json(res, 404, { errors: ['Not found'] });
     }
-    if (!apiKeyOk || (method === 'GET' && !appKeyOk)) {
+    if (!apiKeyOk || ((method === 'GET' || route.startsWith('downtimes')) && !appKeyOk)) {
       record(403);
       return this.json(res, 403, { errors: ['Forbidden'] });
     }
@@ -210,17 +246,33 @@ export class FakeDatadog {
       res.end(behaviour.body);
       return;
     }
-    const [status, payload] = this.answer(route, params, body);
+    const [status, payload] = this.answer(route, params, body, u.pathname);
     record(status);
+    if (status === 204) {
+      res.writeHead(204, rateLimitHeaders());
+      res.end();
+      return;
+    }
     this.json(res, status, payload, rateLimitHeaders());
   }
 
-  private answer(route: Route, p: Record<string, string>, body: unknown): [number, unknown] {
+  private answer(route: Route, p: Record<string, string>, body: unknown, pathname: string): [number, unknown] {
     switch (route) {
+      case 'downtimes:list':
+        return this.listDowntimes(p);
+      case 'downtimes:create':
+        return this.createDowntime(body);
+      case 'downtimes:cancel':
+        return this.cancelDowntime(decodeURIComponent(pathname.slice('/api/v2/downtime/'.length)));
       case 'query':
         return this.query(p);
       case 'monitors':
         return this.listMonitors(p);
+      case 'monitor:get': {
+        const id = Number(pathname.slice('/api/v1/monitor/'.length));
+        const m = this.monitors.find((x) => x.id === id);
+        return m === undefined ? [404, { errors: ['Monitor not found'] }] : [200, this.monitorJson(m, false)];
+      }
       case 'events:list':
         return this.listEvents(p);
       case 'events:post':
@@ -286,34 +338,43 @@ export class FakeDatadog {
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t !== '');
-    const all = this.monitors.filter((m) => want.every((t) => m.tags.includes(t))).sort((a, b) => a.id - b.id);
+    // name: a substring of the monitor's name, as the v1 API's `name` filter.
+    const all = this.monitors
+      .filter((m) => want.every((t) => m.tags.includes(t)) && (p.name === undefined || m.name.includes(p.name)))
+      .sort((a, b) => a.id - b.id);
     const size = p.page_size !== undefined ? Number(p.page_size) : p.page !== undefined ? 100 : all.length;
     const page = p.page !== undefined ? Number(p.page) : 0;
     const slice = all.slice(page * size, page * size + size);
     const withDowntimes = p.with_downtimes === 'true';
-    return [
-      200,
-      slice.map((m) => ({
-        id: m.id,
-        name: m.name,
-        type: 'query alert',
-        query: m.query ?? 'avg(last_5m):avg:system.load.1{*} > 100',
-        message: '',
-        tags: [...m.tags],
-        options: { notify_no_data: false, thresholds: { critical: 100 }, silenced: { ...(m.silenced ?? {}) } },
-        overall_state: m.overall_state,
-        overall_state_modified: '2025-01-01T00:00:00+00:00',
-        created: '2025-01-01T00:00:00.000000+00:00',
-        modified: '2025-01-01T00:00:00.000000+00:00',
-        multi: false,
-        priority: null,
-        restricted_roles: null,
-        creator: { email: 'rollout@example.com', handle: 'rollout@example.com', name: 'Rollout' },
-        matching_downtimes: withDowntimes
-          ? (m.downtimes ?? []).map((d) => ({ id: d.id, active: true, monitor_id: m.id, start: d.start, end: d.end, scope: [...d.scope], groups: [] }))
-          : [],
-      })),
-    ];
+    return [200, slice.map((m) => this.monitorJson(m, withDowntimes))];
+  }
+
+  private monitorJson(m: FakeMonitor, withDowntimes: boolean): Record<string, unknown> {
+    return {
+      id: m.id,
+      name: m.name,
+      type: m.type ?? 'query alert',
+      query: m.query ?? 'avg(last_5m):avg:system.load.1{*} > 100',
+      message: m.message ?? '',
+      tags: [...m.tags],
+      options: {
+        notify_no_data: m.notify_no_data ?? false,
+        ...(m.no_data_timeframe !== undefined ? { no_data_timeframe: m.no_data_timeframe } : {}),
+        thresholds: { ...(m.thresholds ?? { critical: 100 }) },
+        silenced: { ...(m.silenced ?? {}) },
+      },
+      overall_state: m.overall_state,
+      overall_state_modified: '2025-01-01T00:00:00+00:00',
+      created: '2025-01-01T00:00:00.000000+00:00',
+      modified: '2025-01-01T00:00:00.000000+00:00',
+      multi: false,
+      priority: m.priority ?? null,
+      restricted_roles: null,
+      creator: { email: 'rollout@example.com', handle: 'rollout@example.com', name: 'Rollout' },
+      matching_downtimes: withDowntimes
+        ? (m.downtimes ?? []).map((d) => ({ id: d.id, active: true, monitor_id: m.id, start: d.start, end: d.end, scope: [...d.scope], groups: [] }))
+        : [],
+    };
   }
 
   private listEvents(p: Record<string, string>): [number, unknown] {
@@ -352,6 +413,79 @@ export class FakeDatadog {
     return [202, { status: 'ok', event: eventJson(e) }];
   }
 
+  /** Whether a downtime is in force at the fake's clock. */
+  private current(d: FakeDowntime): boolean {
+    if (d.status === 'canceled' || d.status === 'ended') return false;
+    return Date.parse(d.schedule.start) <= this.nowMs && (d.schedule.end === null || Date.parse(d.schedule.end) > this.nowMs);
+  }
+
+  private listDowntimes(p: Record<string, string>): [number, unknown] {
+    const all = this.downtimes.filter((d) => p.current_only !== 'true' || this.current(d));
+    const offset = p['page[offset]'] !== undefined ? Number(p['page[offset]']) : 0;
+    const limit = p['page[limit]'] !== undefined ? Number(p['page[limit]']) : 30;
+    return [200, { data: all.slice(offset, offset + limit).map((d) => this.downtimeJson(d)), meta: { page: { total_filtered_count: all.length } } }];
+  }
+
+  private createDowntime(body: unknown): [number, unknown] {
+    const data = (body as { data?: { type?: unknown; attributes?: Record<string, unknown> } } | undefined)?.data;
+    const a = data?.attributes;
+    if (data?.type !== 'downtime' || a === undefined) return [400, { errors: ['Invalid request body'] }];
+    if (typeof a.scope !== 'string' || !/^\S+:/.test(a.scope)) return [400, { errors: ['All values must have a key'] }];
+    const mi = a.monitor_identifier as { monitor_tags?: unknown; monitor_id?: unknown } | undefined;
+    const tags = Array.isArray(mi?.monitor_tags) && mi.monitor_tags.every((t) => typeof t === 'string') ? (mi.monitor_tags as string[]) : undefined;
+    if (tags === undefined && typeof mi?.monitor_id !== 'number') return [400, { errors: ['monitor_identifier: expected monitor_tags or monitor_id'] }];
+    const schedule = (a.schedule ?? {}) as { start?: unknown; end?: unknown };
+    if (schedule.end !== undefined && schedule.end !== null && (typeof schedule.end !== 'string' || Number.isNaN(Date.parse(schedule.end)))) {
+      return [400, { errors: ['schedule.end: invalid date'] }];
+    }
+    const start = typeof schedule.start === 'string' ? schedule.start : new Date(this.nowMs).toISOString().replace('Z', '+00:00');
+    const d: FakeDowntime = {
+      id: `0000${String(this.downtimes.length + 1).padStart(4, '0')}-0187-11ee-bb05-da7ad0900002`,
+      scope: a.scope,
+      monitor_identifier: tags !== undefined ? { monitor_tags: tags } : { monitor_id: mi?.monitor_id as number },
+      schedule: { start, end: typeof schedule.end === 'string' ? schedule.end : null },
+      message: typeof a.message === 'string' ? a.message : null,
+      status: 'active',
+      canceled: null,
+      mute_first_recovery_notification: a.mute_first_recovery_notification === true,
+      notify_end_states: Array.isArray(a.notify_end_states) ? (a.notify_end_states as string[]) : ['warn', 'alert', 'no data'],
+      notify_end_types: Array.isArray(a.notify_end_types) ? (a.notify_end_types as string[]) : ['expired'],
+    };
+    this.downtimes.push(d);
+    return [200, { data: this.downtimeJson(d), included: [] }];
+  }
+
+  private cancelDowntime(id: string): [number, unknown] {
+    const d = this.downtimes.find((x) => x.id === id);
+    if (d === undefined) return [404, { errors: [`Downtime ${id} not found`] }];
+    // Cancelling twice answers 204 again (the recorded Cancel-a-downtime-returns-OK-response does).
+    d.status = 'canceled';
+    d.canceled = new Date(this.nowMs).toISOString();
+    return [204, undefined];
+  }
+
+  private downtimeJson(d: FakeDowntime): Record<string, unknown> {
+    return {
+      type: 'downtime',
+      attributes: {
+        display_timezone: 'UTC',
+        scope: d.scope,
+        notify_end_states: d.notify_end_states ?? ['warn', 'alert', 'no data'],
+        message: d.message,
+        created: d.schedule.start,
+        status: d.status,
+        modified: d.schedule.start,
+        canceled: d.canceled,
+        monitor_identifier: d.monitor_identifier,
+        schedule: { end: d.schedule.end, start: d.schedule.start },
+        notify_end_types: d.notify_end_types ?? ['expired'],
+        mute_first_recovery_notification: d.mute_first_recovery_notification ?? false,
+      },
+      relationships: { monitor: { data: null }, created_by: { data: { type: 'users', id: '3ad549bf-eba0-11e9-a77a-0705486660d0' } } },
+      id: d.id,
+    };
+  }
+
   private json(res: http.ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(payload));
@@ -368,8 +502,12 @@ export async function startFakeDatadog(opts: FakeDatadogOptions): Promise<FakeDa
 function routeOf(method: string, pathname: string): Route | 'unknown' {
   if (method === 'GET' && pathname === '/api/v1/query') return 'query';
   if (method === 'GET' && pathname === '/api/v1/monitor') return 'monitors';
+  if (method === 'GET' && /^\/api\/v1\/monitor\/\d+$/.test(pathname)) return 'monitor:get';
   if (method === 'GET' && pathname === '/api/v1/events') return 'events:list';
   if (method === 'POST' && pathname === '/api/v1/events') return 'events:post';
+  if (method === 'GET' && pathname === '/api/v2/downtime') return 'downtimes:list';
+  if (method === 'POST' && pathname === '/api/v2/downtime') return 'downtimes:create';
+  if (method === 'DELETE' && /^\/api\/v2\/downtime\/[^/]+$/.test(pathname)) return 'downtimes:cancel';
   return 'unknown';
 }
 

@@ -58,6 +58,7 @@ VARS="$WORK/e2e-vars.yml"
 GATE_LOG="$LOGS/gate.log"
 export E2E_GATE_LOG="$GATE_LOG" # read by fixtures/gate.sh
 export E2E_EVENT_LOG="$LOGS/events.log" # read by fixtures/event.sh
+export E2E_DOWNTIME_LOG="$LOGS/downtime.log" # read by fixtures/downtime.sh
 mkdir -p "$HOSTS_DIR" "$LOGS" "$REPO_DIR" "$WORK/ansible-tmp"
 chmod 0755 "$WORK"
 rm -rf "$ARTIFACTS"
@@ -237,6 +238,7 @@ datadog_agent_verify_delay: 1
 # Relative to the repository root, where the gate runs (rollout_gate_chdir).
 rollout_gate_command: "${HERE#"$REPO"/}/fixtures/gate.sh --stage {{ rollout_stage }} --batch {{ rollout_batch }}"
 rollout_gate_timeout_seconds: 60
+rollout_downtime_command: "${HERE#"$REPO"/}/fixtures/downtime.sh"
 EOF
     cat >"$WORK/rogue-vars.yml" <<EOF
 ---
@@ -454,11 +456,15 @@ s_fail_closed() {
 s_full() {
     scenario "a full 7.72.0 rollout in 3 batches with GO gates"
     : >"$GATE_LOG"
+    : >"$E2E_DOWNTIME_LOG"
     run_playbook s_a-full deploy-datadog.yml
     check_eq "deploy exit code" "$PB_RC" 0
     [ "$PB_RC" = 0 ] || show_log_tail s_a-full 40
     check_eq "gate order" "$(sed -n 's/.*batch=\([0-9]\) decision=\([A-Z-]*\).*/\1:\2/p' "$GATE_LOG" | tr '\n' ' ')" "1:GO 2:GO 3:GO "
     check "gate received the batch hosts" grep -q 'batch=2 decision=GO hosts=e2e-api-01,e2e-api-02 failed=$' "$GATE_LOG"
+    check_eq "quiet restart around each batch" "$(sed -n 's/^action=\([a-z]*\) stage=e2e batch=\([0-9]\).*/\1:\2/p' "$E2E_DOWNTIME_LOG" | tr '\n' ' ')" \
+        "schedule:1 cancel:1 schedule:2 cancel:2 schedule:3 cancel:3 "
+    check "quiet restart scoped to the batch's hosts" grep -q '^action=schedule stage=e2e batch=2 hosts=e2e-api-01,e2e-api-02 minutes=30$' "$E2E_DOWNTIME_LOG"
     local h
     for h in "${HOSTS[@]}"; do
         assert_agent "$h" "$NEW" us5.datadoghq.com

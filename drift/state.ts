@@ -1,0 +1,100 @@
+/**
+ * The monitors a stage's Terraform state holds: their Datadog ids and the
+ * names Terraform last wrote. Pure. Reads either
+ *   - `terraform show -json` (https://developer.hashicorp.com/terraform/internals/json-format,
+ *     "State Representation": `values.root_module.resources[]` and
+ *     `child_modules[]`, each resource with `address`, `mode`, `type`, `values`), or
+ *   - a raw state file, `terraform state pull` (format version 4:
+ *     `resources[]` with `mode`, `type`, `name`, `instances[].attributes`).
+ * `datadog_monitor` attributes `id` (a string of digits) and `name`: the
+ * provider's resource schema (registry.terraform.io/providers/DataDog/datadog,
+ * datadog_monitor).
+ */
+
+/** A monitor in the state. */
+export interface StateMonitor {
+  readonly address: string;
+  readonly id: number;
+  readonly name: string;
+}
+
+/** A state that is not what the formats promise; the message names the file, the path, what came and what was expected. */
+export class StateFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateFileError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** The monitors of a state file's text (`file` names it in errors). */
+export function stateMonitors(text: string, file: string): StateMonitor[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new StateFileError(`${file}: not JSON (${(e as Error).message}); expected the output of \`terraform show -json\` or \`terraform state pull\``);
+  }
+  const bad = (path: string, got: string, expected: string): StateFileError => new StateFileError(`${file}: ${path}: got ${got}, expected ${expected}`);
+  if (!isObject(doc)) throw bad('(top level)', describe(doc), 'a JSON object');
+  const out: StateMonitor[] = [];
+  const add = (address: string, attrs: unknown, path: string): void => {
+    if (!isObject(attrs)) throw bad(path, describe(attrs), 'an object of attributes');
+    const idText = attrs.id;
+    if (typeof idText !== 'string' || !/^\d+$/.test(idText) || !Number.isSafeInteger(Number(idText)))
+      throw bad(`${path}.id`, describe(idText), 'a monitor id (digits)');
+    if (typeof attrs.name !== 'string') throw bad(`${path}.name`, describe(attrs.name), 'the monitor name');
+    out.push({ address, id: Number(idText), name: attrs.name });
+  };
+  if (isObject(doc.values)) {
+    // terraform show -json
+    const walk = (mod: unknown, path: string): void => {
+      if (!isObject(mod)) throw bad(path, describe(mod), 'a module object');
+      const resources = mod.resources ?? [];
+      if (!Array.isArray(resources)) throw bad(`${path}.resources`, describe(resources), 'an array');
+      resources.forEach((r, i) => {
+        const p = `${path}.resources[${i}]`;
+        if (!isObject(r)) throw bad(p, describe(r), 'a resource object');
+        if (r.mode === 'managed' && r.type === 'datadog_monitor') add(String(r.address), r.values, `${p}.values`);
+      });
+      const children = mod.child_modules ?? [];
+      if (!Array.isArray(children)) throw bad(`${path}.child_modules`, describe(children), 'an array');
+      children.forEach((c, i) => walk(c, `${path}.child_modules[${i}]`));
+    };
+    walk(doc.values.root_module ?? {}, 'values.root_module');
+  } else if (Array.isArray(doc.resources)) {
+    // terraform state pull (version 4)
+    doc.resources.forEach((r, i) => {
+      const p = `resources[${i}]`;
+      if (!isObject(r)) throw bad(p, describe(r), 'a resource object');
+      if (r.mode !== 'managed' || r.type !== 'datadog_monitor') return;
+      const instances = r.instances;
+      if (!Array.isArray(instances)) throw bad(`${p}.instances`, describe(instances), 'an array');
+      const prefix = `${typeof r.module === 'string' ? `${r.module}.` : ''}datadog_monitor.${String(r.name)}`;
+      instances.forEach((inst, j) => {
+        if (!isObject(inst)) throw bad(`${p}.instances[${j}]`, describe(inst), 'an instance object');
+        add(inst.index_key === undefined ? prefix : `${prefix}[${JSON.stringify(inst.index_key)}]`, inst.attributes, `${p}.instances[${j}].attributes`);
+      });
+    });
+  } else {
+    throw bad(
+      '(top level)',
+      'neither "values" nor "resources"',
+      'the output of `terraform show -json` (values.root_module) or `terraform state pull` (resources)',
+    );
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
+function isObject(x: unknown): x is Json {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function describe(x: unknown): string {
+  if (x === undefined) return 'nothing';
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}...` : x);
+  return typeof x === 'object' ? 'an object' : `${typeof x} ${String(x)}`;
+}

@@ -1,0 +1,54 @@
+/**
+ * The drift report's Markdown: summary first, and values from Datadog inert
+ * where the report is posted (the daily issue): no mention, link or markup
+ * can come out of a monitor name or message.
+ */
+import { code, renderDriftMarkdown } from '../../drift/render';
+import type { DriftReport } from '../../drift/run';
+
+const report = (findings: DriftReport['findings']): DriftReport => ({
+  kind: 'observability-rollout/drift-report',
+  version: 1,
+  stage: 'prod',
+  drift: findings.length > 0,
+  checkedAt: '2026-11-29T06:17:00.000Z',
+  apiUrl: 'https://api.us5.datadoghq.com/',
+  matchedBy: 'names',
+  stateFile: null,
+  toolVersion: 'observability-rollout 0.1.0',
+  configCommit: null,
+  counts: Object.fromEntries([...new Set(findings.map((f) => f.kind))].map((k) => [k, findings.filter((f) => f.kind === k).length])),
+  findings,
+  inSync: 40,
+  declared: 41,
+  liveRead: 44,
+});
+
+describe('drift report (Markdown)', () => {
+  test('summary first: the verdict in the title, the counts in the first paragraph', () => {
+    const md = renderDriftMarkdown(report([{ kind: 'lookalike', id: 7, name: '[prod] copy', why: 'named with the stage prefix "[prod]"' }]));
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('# Drift: prod: DRIFT');
+    expect(lines[2]).toBe('**DRIFT in stage prod: 41 monitors declared, 40 in sync; 1 lookalike**');
+    expect(renderDriftMarkdown(report([])).split('\n')[0]).toBe('# Drift: prod: NO DRIFT');
+  });
+
+  test('fails when a value could break out of its code span: the fence is longer than any backtick run inside', () => {
+    expect(code('@team-payments')).toBe('`@team-payments`');
+    expect(code('a `b` c')).toBe('``a `b` c``');
+    expect(code('`x')).toBe('`` `x ``');
+    const md = renderDriftMarkdown(
+      report([
+        {
+          kind: 'changed',
+          key: 'monitor-a',
+          id: 1,
+          name: 'n',
+          fields: [{ field: 'message', declared: '{{#is_alert}}@pagerduty-payments{{/is_alert}}', live: 'ping ``@octocat`` [x](https://evil.example)' }],
+        },
+      ]),
+    );
+    expect(md).toContain('live ```ping ``@octocat`` [x](https://evil.example)```');
+    expect(md).toContain('declared `{{#is_alert}}@pagerduty-payments{{/is_alert}}`');
+  });
+});
