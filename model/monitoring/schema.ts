@@ -4,7 +4,7 @@
  * tags, the generated rollout monitors). They own every default.
  */
 import { z } from 'zod';
-import { DATADOG_ROLE_ID, HTTPS_LINK, NOTIFY_HANDLE, SLUG, TAG_KEY, TAG_VALUE } from '../patterns';
+import { DATADOG_OBJECT_ID, DATADOG_ROLE_ID, HTTPS_LINK, NOTIFY_HANDLE, SLUG, TAG_KEY, TAG_VALUE } from '../patterns';
 import { DEFAULT_APM_OPERATION, DEFAULT_FAILED_LOGIN_QUERY, DEFAULT_LATENCY_MODE, LATENCY_MODES } from '../signals';
 import { stringOf } from '../validate';
 import { BURN_RATE_SEVERITIES, DEFAULT_BURN_RATE_TIERS, SLO_TIMEFRAMES } from './burn-rate';
@@ -54,6 +54,11 @@ const SuppressionSchema = z.strictObject({
   reason: z.string().refine((r) => r.trim().length >= 15, { error: 'a written reason (at least 15 characters) why the rule does not apply' }),
 });
 
+/** Ids a definition had before (oldest first): a rename moves the Datadog object instead of re-creating it (Terraform `moved` blocks). */
+const previousIds = z.array(slug).min(1).optional();
+/** Datadog id of the existing object to adopt, per stage (Terraform `import` blocks; written by `rollout import`, removable once applied). */
+const importIds = z.record(z.string(), stringOf(DATADOG_OBJECT_ID)).optional();
+
 const MonitorStageSchema = z.strictObject({
   enabled: z.boolean().optional(),
   priority: priority.optional(),
@@ -66,6 +71,8 @@ const MonitorStageSchema = z.strictObject({
 export const MonitorSchema = z.strictObject({
   /** Stable key, unique across monitors/ (Terraform address, composite and SLO references). */
   id: slug,
+  previousIds,
+  importIds,
   /** Monitor name; the stage is prefixed (`[prod] ...`). */
   name: text(200),
   type: z.enum(MONITOR_TYPES),
@@ -143,6 +150,8 @@ const DEFAULT_TIERS_YAML = DEFAULT_BURN_RATE_TIERS.map((t) => ({
 
 export const SloSchema = z.strictObject({
   id: slug,
+  previousIds,
+  importIds,
   name: text(200),
   description: z.string().max(2000).optional(),
   type: z.enum(['metric', 'monitor', 'time-slice']),
@@ -185,6 +194,8 @@ export const SloSchema = z.strictObject({
 
 export const DashboardSchema = z.strictObject({
   id: slug,
+  previousIds,
+  importIds,
   /** Dashboard JSON as exported from Datadog, relative to this file; server-set fields are stripped. */
   file: z.string().regex(/^[A-Za-z0-9_./-]+\.json$/, { error: 'a relative path to a .json file' }),
   /** Title (default: the JSON's title); the stage is prefixed. */
