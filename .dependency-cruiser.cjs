@@ -6,10 +6,11 @@
  *     ^          ^                    |   ^
  *     |          +---- constructs <---+   |
  *     +---- inventory, gate, review <-----+ (cli only)
+ *   model, plan  <-  import  <-  cli   (`rollout import`: Datadog JSON -> team files)
  *
  * Paths are relative to the repository root.
  */
-const ALL = ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'cli', 'scripts', 'test'];
+const ALL = ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'import', 'cli', 'scripts', 'test'];
 /** What each layer may import of ours (besides itself). */
 const ALLOWED = {
   model: [],
@@ -20,10 +21,11 @@ const ALLOWED = {
   inventory: ['model'],
   gate: ['model'],
   review: ['model'],
-  cli: ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review'],
+  import: ['model', 'plan'],
+  cli: ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'import'],
 };
 const CDKTF = '(^|/)node_modules/(cdktf|constructs|@cdktf)/';
-const PURE = ['model', 'plan', 'policy', 'inventory', 'gate', 'review'];
+const PURE = ['model', 'plan', 'policy', 'inventory', 'gate', 'review', 'import'];
 
 const layerRules = Object.entries(ALLOWED).map(([layer, allowed]) => ({
   name: `layer-${layer}`,
