@@ -10,6 +10,7 @@ import { Command, Io } from './command';
 import { diffCommand } from './commands/diff';
 import { eventCommand } from './commands/event';
 import { gateCommand } from './commands/gate';
+import { importCommand } from './commands/import';
 import { inventoryCommand } from './commands/inventory';
 import { planSummaryCommand } from './commands/plan-summary';
 import { releaseCommand } from './commands/release';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   planSummaryCommand,
   gateCommand,
   eventCommand,
+  importCommand,
 ];
 
 function usage(): string {
