@@ -29,7 +29,7 @@ describe('rollout diff: renames and imports', () => {
     const res = diff((t) => rename(t, true));
     expect(res.changes).toHaveLength(1);
     expect(res.changes[0]).toMatchObject({ stage: 'prod', kind: 'renamed', risk: 'low', subject: `resource.datadog_monitor.${NEW}` });
-    expect(res.changes[0].text).toContain('is renamed from monitors_api-latency: Terraform moves it');
+    expect(res.changes[0].text).toContain('is renamed from api-latency: Terraform moves it');
     const md = renderMarkdown(res, { base: 'a', head: 'b' });
     expect(md).toContain('0 added, 0 changed, 0 removed, 0 replaced, 1 renamed.');
     expect(md).toContain('| prod | prod-observability | 0 | 0 (+1 renamed) | 0 | 0 | low |');
