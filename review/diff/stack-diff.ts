@@ -413,7 +413,10 @@ function renamedChange(inner: Change | undefined, from: string, rh: ResourceRef,
   if (inner?.kind === 'replaced') return inner;
   const label = resourceLabel(rh, h.ctx);
   // `datadog_monitor.monitoring_monitor-web-errors_1A2B3C4D` -> `monitor-web-errors` (the construct id; cdktf joins the path with `_`).
-  const was = from.replace(/_[0-9A-F]{8}$/, '').split(/[._]/).pop() as string;
+  const was = from
+    .replace(/_[0-9A-F]{8}$/, '')
+    .split(/[._]/)
+    .pop() as string;
   const text = `${label} is renamed from ${was}: Terraform moves it (same object and history, nothing destroyed)`;
   if (inner) return { ...inner, kind: 'renamed', label, text: `${text}; ${inner.text}` };
   return { ...at, kind: 'renamed', risk: 'low', why: 'a rename (moved block): nothing is destroyed', label, text, attributes: [] };
