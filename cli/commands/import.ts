@@ -14,6 +14,10 @@ export const importCommand: Command = {
       write team files (monitors/<team>.yaml, monitors/dashboards/*.json) from Datadog's JSON of monitors, SLOs and
       dashboards exported from STAGE; their first apply in STAGE adopts them (docs/import.md)`,
   run(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.out(`usage: rollout ${importCommand.usage}`);
+      return 0;
+    }
     const o = parseOptions('import', argv, { stage: { type: 'string' }, from: { type: 'string' }, team: { type: 'string' }, config: { type: 'string' } });
     if (typeof o.stage !== 'string' || typeof o.from !== 'string') throw new UsageError('rollout import: --stage STAGE and --from FILE|DIR are required');
     const dir = configDirOf(o.config);

@@ -90,6 +90,10 @@ describe('rollout import', () => {
     expect(fs.readdirSync(path.join(dir, 'monitors'))).toEqual(['policy.yaml']);
   });
 
+  test('--help prints the usage', async () => {
+    expect(await cli(['import', '--help'])).toMatchObject({ code: 0, out: expect.stringContaining('usage: rollout import --stage STAGE --from FILE|DIR') });
+  });
+
   test('fails when the stage or the source is missing or unknown: usage error, exit 2', async () => {
     const dir = config();
     expect(await cli(['import', '--config', dir, '--from', IC])).toMatchObject({
