@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // Source (not tests): every function states its return type.
-    files: ['{model,plan,policy,constructs,stacks,inventory,gate,review,drift,cli,scripts}/**/*.ts', 'main.ts'],
+    files: ['{model,plan,policy,constructs,stacks,inventory,gate,review,drift,import,cli,scripts}/**/*.ts', 'main.ts'],
     rules: { '@typescript-eslint/explicit-function-return-type': ['error', { allowExpressions: true, allowTypedFunctionExpressions: true }] },
   },
   {

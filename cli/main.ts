@@ -17,6 +17,7 @@ import { downtimeCommand } from './commands/downtime';
 import { driftCommand } from './commands/drift';
 import { eventCommand } from './commands/event';
 import { gateCommand } from './commands/gate';
+import { importCommand } from './commands/import';
 import { inventoryCommand } from './commands/inventory';
 import { planSummaryCommand } from './commands/plan-summary';
 import { releaseCommand } from './commands/release';
@@ -65,6 +66,7 @@ export const COMMANDS: readonly Command[] = [
   eventCommand,
   downtimeCommand,
   driftCommand,
+  importCommand,
 ].map((c) => (c.definition ? c : legacyCommand(c)));
 
 /** The top-level commander program: `rollout --help`, `help [command]`, `--version`, and the error for an unknown command. */

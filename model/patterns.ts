@@ -99,6 +99,11 @@ export const NOTIFY_HANDLE = format(/^@[A-Za-z0-9][A-Za-z0-9_.+@-]*$/, 'a notifi
 /** A link (runbooks). */
 export const HTTPS_LINK = format(/^https:\/\/[^\s]+$/, 'an https:// link');
 /** Datadog role id. */
+/** A Datadog object id as Terraform imports it: a monitor's number, an SLO's hex id, a dashboard's `abc-def-ghi`. */
+export const DATADOG_OBJECT_ID = format(
+  /^[A-Za-z0-9-]{1,64}$/,
+  'a Datadog object id such as 1234567 (monitor), a 32-character SLO id or abc-def-ghi (dashboard)',
+);
 export const DATADOG_ROLE_ID = format(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a Datadog role id (UUID)');
 /**
  * GitHub team slug (`cab`, not `@acme/cab` and not a numeric id): the

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { Thresholds } from '../../model/monitoring/types';
 import { formatNumber, mapCompositeIds } from '../../model/monitoring/query';
 import { PlannedMonitor, PlannedSlo, SLO_ID_REF, StagePlan, teamMonitorId } from '../../plan/monitoring/planned';
+import { addLineage } from './refactor-blocks';
 import { validateStageMonitoringProps } from './validate-stage-monitoring-props';
 
 /** Props of one stage's monitors, SLOs and dashboards. */
@@ -43,6 +44,7 @@ export class StageMonitoring extends Construct {
     const add = (m: PlannedMonitor, query: string): Monitor => {
       const res = new Monitor(this, m.key, monitorConfig(m, query));
       monitors[m.key] = res;
+      addLineage(res, m);
       if (m.origin === 'team') teamById.set(teamMonitorId(m.key), res);
       return res;
     };
@@ -56,7 +58,10 @@ export class StageMonitoring extends Construct {
         );
     }
     const slos: Record<string, ServiceLevelObjective> = {};
-    for (const s of plan.slos) slos[s.id] = new ServiceLevelObjective(this, s.key, sloConfig(s, teamById));
+    for (const s of plan.slos) {
+      slos[s.id] = new ServiceLevelObjective(this, s.key, sloConfig(s, teamById));
+      addLineage(slos[s.id], s);
+    }
     for (const m of plan.monitors) {
       if (m.origin === 'burn-rate') add(m, m.query.replace(SLO_ID_REF, (slos[m.refs.slo as string] as ServiceLevelObjective).id));
       if (m.origin === 'rollout') add(m, m.query);
@@ -70,7 +75,10 @@ export class StageMonitoring extends Construct {
       });
     }
     const dashboards: Record<string, DashboardJson> = {};
-    for (const d of plan.dashboards) dashboards[d.key] = new DashboardJson(this, d.key, { dashboard: d.json });
+    for (const d of plan.dashboards) {
+      dashboards[d.key] = new DashboardJson(this, d.key, { dashboard: d.json });
+      addLineage(dashboards[d.key], d);
+    }
     this.monitors = monitors;
     this.slos = Object.fromEntries(plan.slos.map((s) => [s.key, slos[s.id]]));
     this.dashboards = dashboards;

@@ -27,6 +27,7 @@ export function toMonitorDef(src: YamlSource, tf: TeamFile, m: MonitorSpec, i: n
   const service = m.service ?? tf.service;
   return {
     id: m.id,
+    ...lineage(m),
     name: m.name,
     type: m.type,
     query: m.query.trim(),
@@ -69,6 +70,14 @@ export function toMonitorDef(src: YamlSource, tf: TeamFile, m: MonitorSpec, i: n
   };
 }
 
+/** The rename and adoption fields of a definition, when set. */
+function lineage(d: { previousIds?: string[]; importIds?: Record<string, string> }): { previousIds?: string[]; importIds?: Record<string, string> } {
+  return {
+    ...(d.previousIds !== undefined ? { previousIds: [...d.previousIds] } : {}),
+    ...(d.importIds !== undefined ? { importIds: sortedRecord(d.importIds) } : {}),
+  };
+}
+
 /** A team SLO, as declared. */
 export function toSloDef(src: YamlSource, tf: TeamFile, s: SloSpec, i: number): SloDef {
   const at = ['slos', i];
@@ -77,6 +86,7 @@ export function toSloDef(src: YamlSource, tf: TeamFile, s: SloSpec, i: number): 
   const service = s.service ?? tf.service;
   return {
     id: s.id,
+    ...lineage(s),
     name: s.name,
     ...(s.description !== undefined ? { description: s.description.trim() } : {}),
     type: s.type,
@@ -125,6 +135,7 @@ export function toDashboardDef(
   const roles = d.restrictedRoles ?? (definition.is_read_only === true ? (tf.restrictedRoles ?? []) : []);
   return {
     id: d.id,
+    ...lineage(d),
     title: title.trim(),
     ...(team !== undefined ? { team } : {}),
     restrictedRoles: [...new Set(roles)].sort(),

@@ -14,6 +14,7 @@ import {
   dashboardSource,
   duplicateIds,
   fileLevelProblems,
+  lineageProblems,
   MonitoringContext,
   monitorProblems,
   referenceProblems,
@@ -89,6 +90,11 @@ export function loadMonitoringFiles(files: Readonly<Record<string, string>>, ctx
   }
   problems.push(...duplicateIds('monitor', monitors), ...duplicateIds('SLO', slos), ...duplicateIds('dashboard', dashboards));
   problems.push(...referenceProblems(monitors, slos, failedIds));
+  problems.push(
+    ...lineageProblems('monitor', monitors, ctx.stages),
+    ...lineageProblems('SLO', slos, ctx.stages),
+    ...lineageProblems('dashboard', dashboards, ctx.stages),
+  );
   const byId = <T extends { id: string }>(xs: T[]): T[] => xs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     monitoring: {

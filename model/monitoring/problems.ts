@@ -352,3 +352,50 @@ function balancedBraces(q: string): boolean {
   }
   return depth === 0;
 }
+
+/**
+ * Renames and adoptions of one kind of definition: a previous id may not be
+ * a live id (Terraform would find the old address still declared) nor claimed
+ * by two definitions (two objects cannot move to one); an adopted Datadog id
+ * belongs to one definition per stage, under a stage that exists.
+ */
+export function lineageProblems(
+  kind: string,
+  defs: ReadonlyArray<{ id: string; previousIds?: readonly string[]; importIds?: Readonly<Record<string, string>>; source: SourceRef }>,
+  stages: readonly string[],
+): Problem[] {
+  const live = new Map(defs.map((d) => [d.id, d.source]));
+  const claimed = new Map<string, SourceRef>();
+  const adopted = new Map<string, SourceRef>();
+  const out: Problem[] = [];
+  const where = (s: SourceRef): string => `${s.file}:${s.fieldLines.id ?? s.line}`;
+  for (const d of defs) {
+    (d.previousIds ?? []).forEach((prev, j) => {
+      const p = {
+        file: d.source.file,
+        line: d.source.fieldLines.previousIds ?? d.source.line,
+        path: `${d.source.path}.previousIds.${j}`,
+        got: JSON.stringify(prev),
+      };
+      const owner = live.get(prev);
+      const before = claimed.get(prev);
+      if (owner) out.push({ ...p, expected: `a ${kind} id no definition uses now (${where(owner)} has it: rename that one, or drop it from previousIds)` });
+      else if (before) out.push({ ...p, expected: `a previous ${kind} id of one definition only (${where(before)} lists it too)` });
+      else claimed.set(prev, d.source);
+    });
+    for (const [stage, datadogId] of Object.entries(d.importIds ?? {})) {
+      const p = { file: d.source.file, line: d.source.fieldLines[`importIds.${stage}`] ?? d.source.line, path: `${d.source.path}.importIds.${stage}` };
+      const key = `${stage} ${datadogId}`;
+      const before = adopted.get(key);
+      if (!stages.includes(stage)) out.push({ ...p, got: JSON.stringify(stage), expected: `a stage of stacks/stages (${[...stages].sort().join(', ')})` });
+      else if (before)
+        out.push({
+          ...p,
+          got: JSON.stringify(datadogId),
+          expected: `a Datadog ${kind} adopted by one definition per stage (${where(before)} adopts it in ${stage})`,
+        });
+      else adopted.set(key, d.source);
+    }
+  }
+  return out;
+}

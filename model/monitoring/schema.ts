@@ -4,7 +4,7 @@
  * tags, the generated rollout monitors). They own every default.
  */
 import { z } from 'zod';
-import { DATADOG_ROLE_ID, HTTPS_LINK, NOTIFY_HANDLE, SLUG, TAG_KEY, TAG_VALUE } from '../patterns';
+import { DATADOG_OBJECT_ID, DATADOG_ROLE_ID, HTTPS_LINK, NOTIFY_HANDLE, SLUG, TAG_KEY, TAG_VALUE } from '../patterns';
 import { DEFAULT_APM_OPERATION, DEFAULT_FAILED_LOGIN_QUERY, DEFAULT_LATENCY_MODE, LATENCY_MODES } from '../signals';
 import { ALLOWED_KEY, stringOf } from '../validate';
 import { BURN_RATE_SEVERITIES, DEFAULT_BURN_RATE_TIERS, SLO_TIMEFRAMES } from './burn-rate';
@@ -66,6 +66,18 @@ const SuppressionSchema = z.strictObject({
     .describe('Why the rule does not apply (at least 15 characters; read in review).'),
 });
 
+/** Ids a definition had before (oldest first): a rename moves the Datadog object instead of re-creating it (Terraform `moved` blocks). */
+const previousIds = z
+  .array(slug)
+  .min(1)
+  .optional()
+  .describe('Ids this definition had before, oldest first: a rename moves the Datadog object (Terraform `moved` blocks) instead of re-creating it.');
+/** Datadog id of the existing object to adopt, per stage (Terraform `import` blocks; written by `rollout import`, removable once applied). */
+const importIds = z
+  .record(z.string(), stringOf(DATADOG_OBJECT_ID))
+  .optional()
+  .describe('Per stage, the Datadog id of the existing object to adopt (Terraform `import` blocks; written by `rollout import`, removable once applied).');
+
 const MonitorStageSchema = z.strictObject({
   enabled: z.boolean().optional().describe('Whether the monitor exists in this stage.'),
   priority: priority.optional().describe('Priority in this stage (1 high to 5).'),
@@ -78,6 +90,8 @@ const MonitorStageSchema = z.strictObject({
 export const MonitorSchema = z.strictObject({
   /** Stable key, unique across monitors/ (Terraform address, composite and SLO references). */
   id: slug.describe('Stable key, unique across monitors/ (Terraform address, composite and SLO references).'),
+  previousIds,
+  importIds,
   /** Monitor name; the stage is prefixed (`[prod] ...`). */
   name: text(200).describe('Monitor name; the stage is prefixed (`[prod] ...`).'),
   type: z.enum(MONITOR_TYPES).describe('Monitor type: `metric`, `query`, `service-check`, `log`, `anomaly` or `composite`.'),
@@ -169,6 +183,8 @@ const DEFAULT_TIERS_YAML = DEFAULT_BURN_RATE_TIERS.map((t) => ({
 
 export const SloSchema = z.strictObject({
   id: slug.describe('Stable key, unique across monitors/.'),
+  previousIds,
+  importIds,
   name: text(200).describe('SLO name; the stage is prefixed.'),
   description: z.string().max(2000).optional().describe('Description shown in Datadog.'),
   type: z.enum(['metric', 'monitor', 'time-slice']).describe('`metric` (numerator / denominator), `monitor` (monitor ids) or `time-slice`.'),
@@ -221,6 +237,8 @@ export const SloSchema = z.strictObject({
 
 export const DashboardSchema = z.strictObject({
   id: slug.describe('Stable key, unique across monitors/.'),
+  previousIds,
+  importIds,
   /** Dashboard JSON as exported from Datadog, relative to this file; server-set fields are stripped. */
   file: z
     .string()

@@ -56,6 +56,10 @@ export interface MonitorStageOverride {
 /** A team's monitor, as declared (placeholders not yet replaced). */
 export interface MonitorDef {
   readonly id: string;
+  /** Ids it had before, oldest first (Terraform `moved` blocks keep the Datadog object). */
+  readonly previousIds?: readonly string[];
+  /** Datadog id of the existing object each stage adopts (Terraform `import` blocks). */
+  readonly importIds?: Readonly<Record<string, string>>;
   readonly name: string;
   readonly type: MonitorType;
   readonly query: string;
@@ -101,6 +105,10 @@ export interface SloTarget {
 /** A team's SLO, as declared. */
 export interface SloDef {
   readonly id: string;
+  /** Ids it had before, oldest first (Terraform `moved` blocks keep the Datadog object). */
+  readonly previousIds?: readonly string[];
+  /** Datadog id of the existing object each stage adopts (Terraform `import` blocks). */
+  readonly importIds?: Readonly<Record<string, string>>;
   readonly name: string;
   readonly description?: string;
   readonly type: 'metric' | 'monitor' | 'time-slice';
@@ -129,6 +137,10 @@ export interface SloDef {
 /** A team's dashboard, as declared; `definition` is the exported JSON, normalized later. */
 export interface DashboardDef {
   readonly id: string;
+  /** Ids it had before, oldest first (Terraform `moved` blocks keep the Datadog object). */
+  readonly previousIds?: readonly string[];
+  /** Datadog id of the existing object each stage adopts (Terraform `import` blocks). */
+  readonly importIds?: Readonly<Record<string, string>>;
   readonly title: string;
   readonly team?: string;
   /** Role ids that may edit it (`restricted_roles`; empty: anyone with dashboard write access). */

@@ -57,6 +57,8 @@ export function burnRateMonitors(slo: StageSloDef, monitoring: MonitoringConfig)
     const body = lines.join('\n');
     return {
       key: `${sloKey(slo.id)}-burn-${i + 1}-${tier.severity}`,
+      // A renamed SLO keeps its burn-rate alerts too.
+      ...(slo.previousIds?.length ? { previousKeys: slo.previousIds.map((id) => `${sloKey(id)}-burn-${i + 1}-${tier.severity}`) } : {}),
       origin: 'burn-rate',
       stage: slo.stage,
       kind: 'slo',

@@ -11,7 +11,7 @@
  * recorded API answers).
  */
 import type { StageDashboardDef } from '../../model/monitoring/types';
-import type { PlannedDashboard } from './planned';
+import { lineageIn, PlannedDashboard } from './planned';
 
 /** Top-level fields Datadog sets and returns; sending them makes perpetual diffs. */
 export const SERVER_SET_DASHBOARD_FIELDS = ['id', 'author_handle', 'author_name', 'created_at', 'modified_at', 'url'] as const;
@@ -97,7 +97,13 @@ export function stageDashboard(d: StageDashboardDef): PlannedDashboard {
     const tags = Array.isArray(def.tags) ? (def.tags as unknown[]).filter((t): t is string => typeof t === 'string') : [];
     def.tags = [...new Set([...tags, `team:${d.team}`])].sort();
   }
-  return { key: `dashboard-${d.id}`, title: def.title as string, json: dashboardJson(def), source: d.source };
+  return {
+    key: `dashboard-${d.id}`,
+    ...lineageIn(d, d.stage, (id) => `dashboard-${id}`),
+    title: def.title as string,
+    json: dashboardJson(def),
+    source: d.source,
+  };
 }
 
 /** The team dashboards of a stage. */

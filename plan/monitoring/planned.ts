@@ -15,6 +15,10 @@ export const SLO_ID_REF = '__SLO_ID__';
 export interface PlannedMonitor {
   /** Construct id, unique in the stage (`monitor-web-5xx`, `slo-checkout-availability-burn-1-page`, `rollout-batch1-coverage`). */
   readonly key: string;
+  /** Construct ids this resource had before, oldest first (renames: Terraform `moved` blocks). */
+  readonly previousKeys?: readonly string[];
+  /** Datadog id of the existing object this stage adopts (a Terraform `import` block). */
+  readonly importId?: string;
   readonly origin: 'team' | 'burn-rate' | 'rollout';
   readonly stage: string;
   /** Kind for the rules: the declared type, or `slo` for burn-rate alerts. */
@@ -54,6 +58,11 @@ export interface PlannedMonitor {
 /** One SLO of the stage. */
 export interface PlannedSlo {
   readonly key: string;
+  /** Construct ids this resource had before, oldest first (renames: Terraform `moved` blocks). */
+  readonly previousKeys?: readonly string[];
+  /** Datadog id of the existing object this stage adopts (a Terraform `import` block). */
+  readonly importId?: string;
+
   readonly id: string;
   readonly stage: string;
   readonly name: string;
@@ -80,6 +89,11 @@ export interface PlannedLogsMetric {
 /** A dashboard of the stage: normalized dashboard JSON. */
 export interface PlannedDashboard {
   readonly key: string;
+  /** Construct ids this resource had before, oldest first (renames: Terraform `moved` blocks). */
+  readonly previousKeys?: readonly string[];
+  /** Datadog id of the existing object this stage adopts (a Terraform `import` block). */
+  readonly importId?: string;
+
   readonly title: string;
   /** Normalized JSON (server-set fields stripped, keys sorted). */
   readonly json: string;
@@ -138,4 +152,17 @@ export function tagList(
     ...more,
   ];
   return [...new Set(tags)].sort();
+}
+
+/** The rename and adoption fields of a planned resource of `def` in `stage` (`keyOf` maps a definition id to the construct id). */
+export function lineageIn(
+  def: { readonly previousIds?: readonly string[]; readonly importIds?: Readonly<Record<string, string>> },
+  stage: string,
+  keyOf: (id: string) => string,
+): { previousKeys?: string[]; importId?: string } {
+  const importId = def.importIds?.[stage];
+  return {
+    ...(def.previousIds && def.previousIds.length > 0 ? { previousKeys: def.previousIds.map(keyOf) } : {}),
+    ...(importId !== undefined ? { importId } : {}),
+  };
 }

@@ -13,7 +13,7 @@ import { checkTag } from '../../model/signals';
 import { burnRateMonitors } from './burn-rate-monitors';
 import { stageDashboards } from './dashboards';
 import { buildMessage } from './message';
-import { DATADOG_TYPES, PlannedMonitor, PlannedSlo, sloKey, StagePlan, tagList, teamMonitorKey } from './planned';
+import { DATADOG_TYPES, lineageIn, PlannedMonitor, PlannedSlo, sloKey, StagePlan, tagList, teamMonitorKey } from './planned';
 import { rolloutMonitoring } from './rollout-monitors';
 
 export * from './planned';
@@ -41,6 +41,7 @@ function teamMonitor(m: StageMonitorDef, monitoring: MonitoringConfig): PlannedM
   const warnings = m.thresholds.warning !== undefined;
   return {
     key: teamMonitorKey(m.id),
+    ...lineageIn(m, m.stage, teamMonitorKey),
     origin: 'team',
     stage: m.stage,
     kind: m.type,
@@ -105,6 +106,7 @@ function plannedSlo(s: StageSloDef, monitoring: MonitoringConfig): PlannedSlo {
     .join('\n');
   return {
     key: sloKey(s.id),
+    ...lineageIn(s, s.stage, sloKey),
     id: s.id,
     stage: s.stage,
     name: `[${s.stage}] ${s.name}`,

@@ -39,14 +39,16 @@ function badge(r: RiskClass): string {
   return r === 'critical' || r === 'high' ? `**${r}**` : r;
 }
 
-function totals(changes: readonly Change[]): Record<Change['kind'], number> {
-  const t = { added: 0, changed: 0, removed: 0, replaced: 0 };
-  for (const c of changes) t[c.kind]++;
-  return t;
+/** Counts by kind; renames and imports only when there are some. */
+function totals(changes: readonly Change[]): Record<'added' | 'changed' | 'removed' | 'replaced', number> & { renamed?: number; imported?: number } {
+  const t: Record<string, number> = { added: 0, changed: 0, removed: 0, replaced: 0 };
+  for (const c of changes) t[c.kind] = (t[c.kind] ?? 0) + 1;
+  return t as ReturnType<typeof totals>;
 }
 
 function tableRow(r: SummaryRow): string {
-  return `| ${r.stage} | ${r.stack} | ${r.added} | ${r.changed} | ${r.removed} | ${r.replaced} | ${badge(r.risk)} |`;
+  const more = (n: number | undefined, word: string): string => (n ? ` (+${n} ${word})` : '');
+  return `| ${r.stage} | ${r.stack} | ${r.added}${more(r.imported, 'imported')} | ${r.changed}${more(r.renamed, 'renamed')} | ${r.removed} | ${r.replaced} | ${badge(r.risk)} |`;
 }
 
 function attributeLines(c: Change, indent: string): string[] {
@@ -153,7 +155,8 @@ export function renderMarkdown(result: DiffResult, labels: ReportLabels): string
   const stages = new Set(result.changes.map((c) => c.stage));
   out.push(
     `**Highest risk: ${result.highestRisk}.** ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} in ${stages.size} stage${stages.size === 1 ? '' : 's'}: ` +
-      `${t.added} added, ${t.changed} changed, ${t.removed} removed, ${t.replaced} replaced.`,
+      `${t.added} added, ${t.changed} changed, ${t.removed} removed, ${t.replaced} replaced` +
+      `${t.renamed ? `, ${t.renamed} renamed` : ''}${t.imported ? `, ${t.imported} imported` : ''}.`,
     '',
     '| stage | stack | added | changed | removed | replaced | risk |',
     '| --- | --- | ---: | ---: | ---: | ---: | --- |',

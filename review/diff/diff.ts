@@ -29,11 +29,11 @@ export function compareChanges(a: Change, b: Change): number {
 
 /** One summary row per stage and stack that changed. */
 export function summarize(changes: readonly Change[]): SummaryRow[] {
-  const rows = new Map<string, { stage: string; stack: string; added: number; changed: number; removed: number; replaced: number; risk: Change['risk'] }>();
+  const rows = new Map<string, { -readonly [K in keyof SummaryRow]: SummaryRow[K] }>();
   for (const c of changes) {
     const key = `${c.stage}\u0000${c.stack}`;
     const row = rows.get(key) ?? { stage: c.stage, stack: c.stack, added: 0, changed: 0, removed: 0, replaced: 0, risk: c.risk };
-    row[c.kind]++;
+    row[c.kind] = (row[c.kind] ?? 0) + 1;
     if (riskRank(c.risk) > riskRank(row.risk)) row.risk = c.risk;
     rows.set(key, row);
   }

@@ -43,7 +43,7 @@ const changeSchema = z.object({
   stage: z.string(),
   stack: z.string(),
   subject: z.string(),
-  kind: z.enum(['added', 'changed', 'removed', 'replaced']),
+  kind: z.enum(['added', 'changed', 'removed', 'replaced', 'renamed', 'imported']),
   risk,
   why: z.string(),
   label: z.string(),

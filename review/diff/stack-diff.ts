@@ -320,12 +320,20 @@ export function diffStack(stage: string, stackName: string, base: unknown, head:
     changes.push({ stage, stack: stackName, ...c });
   };
 
-  // Resources and data sources.
+  // Resources and data sources; a resource the head's `moved` blocks carry to a new address is one rename, not a destroy and a create.
+  const renamedFrom = renames(head, b.index, h.index);
+  const movedAway = new Set(renamedFrom.values());
+  const imports = importsOf(head);
   const keys = [...new Set([...b.index.keys(), ...h.index.keys()])].sort();
   for (const key of keys) {
+    if (movedAway.has(key)) continue;
     const subject = key.startsWith('data.') ? key : `resource.${key}`;
-    const change = diffResource(stage, stackName, subject, b.index.get(key), h.index.get(key), tree, b, h);
-    if (change) changes.push(change);
+    const from = renamedFrom.get(key);
+    const change = diffResource(stage, stackName, subject, b.index.get(from ?? key), h.index.get(key), tree, b, h);
+    const importId = imports.get(key);
+    if (from) changes.push(renamedChange(change, from, h.index.get(key) as ResourceRef, h, { stage, stack: stackName, subject }));
+    else if (change && change.kind === 'added' && importId !== undefined) changes.push(importedChange(change, importId));
+    else if (change) changes.push(change);
   }
 
   // Everything else: backend, required providers, providers, outputs, variables, locals, other blocks.
@@ -363,12 +371,69 @@ export function diffStack(stage: string, stackName: string, base: unknown, head:
   return changes;
 }
 
+/** `from` -> `to` of a stack's `moved` blocks (`type.name` addresses). */
+function movesOf(stack: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const list = isPlainObject(stack) && Array.isArray(stack.moved) ? stack.moved : [];
+  for (const m of list) if (isPlainObject(m) && typeof m.from === 'string' && typeof m.to === 'string') out.set(m.from, m.to);
+  return out;
+}
+
+/** `to` -> Datadog id of a stack's `import` blocks. */
+function importsOf(stack: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const list = isPlainObject(stack) && Array.isArray(stack.import) ? stack.import : [];
+  for (const m of list) if (isPlainObject(m) && typeof m.to === 'string' && typeof m.id === 'string') out.set(m.to, m.id);
+  return out;
+}
+
+/**
+ * Head address -> base address of each resource the head's `moved` blocks
+ * rename: the base has it at `from` (and not at the end of the chain), the
+ * head at the end of the chain of moves (and not at `from`).
+ */
+function renames(head: unknown, base: ReadonlyMap<string, ResourceRef>, headIndex: ReadonlyMap<string, ResourceRef>): Map<string, string> {
+  const moves = movesOf(head);
+  const out = new Map<string, string>();
+  for (const from of moves.keys()) {
+    if (!base.has(from) || headIndex.has(from)) continue;
+    let to = from;
+    const seen = new Set<string>();
+    while (moves.has(to) && !seen.has(to)) {
+      seen.add(to);
+      to = moves.get(to) as string;
+    }
+    if (headIndex.has(to) && !base.has(to)) out.set(to, from);
+  }
+  return out;
+}
+
+/** A rename (a `moved` block), with the attribute changes that come with it; a replacement stays one (the object is re-created anyway). */
+function renamedChange(inner: Change | undefined, from: string, rh: ResourceRef, h: Side, at: { stage: string; stack: string; subject: string }): Change {
+  if (inner?.kind === 'replaced') return inner;
+  const label = resourceLabel(rh, h.ctx);
+  // `datadog_monitor.monitoring_monitor-web-errors_1A2B3C4D` -> `monitor-web-errors` (the construct id; cdktf joins the path with `_`).
+  const was = from
+    .replace(/_[0-9A-F]{8}$/, '')
+    .split(/[._]/)
+    .pop() as string;
+  const text = `${label} is renamed from ${was}: Terraform moves it (same object and history, nothing destroyed)`;
+  if (inner) return { ...inner, kind: 'renamed', label, text: `${text}; ${inner.text}` };
+  return { ...at, kind: 'renamed', risk: 'low', why: 'a rename (moved block): nothing is destroyed', label, text, attributes: [] };
+}
+
+/** An added resource an `import` block adopts: the existing object is taken over, not created. */
+function importedChange(added: Change, importId: string): Change {
+  const text = `${added.label} is imported (existing object ${importId}): adopted, not created; the apply writes this definition over it`;
+  return { ...added, kind: 'imported', risk: 'medium', why: 'adopts an existing object: its settings become the definition here', text };
+}
+
 /** Top-level entries other than resources and data sources, by a stable key. */
 function otherEntries(stack: unknown): Map<string, unknown> {
   const out = new Map<string, unknown>();
   if (!isPlainObject(stack)) return out;
   for (const top of Object.keys(stack)) {
-    if (top === '//' || top === 'resource' || top === 'data') continue;
+    if (top === '//' || top === 'resource' || top === 'data' || top === 'moved' || top === 'import') continue;
     const v = stripMetadata(stack[top]);
     if (top === 'terraform' && isPlainObject(v)) {
       for (const k of Object.keys(v)) {

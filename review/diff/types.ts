@@ -8,8 +8,8 @@
 export const RISK_CLASSES = ['low', 'medium', 'high', 'critical'] as const;
 export type RiskClass = (typeof RISK_CLASSES)[number];
 
-/** What happens to the thing that changed. */
-export type ChangeKind = 'added' | 'changed' | 'removed' | 'replaced';
+/** What happens to the thing that changed (`renamed`: a Terraform `moved` block keeps the object; `imported`: an `import` block adopts one). */
+export type ChangeKind = 'added' | 'changed' | 'removed' | 'replaced' | 'renamed' | 'imported';
 
 /** The stage name used for the `state` bootstrap stack, shared by every stage. */
 export const SHARED_STAGE = 'shared';
@@ -77,6 +77,10 @@ export interface SummaryRow {
   readonly changed: number;
   readonly removed: number;
   readonly replaced: number;
+  /** Renames (moved blocks); absent when none. */
+  readonly renamed?: number;
+  /** Imports (import blocks); absent when none. */
+  readonly imported?: number;
   readonly risk: RiskClass;
 }
 

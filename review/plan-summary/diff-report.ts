@@ -11,7 +11,7 @@ export interface PredictedChange {
   readonly stage: string;
   readonly stack: string;
   readonly subject: string;
-  readonly kind: 'added' | 'changed' | 'removed' | 'replaced';
+  readonly kind: 'added' | 'changed' | 'removed' | 'replaced' | 'renamed' | 'imported';
   readonly risk: RiskClass;
   readonly label: string;
   readonly forcedBy?: readonly string[];

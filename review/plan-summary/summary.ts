@@ -303,8 +303,27 @@ function byLogicalId(label: string, address: string): boolean {
   return label.endsWith(` ${address.slice(address.indexOf('.') + 1).replace(/_[0-9A-F]{8}$/, '')}`);
 }
 
-const KIND_OF: Partial<Record<PlanAction, Change['kind']>> = { create: 'added', delete: 'removed', replace: 'replaced', update: 'changed' };
-const WORDS: Record<Change['kind'], string> = { added: 'a creation', removed: 'a destroy', replaced: 'a replacement', changed: 'an in-place update' };
+const KIND_OF: Partial<Record<PlanAction, Change['kind']>> = {
+  create: 'added',
+  delete: 'removed',
+  replace: 'replaced',
+  update: 'changed',
+  move: 'renamed',
+  import: 'imported',
+};
+const WORDS: Record<Change['kind'], string> = {
+  added: 'a creation',
+  removed: 'a destroy',
+  replaced: 'a replacement',
+  changed: 'an in-place update',
+  renamed: 'a rename (moved block)',
+  imported: 'an import',
+};
+
+/** A rename or an import may come with an update of the object (a moved or imported resource whose definition differs). */
+function agrees(predicted: Change['kind'], action: PlanAction): boolean {
+  return predicted === KIND_OF[action] || (action === 'update' && (predicted === 'renamed' || predicted === 'imported'));
+}
 
 /** Where the plan and the diff disagree, resource by resource (data sources are left out: a plan reads most of them without listing them). */
 export function disagreements(items: readonly PlanItem[], report: DiffReport, stack: string): Disagreement[] {
@@ -319,7 +338,7 @@ export function disagreements(items: readonly PlanItem[], report: DiffReport, st
     const key = item.address.replace(/\[[^\]]*\]$/, '');
     seen.add(key);
     const c = predicted.get(key);
-    if (c && c.kind === kind) continue;
+    if (c && agrees(c.kind, item.action)) continue;
     const forced = (f: readonly string[] | undefined): string => (f && f.length > 0 ? ` (forced by ${f.join(', ')})` : '');
     const plan =
       item.action === 'replace'

@@ -33,7 +33,8 @@ describe('layer boundaries', () => {
     const res = cruise(REPO);
     expect(res.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`)).toEqual([]);
     const folders = new Set(res.modules.map((m) => m.source.split('/')[0]));
-    for (const f of ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'cli', 'main.ts']) expect(folders).toContain(f);
+    for (const f of ['model', 'plan', 'policy', 'constructs', 'stacks', 'inventory', 'gate', 'review', 'import', 'cli', 'main.ts'])
+      expect(folders).toContain(f);
     expect(res.modules.filter((m) => !m.source.startsWith('node_modules/')).length).toBeGreaterThan(150);
   });
 

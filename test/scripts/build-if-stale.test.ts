@@ -20,6 +20,7 @@ describe('build if stale', () => {
         'cli',
         'constructs',
         'gate',
+        'import',
         'inventory',
         'main.ts',
         'model',

@@ -90,7 +90,7 @@ slos:
     const lines = problemLines({ [T]: mustReplace(TEAM_FILE, '    runbook:', '    treshold: 3\n    runbook:') });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^monitors\/storefront\.yaml:14 monitors\.0\.treshold: got unknown key "treshold" \(did you mean thresholds\?\), expected one of the known keys: enabled, evaluationDelay, id, message, name, newGroupDelay, noData, notify, priority, query, renotify, requireFullWindow, restrictedRoles, rolloutCheck, runbook, service, stages, suppress, tags, team, thresholdWindows, thresholds, type$/,
+      /^monitors\/storefront\.yaml:14 monitors\.0\.treshold: got unknown key "treshold" \(did you mean thresholds\?\), expected one of the known keys: enabled, evaluationDelay, id, importIds, message, name, newGroupDelay, noData, notify, previousIds, priority, query, renotify, requireFullWindow, restrictedRoles, rolloutCheck, runbook, service, stages, suppress, tags, team, thresholdWindows, thresholds, type$/,
     );
   });
 
