@@ -6,30 +6,30 @@
 import { loadConfig } from '../../model/load-config';
 import { coverageMatrix, newStageProblem } from '../../review/stage-coverage/coverage';
 import { renderCoverageJson, renderCoverageMarkdown } from '../../review/stage-coverage/render';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf } from '../command';
+import { CONFIG_OPTION, UsageError } from '../args';
+import { defineCommand } from '../command';
 
-export const coverageCommand: Command = {
+export const coverageCommand = defineCommand({
   name: 'coverage',
-  usage: `coverage [--config DIR] [--format markdown|json] [--new-stage NAME]
-      stage coverage matrix: every monitor, SLO and dashboard against every stage (present, overridden, disabled),
-      the gaps a new stage would have, and paging monitors that route nowhere (exit 1 when one does in a stage)`,
-  run(argv, io) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.out(`usage: rollout ${coverageCommand.usage}`);
-      return 0;
-    }
-    const o = parseOptions('coverage', argv, { config: { type: 'string' }, format: { type: 'string' }, 'new-stage': { type: 'string' } });
-    const format = (o.format as string | undefined) ?? 'markdown';
-    if (format !== 'markdown' && format !== 'json')
-      throw new UsageError(`rollout coverage: --format: got ${JSON.stringify(format)}, expected markdown or json`);
-    const config = loadConfig(configDirOf(o.config));
+  summary: 'the stage coverage matrix of the monitoring definitions',
+  description:
+    'Stage coverage matrix: every monitor, SLO and dashboard against every stage (present, overridden, disabled), ' +
+    'the gaps a new stage would have, and paging monitors that route nowhere (docs/drift-and-coverage.md).',
+  options: {
+    config: CONFIG_OPTION,
+    format: { flags: '--format <F>', description: 'markdown or json', default: 'markdown', choices: ['markdown', 'json'] },
+    newStage: { flags: '--new-stage <NAME>', description: 'name of the stage the gaps are shown for', default: 'new-stage' },
+  },
+  epilog: 'Exit status: 0, or 1 when a paging monitor routes nowhere in a configured stage; 2 bad command line.',
+  action(o, _args, io) {
+    const format = o.format;
+    const config = loadConfig(o.config);
     const stages = config.stages.map((s) => s.name);
-    const newStage = (o['new-stage'] as string | undefined) ?? 'new-stage';
+    const newStage = o.newStage;
     const problem = newStageProblem(newStage, stages);
     if (problem !== undefined) throw new UsageError(`rollout coverage: --new-stage: got ${JSON.stringify(newStage)}, expected ${problem}`);
     const report = coverageMatrix(config.monitoring, stages, newStage);
     io.out(format === 'json' ? renderCoverageJson(report) : renderCoverageMarkdown(report));
     return report.findings.length > 0 ? 1 : 0;
   },
-};
+});

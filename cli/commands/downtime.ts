@@ -17,16 +17,11 @@ import { splitIntoBatches } from '../../model/batches';
 import type { Stage } from '../../model/stage';
 import { datadogApi, DatadogRequestError, Deadline, DowntimeApi, redact } from '../../gate/datadog-client';
 import { DEFAULT_QUIET_MINUTES, describeDowntime, Downtime, HOST_NAME, isQuietRestartOf, MAX_QUIET_MINUTES, quietRestartDowntimes } from '../../gate/downtimes';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf } from '../command';
+import { CONFIG_OPTION, UsageError } from '../args';
+import { Command, defineCommand } from '../command';
 import { batchOf, deadlineOf, defaultDeps, GateDeps, requireKey, resolveApiUrl, stageOf } from './gate';
 
 const DEFAULT_DEADLINE_SECONDS = 60;
-
-export const DOWNTIME_USAGE = `downtime schedule|cancel --stage S --batch N [--hosts H1,H2] [--minutes M] [--config DIR] [--api-url URL] [--deadline SECONDS]
-      quiet restarts: schedule a Datadog downtime on the batch's hosts (all of them, or --hosts, which must be in the batch)
-      and its agent-health monitors (agent-running, agent-overhead; never the gate's rollback triggers) for --minutes
-      (default ${DEFAULT_QUIET_MINUTES}, at most ${MAX_QUIET_MINUTES}), or cancel the ones of that batch; keys from DD_API_KEY / DD_APP_KEY`;
 
 /** --minutes: a whole number from 1 to MAX_QUIET_MINUTES. */
 export function minutesOf(value: string | undefined): number {
@@ -57,31 +52,32 @@ export function hostsOf(stage: Stage, batch: number, value: string | undefined):
 }
 
 export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command {
-  return {
+  return defineCommand({
     name: 'downtime',
-    usage: DOWNTIME_USAGE,
-    async run(argv, io) {
-      if (argv.includes('--help') || argv.includes('-h')) {
-        io.out(`usage: rollout ${DOWNTIME_USAGE}`);
-        return 0;
-      }
+    summary: "quiet restarts: schedule or cancel a Datadog downtime on a batch's hosts",
+    description:
+      "Quiet restarts: schedule a Datadog downtime on the batch's hosts (all of them, or --hosts, which must be in the batch) " +
+      "and its agent-health monitors (agent-running, agent-overhead; never the gate's rollback triggers) for --minutes, " +
+      'or cancel the ones of that batch. Keys from DD_API_KEY / DD_APP_KEY (docs/drift-and-coverage.md).',
+    arguments: ['<schedule|cancel>'],
+    options: {
+      stage: { flags: '--stage <S>', description: 'the stage (required)' },
+      batch: { flags: '--batch <N>', description: 'the batch, from 1 (required)' },
+      hosts: { flags: '--hosts <H1,H2>', description: 'schedule only: hosts of the batch (default: all of them)' },
+      minutes: { flags: '--minutes <M>', description: `schedule only: length (default ${DEFAULT_QUIET_MINUTES}, at most ${MAX_QUIET_MINUTES})` },
+      config: CONFIG_OPTION,
+      apiUrl: { flags: '--api-url <URL>', description: 'Datadog API URL (as for the gate)' },
+      deadline: { flags: '--deadline <SECONDS>', description: `bound on the whole run (default ${DEFAULT_DEADLINE_SECONDS})` },
+    },
+    action: async (o, args, io) => {
       const deps: GateDeps = { ...defaultDeps(), ...overrides };
-      const [action, ...rest] = argv;
+      const action = args[0];
       if (action !== 'schedule' && action !== 'cancel') {
         throw new UsageError(`rollout downtime: got ${JSON.stringify(action ?? null)}, expected schedule or cancel`);
       }
-      const o = parseOptions(`downtime ${action}`, rest, {
-        config: { type: 'string' },
-        stage: { type: 'string' },
-        batch: { type: 'string' },
-        hosts: { type: 'string' },
-        minutes: { type: 'string' },
-        'api-url': { type: 'string' },
-        deadline: { type: 'string' },
-      });
       let stages: readonly Stage[];
       try {
-        stages = loadConfig(configDirOf(o.config)).stages;
+        stages = loadConfig(o.config).stages;
       } catch (e) {
         if (e instanceof ConfigError) {
           io.err(e.message);
@@ -103,7 +99,7 @@ export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command 
       }
       const minutes = minutesOf(o.minutes as string | undefined);
       const deadlineSeconds = deadlineOf(command, o.deadline as string | undefined, DEFAULT_DEADLINE_SECONDS);
-      const api = resolveApiUrl(command, o['api-url'] as string | undefined, deps.env, stage);
+      const api = resolveApiUrl(command, o.apiUrl, deps.env, stage);
       const apiKey = requireKey(command, deps.env, 'DD_API_KEY');
       const appKey = requireKey(command, deps.env, 'DD_APP_KEY');
       const secrets = [apiKey, appKey];
@@ -132,7 +128,7 @@ export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command 
         deadline.dispose();
       }
     },
-  };
+  });
 }
 
 async function schedule(

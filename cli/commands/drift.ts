@@ -20,39 +20,34 @@ import { planStage } from '../../plan/monitoring/stage-plan';
 import { StateFileError, stateMonitors } from '../../drift/state';
 import { driftHeadline, renderDriftJson, renderDriftMarkdown } from '../../drift/render';
 import { runDrift } from '../../drift/run';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf } from '../command';
+import { CONFIG_OPTION, UsageError } from '../args';
+import { Command, defineCommand } from '../command';
 import { writeFilesAtomically } from '../synthesize';
 import { deadlineOf, defaultDeps, GateDeps, removeEarlierReport, reportPaths, requireKey, resolveApiUrl, stageOf } from './gate';
 
 const DEFAULT_DEADLINE_SECONDS = 300;
 
-export const DRIFT_USAGE = `drift --stage S [--config DIR] [--state FILE] [--format markdown|json] [--report FILE] [--api-url URL] [--deadline SECONDS]
-      compare the stage's declared monitors with Datadog: changed or deleted outside the code, tagged as ours but
-      not declared, unmanaged lookalikes; --state (terraform show -json, or terraform state pull) matches by id.
-      Exit 0 no drift, 1 drift, 2 unknown (Datadog unreadable, bad state file) or bad usage; keys from DD_API_KEY / DD_APP_KEY`;
-
 export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
-  return {
+  return defineCommand({
     name: 'drift',
-    usage: DRIFT_USAGE,
-    async run(argv, io) {
-      if (argv.includes('--help') || argv.includes('-h')) {
-        io.out(`usage: rollout ${DRIFT_USAGE}`);
-        return 0;
-      }
+    summary: "compare a stage's declared monitors with Datadog",
+    description:
+      "Compare the stage's declared monitors with Datadog: changed or deleted outside the code, tagged as ours but not declared, " +
+      'unmanaged lookalikes; --state (terraform show -json, or terraform state pull) matches by id. Keys from DD_API_KEY / DD_APP_KEY ' +
+      '(docs/drift-and-coverage.md).',
+    options: {
+      stage: { flags: '--stage <S>', description: 'the stage (required)' },
+      config: CONFIG_OPTION,
+      state: { flags: '--state <FILE>', description: 'Terraform state of the stage (terraform show -json, or terraform state pull)' },
+      format: { flags: '--format <F>', description: 'markdown or json', default: 'markdown', choices: ['markdown', 'json'] },
+      report: { flags: '--report <FILE>', description: 'also write FILE.json and FILE.md' },
+      apiUrl: { flags: '--api-url <URL>', description: 'Datadog API URL (as for the gate)' },
+      deadline: { flags: '--deadline <SECONDS>', description: `bound on the whole run (default ${DEFAULT_DEADLINE_SECONDS})` },
+    },
+    epilog: 'Exit status: 0 no drift, 1 drift, 2 unknown (Datadog unreadable, bad state file) or bad command line.',
+    action: async (o, _args, io) => {
       const deps: GateDeps = { ...defaultDeps(), ...overrides };
-      const o = parseOptions('drift', argv, {
-        config: { type: 'string' },
-        stage: { type: 'string' },
-        state: { type: 'string' },
-        format: { type: 'string' },
-        report: { type: 'string' },
-        'api-url': { type: 'string' },
-        deadline: { type: 'string' },
-      });
-      const format = (o.format as string | undefined) ?? 'markdown';
-      if (format !== 'markdown' && format !== 'json') throw new UsageError(`rollout drift: --format: got ${JSON.stringify(format)}, expected markdown or json`);
+      const format = o.format;
       if (o.report === '') throw new UsageError('rollout drift: --report: got "", expected a file path (the report goes to FILE.json and FILE.md)');
       const report = typeof o.report === 'string' ? reportPaths(o.report) : undefined;
       if (report) {
@@ -63,7 +58,7 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
           return 2;
         }
       }
-      const configDir = configDirOf(o.config);
+      const configDir = o.config;
       let config;
       try {
         config = loadConfig(configDir);
@@ -93,7 +88,7 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
           return 2;
         }
       }
-      const api = resolveApiUrl('drift', o['api-url'] as string | undefined, deps.env, stage);
+      const api = resolveApiUrl('drift', o.apiUrl, deps.env, stage);
       const apiKey = requireKey('drift', deps.env, 'DD_API_KEY');
       const appKey = requireKey('drift', deps.env, 'DD_APP_KEY');
       const secrets = [apiKey, appKey];
@@ -144,7 +139,7 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
       err(`drift: ${redact(driftHeadline(result), secrets)}`);
       return result.drift ? 1 : 0;
     },
-  };
+  });
 }
 
 export const driftCommand: Command = makeDriftCommand();

@@ -5,22 +5,25 @@ import { renderImportReport } from '../../import/report';
 import { ConfigError, Problem } from '../../model/errors';
 import { loadConfig } from '../../model/load-config';
 import { checkMonitoring } from '../../policy/rule-pack';
-import { parseOptions, UsageError } from '../args';
-import { Command, configDirOf } from '../command';
+import { CONFIG_OPTION, UsageError } from '../args';
+import { defineCommand } from '../command';
 
-export const importCommand: Command = {
+export const importCommand = defineCommand({
   name: 'import',
-  usage: `import --stage STAGE --from FILE|DIR [--team TEAM] [--config DIR]
-      write team files (monitors/<team>.yaml, monitors/dashboards/*.json) from Datadog's JSON of monitors, SLOs and
-      dashboards exported from STAGE; their first apply in STAGE adopts them (docs/import.md)`,
-  run(argv, io) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.out(`usage: rollout ${importCommand.usage}`);
-      return 0;
-    }
-    const o = parseOptions('import', argv, { stage: { type: 'string' }, from: { type: 'string' }, team: { type: 'string' }, config: { type: 'string' } });
+  summary: "write team files from Datadog's JSON of monitors, SLOs and dashboards",
+  description:
+    "Write team files (monitors/<team>.yaml, monitors/dashboards/*.json) from Datadog's JSON of monitors, SLOs and " +
+    'dashboards exported from STAGE; their first apply in STAGE adopts them (docs/import.md). Only new files are written.',
+  options: {
+    stage: { flags: '--stage <STAGE>', description: 'the stage the objects were exported from (required)' },
+    from: { flags: '--from <FILE|DIR>', description: "Datadog's JSON: a file, or a directory of .json files (required)" },
+    team: { flags: '--team <TEAM>', description: "owning team (default: each object's team tag)" },
+    config: CONFIG_OPTION,
+  },
+  epilog: 'Exit status: 0 written and valid, 1 written with problems left to fix (listed), 2 bad command line.',
+  action(o, _args, io) {
     if (typeof o.stage !== 'string' || typeof o.from !== 'string') throw new UsageError('rollout import: --stage STAGE and --from FILE|DIR are required');
-    const dir = configDirOf(o.config);
+    const dir = o.config;
     const config = loadConfig(dir);
     const stages = config.stages.map((s) => s.name);
     if (!stages.includes(o.stage))
@@ -36,7 +39,7 @@ export const importCommand: Command = {
     // Written either way (they are the starting point); like `rollout validate`, exit 1 while something is left to fix.
     return problems.length === 0 ? 0 : 1;
   },
-};
+});
 
 /** The JSON files of a file or a directory (recursively, in name order). */
 function readInputs(from: string): ImportInput[] {

@@ -176,7 +176,7 @@ describe('rollout downtime cancel', () => {
   test('fails when the action is missing or cancel gets --hosts', async () => {
     const a = await runCommand(makeDowntimeCommand(deps()), [], everything);
     expect(a.code).toBe(2);
-    expect(a.err).toBe('rollout downtime: got null, expected schedule or cancel');
+    expect(a.err).toBe("rollout downtime: missing required argument 'schedule|cancel'; see rollout downtime --help");
     const b = await downtime('cancel', ['--batch', '1', '--hosts', 'x']);
     expect(b.code).toBe(2);
   });

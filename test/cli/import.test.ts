@@ -91,7 +91,10 @@ describe('rollout import', () => {
   });
 
   test('--help prints the usage', async () => {
-    expect(await cli(['import', '--help'])).toMatchObject({ code: 0, out: expect.stringContaining('usage: rollout import --stage STAGE --from FILE|DIR') });
+    expect(await cli(['import', '--help'])).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Usage: rollout import \[options\][\s\S]*--from <FILE\|DIR>/),
+    });
   });
 
   test('fails when the stage or the source is missing or unknown: usage error, exit 2', async () => {

@@ -26,7 +26,7 @@ const NAMES = COMMANDS.map((c) => c.name);
 
 describe('rollout --help, -h and help <command>', () => {
   test('every command is declared once (options, help, defaults), so none is hosted as an old-style command', () => {
-    expect(NAMES).toEqual(['synth', 'validate', 'inventory', 'diff', 'release', 'plan-summary', 'gate', 'event']);
+    expect(NAMES).toEqual(['synth', 'validate', 'coverage', 'inventory', 'diff', 'release', 'plan-summary', 'gate', 'event', 'downtime', 'drift', 'import']);
     for (const c of COMMANDS) expect([c.name, c.definition !== undefined]).toEqual([c.name, true]);
   });
 
@@ -133,12 +133,12 @@ describe('rollout --config', () => {
 describe('an old-style command (name, usage, run with parseOptions) is hosted as is', () => {
   const seen: Array<Record<string, string | boolean | undefined>> = [];
   const old: Command = {
-    name: 'drift',
-    usage: 'drift --stage S [--no-cache] [--config DIR]\n      compare a stage with what runs',
+    name: 'demo',
+    usage: 'demo --stage S [--no-cache] [--config DIR]\n      compare a stage with what runs',
     run(argv, io) {
-      const o = parseOptions('drift', argv, { stage: { type: 'string' }, 'no-cache': { type: 'boolean' }, config: { type: 'string' } });
+      const o = parseOptions('demo', argv, { stage: { type: 'string' }, 'no-cache': { type: 'boolean' }, config: { type: 'string' } });
       seen.push(o);
-      io.out(`drift of ${String(o.stage)}`);
+      io.out(`demo of ${String(o.stage)}`);
       return 0;
     },
   };
@@ -162,17 +162,17 @@ describe('an old-style command (name, usage, run with parseOptions) is hosted as
 
   test('fails when an unknown option is given, with the closest known option', () => {
     expect(() => hosted.run(['--stgae', 'dev'], capture().io)).toThrow(
-      "rollout drift: unknown option '--stgae' (did you mean --stage?); see rollout drift --help",
+      "rollout demo: unknown option '--stgae' (did you mean --stage?); see rollout demo --help",
     );
-    expect(() => hosted.run(['dev'], capture().io)).toThrow('rollout drift: unexpected argument "dev"');
+    expect(() => hosted.run(['dev'], capture().io)).toThrow('rollout demo: unexpected argument "dev"');
   });
 
-  test('rollout help lists it, and rollout help drift prints its usage', () => {
+  test('rollout help lists it, and rollout help demo prints its usage', () => {
     const c = capture();
     const p = program(c.io, [...COMMANDS, hosted]);
-    expect(p.helpInformation()).toMatch(/\n {2}drift +compare a stage with what runs\n/);
+    expect(p.helpInformation()).toMatch(/\n {2}demo +compare a stage with what runs\n/);
     p.exitOverride();
-    expect(() => p.parse(['help', 'drift'], { from: 'user' })).toThrow();
+    expect(() => p.parse(['help', 'demo'], { from: 'user' })).toThrow();
     expect(c.out.join('')).toBe(`usage: rollout ${old.usage}\n`);
   });
 });
