@@ -186,7 +186,16 @@ function executorProblems(s: StageFile, src: YamlSource): Problem[] {
       out.push(
         problemAt(src, ['rollout', 'ssmMaxConcurrency'], 'no ssmMaxConcurrency with executor ansible (ansible.cfg forks limit a push; set executor: ssm)'),
       );
-  } else if (releasedBatches !== undefined && releasedBatches > batches) {
+  } else if (releasedBatches === undefined) {
+    out.push(
+      problemAt(
+        src,
+        ['rollout', 'releasedBatches'],
+        `how many batches the release has reached, 0 to ${batches} (with executor ssm the batches not reached are rolled back, so it is never implied)`,
+        'nothing',
+      ),
+    );
+  } else if (releasedBatches > batches) {
     out.push(problemAt(src, ['rollout', 'releasedBatches'], `a number of batches from 0 to ${batches} (the stage has ${batches} batches)`));
   }
   const instances = new Map<string, number>();

@@ -32,23 +32,23 @@ describe('rollout.executor', () => {
     expect(problems).toEqual([]);
     expect(stage!.rollout).toMatchObject({ executor: 'ssm', releasedBatches: 2, ssmMaxConcurrency: '40' });
     expect(stage!.hosts.map((h) => h.instanceId)).toEqual(['i-0123456789abcdef0', 'i-89abcdef']);
-    const pct = parseStage('stacks/stages/dev.yaml', stageWith(['executor: ssm', 'ssmMaxConcurrency: 25%'], [EXISTING]));
+    const pct = parseStage('stacks/stages/dev.yaml', stageWith(['executor: ssm', 'releasedBatches: 3', 'ssmMaxConcurrency: 25%'], [EXISTING]));
     expect(pct.stage!.rollout.ssmMaxConcurrency).toBe('25%');
   });
 
   test('fails when ssm is chosen and existing hosts lack an instance id, naming each host', () => {
-    const lines = problemsOf(stageWith(['executor: ssm'], [EXISTING, NO_ID, NO_ID.replace('03', '04').replace('10.0.0.3', '10.0.0.4')]));
+    const lines = problemsOf(stageWith(['executor: ssm', 'releasedBatches: 0'], [EXISTING, NO_ID, NO_ID.replace('03', '04').replace('10.0.0.3', '10.0.0.4')]));
     expect(lines).toEqual([
-      'stacks/stages/dev.yaml:13 hosts.1.instanceId: got nothing, expected the EC2 instance id of existing host dev-web-03 (rollout.executor is ssm: the stack tags the instance with its batch)',
-      'stacks/stages/dev.yaml:14 hosts.2.instanceId: got nothing, expected the EC2 instance id of existing host dev-web-04 (rollout.executor is ssm: the stack tags the instance with its batch)',
+      'stacks/stages/dev.yaml:14 hosts.1.instanceId: got nothing, expected the EC2 instance id of existing host dev-web-03 (rollout.executor is ssm: the stack tags the instance with its batch)',
+      'stacks/stages/dev.yaml:15 hosts.2.instanceId: got nothing, expected the EC2 instance id of existing host dev-web-04 (rollout.executor is ssm: the stack tags the instance with its batch)',
     ]);
   });
 
   test('fails when an instance id is not i- and 8 or 17 lowercase hex digits', () => {
     for (const bad of ['i-0123', 'i-0123456789ABCDEF0', 'i-0123456789abcdef', 'x-0123456789abcdef0']) {
-      const lines = problemsOf(stageWith(['executor: ssm'], [EXISTING.replace('i-0123456789abcdef0', bad)]));
+      const lines = problemsOf(stageWith(['executor: ssm', 'releasedBatches: 0'], [EXISTING.replace('i-0123456789abcdef0', bad)]));
       expect(lines).toEqual([
-        `stacks/stages/dev.yaml:12 hosts.0.instanceId: got "${bad}", expected an EC2 instance id such as i-0123456789abcdef0 (i- and 8 or 17 lowercase hex digits)`,
+        `stacks/stages/dev.yaml:13 hosts.0.instanceId: got "${bad}", expected an EC2 instance id such as i-0123456789abcdef0 (i- and 8 or 17 lowercase hex digits)`,
       ]);
     }
   });
@@ -57,9 +57,15 @@ describe('rollout.executor', () => {
     const managed =
       '  - { name: dev-new-01, service: web, team: storefront, criticality: low, managed: true, subnetId: subnet-0123abcd, instanceId: i-89abcdee }';
     const twice = EXISTING.replace(/01,/, '05,').replace('10.0.0.1', '10.0.0.5');
-    expect(problemsOf(stageWith(['executor: ssm'], [EXISTING, twice, managed]))).toEqual([
-      'stacks/stages/dev.yaml:13 hosts.1.instanceId: got "i-0123456789abcdef0", expected an instance id no other host of the stage has (hosts.0 has it)',
-      'stacks/stages/dev.yaml:14 hosts.2.instanceId: got "i-89abcdee", expected no instanceId on a managed host (the infra stack creates its instance)',
+    expect(problemsOf(stageWith(['executor: ssm', 'releasedBatches: 0'], [EXISTING, twice, managed]))).toEqual([
+      'stacks/stages/dev.yaml:14 hosts.1.instanceId: got "i-0123456789abcdef0", expected an instance id no other host of the stage has (hosts.0 has it)',
+      'stacks/stages/dev.yaml:15 hosts.2.instanceId: got "i-89abcdee", expected no instanceId on a managed host (the infra stack creates its instance)',
+    ]);
+  });
+
+  test('fails when ssm is chosen without releasedBatches (nothing is implied: unreleased batches are rolled back)', () => {
+    expect(problemsOf(stageWith(['executor: ssm'], [EXISTING]))).toEqual([
+      'stacks/stages/dev.yaml:8 rollout.releasedBatches: got nothing, expected how many batches the release has reached, 0 to 3 (with executor ssm the batches not reached are rolled back, so it is never implied)',
     ]);
   });
 
