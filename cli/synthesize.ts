@@ -15,6 +15,8 @@ import * as path from 'path';
 import { loadConfig } from '../model/load-config';
 import type { RolloutConfig } from '../model/stage';
 import { INVENTORIES_DIR, inventoryPath, renderInventory } from '../inventory/stage-inventory';
+import type { Stage } from '../model/stage';
+import { playbookBundle, PlaybookBundle, readBundleFiles } from '../plan/ssm/bundle';
 import { buildStacks } from '../stacks/app';
 import { lockFileFor } from '../stacks/provider-locks';
 import { acquireOutputLock } from './output-lock';
@@ -47,12 +49,34 @@ export interface SynthResult {
 export function synthApp(config: RolloutConfig, outdir: string): string[] {
   withoutTokenStackTraces(() => {
     const app = new App({ outdir, stackTraces: false });
-    buildStacks(app, config);
+    buildStacks(app, config, ssmBundles(config));
     app.synth();
   });
   const stacks = fs.readdirSync(path.join(outdir, 'stacks')).sort();
   for (const stack of stacks) writeProviderLock(path.join(outdir, 'stacks', stack));
   return stacks;
+}
+
+/**
+ * The playbook bundle of each stage whose executor is ssm: the configuration
+ * directory's `ansible/` tree without its inventories, plus the stage's own
+ * inventory as this synth renders it (not as it is on disk, which this synth
+ * may be about to replace), so the bundle is a function of the configuration.
+ */
+export function ssmBundles(config: RolloutConfig): Record<string, PlaybookBundle> {
+  const stages = config.stages.filter((stage) => stage.rollout.executor === 'ssm');
+  if (stages.length === 0) return {};
+  const tree = path.join(config.dir, 'ansible');
+  if (!fs.existsSync(tree)) {
+    throw new Error(`${tree}: got no such directory, expected the Ansible tree the ssm executor bundles (stages ${stages.map((s) => s.name).join(', ')})`);
+  }
+  const shared = readBundleFiles(tree, (rel) => `ansible/${rel}` === INVENTORIES_DIR);
+  return Object.fromEntries(stages.map((stage: Stage) => [stage.name, playbookBundle([...shared, stageInventoryFile(stage)])]));
+}
+
+/** The stage's inventory at its place inside the bundle (`inventories/<stage>/hosts.yml`). */
+function stageInventoryFile(stage: Stage): { path: string; bytes: Buffer } {
+  return { path: inventoryPath(stage.name).replace(/^ansible\//, ''), bytes: Buffer.from(renderInventory(stage), 'utf8') };
 }
 
 /** `.terraform.lock.hcl` beside a stack's cdk.tf.json when its providers are locked (stacks/provider-locks.ts). */

@@ -52,3 +52,13 @@ export function stageSecretPrefix(stage: string): string {
 export function apiKeySecretName(stage: string): string {
   return `${stageSecretPrefix(stage)}datadog-api-key`;
 }
+
+/**
+ * S3 bucket of a stage's SSM executor (playbook bundles, run output):
+ * `observability-rollout-<stage>-ssm-<account id>`, at most 55 characters
+ * (22 + 16 + 5 + 12). The account id keeps the global name ours; `account`
+ * is usually a Terraform reference (data.aws_caller_identity).
+ */
+export function ssmBucketName(stage: string, account: string): string {
+  return `${PRODUCT}-${stage}-ssm-${account}`;
+}
