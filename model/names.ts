@@ -62,3 +62,13 @@ export function apiKeySecretName(stage: string): string {
 export function ssmBucketName(stage: string, account: string): string {
   return `${PRODUCT}-${stage}-ssm-${account}`;
 }
+
+/** EC2 tag that puts an instance in a rollout batch (SSM executor): value `<stage>-<batch>` (stage names have no dash, so it splits back). */
+export const BATCH_TAG_KEY = 'rollout-batch';
+/** EC2 tag naming the stage file's host on its instance (SSM executor, EC2 inventories). */
+export const HOST_TAG_KEY = 'rollout-host';
+
+/** The `rollout-batch` tag value of a batch. */
+export function batchTagValue(stage: string, batch: number): string {
+  return `${stage}-${batch}`;
+}

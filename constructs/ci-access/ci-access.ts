@@ -9,9 +9,9 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { agentRoleName, BOOTSTRAP_KEY_PREFIX, PRODUCT, ssmBucketName, stageSecretPrefix } from '../../model/names';
+import { agentRoleName, BATCH_TAG_KEY, BOOTSTRAP_KEY_PREFIX, HOST_TAG_KEY, PRODUCT, ssmBucketName, stageSecretPrefix } from '../../model/names';
 import { BUNDLE_PREFIX } from '../../plan/ssm/bundle';
-import { BATCH_TAG_KEY, HOST_TAG_KEY, SSM_DOCUMENT } from '../../plan/ssm/ssm-plan';
+import { SSM_DOCUMENT } from '../../plan/ssm/ssm-plan';
 import { locksWithDynamoDb, locksWithLockFile, type Stage } from '../../model/stage';
 import { validateCiAccessProps } from './validate-ci-access-props';
 

@@ -21,17 +21,13 @@
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html.
  */
 import { splitIntoBatches } from '../../model/batches';
-import { PRODUCT } from '../../model/names';
+import { BATCH_TAG_KEY, batchTagValue, HOST_TAG_KEY, PRODUCT } from '../../model/names';
 import type { Stage } from '../../model/stage';
 
 /** The AWS-owned SSM document every association runs. */
 export const SSM_DOCUMENT = 'AWS-ApplyAnsiblePlaybooks';
 /** The playbook State Manager runs on each host, relative to the bundle root (the ansible/ tree). */
 export const SSM_PLAYBOOK = 'playbooks/ssm-apply.yml';
-/** Tag that puts an instance in a batch: `<stage>-<batch>` (stage names have no dash, so the value splits back). */
-export const BATCH_TAG_KEY = 'rollout-batch';
-/** Tag naming the stage file's host on its instance (the SSM playbook finds its inventory entry by it). */
-export const HOST_TAG_KEY = 'rollout-host';
 /** Prefix of the run output in a stage's SSM bucket (the hosts may write only here). */
 export const OUTPUT_PREFIX = 'output/';
 
@@ -95,11 +91,6 @@ export interface SsmPlan {
 export interface SsmBundleLocation {
   readonly key: string;
   readonly bucketRegionalDomain: string;
-}
-
-/** The `rollout-batch` tag value of a batch. */
-export function batchTagValue(stage: string, batch: number): string {
-  return `${stage}-${batch}`;
 }
 
 /**
