@@ -7,7 +7,7 @@
  * grouped `<stage>` > `batch_<n>` like the static inventory, so
  *   ansible-playbook -i inventories/<stage>/hosts.yml -i inventories/<stage>/aws_ec2.yml ...
  * takes hosts and addresses from EC2 and variables from the stage file.
- * Plugin options (filters, hostnames, keyed_groups with parent_group, groups,
+ * Plugin options (filters, hostnames, keyed_groups with parent_group,
  * compose, strict): `ansible-doc -t inventory amazon.aws.aws_ec2` (amazon.aws
  * 5.5.1, ansible/requirements.yml); filter names are DescribeInstances'
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html).
@@ -53,7 +53,6 @@ export function renderEc2Inventory(stage: Stage): string {
         parent_group: stage.name,
       },
     ],
-    groups: { [stage.name]: 'true' },
     compose: { ansible_host: 'private_ip_address' },
     strict: true,
   };
