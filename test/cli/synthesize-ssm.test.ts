@@ -42,7 +42,11 @@ describe('rollout synth with the ssm executor', () => {
       const out = path.join(dir, 'cdktf.out');
       synthesize({ configDir: dir, outdir: out });
       expect(fs.readdirSync(path.join(dir, 'ansible/inventories/dev')).sort()).toEqual(['aws_ec2.yml', 'hosts.yml']);
-      const ansible = mustReplace(mustReplace(mustReplace(LAB, /^stage: lab$/m, 'stage: dev'), '  executor: ssm\n', '  executor: ansible\n'), /^ {2}releasedBatches: 1\n/m, '');
+      const ansible = mustReplace(
+        mustReplace(mustReplace(LAB, /^stage: lab$/m, 'stage: dev'), '  executor: ssm\n', '  executor: ansible\n'),
+        /^ {2}releasedBatches: 1\n/m,
+        '',
+      );
       fs.writeFileSync(path.join(dir, 'stacks/stages/dev.yaml'), ansible);
       synthesize({ configDir: dir, outdir: out });
       expect(fs.readdirSync(path.join(dir, 'ansible/inventories/dev'))).toEqual(['hosts.yml']);

@@ -44,7 +44,12 @@ const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** `value` matches an EC2 filter value (`*` any run of characters, `?` one). */
 function matches(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(value);
 }
 
@@ -101,7 +106,10 @@ export async function startFakeEc2(instances: readonly FakeInstance[]): Promise<
         const filters = filtersOf(params);
         const reservations = instances
           .filter((i) => selected(i, filters))
-          .map((i, n) => `<item><reservationId>r-${String(n).padStart(17, '0')}</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet>${instanceXml(i)}</instancesSet></item>`)
+          .map(
+            (i, n) =>
+              `<item><reservationId>r-${String(n).padStart(17, '0')}</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet>${instanceXml(i)}</instancesSet></item>`,
+          )
           .join('');
         body = `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>8f7724cf-496f-496e-8fe3-example</requestId><reservationSet>${reservations}</reservationSet></DescribeInstancesResponse>`;
       } catch (e) {
