@@ -14,7 +14,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../model/load-config';
 import type { RolloutConfig } from '../model/stage';
+import { ec2InventoryPath, hasEc2Inventory, renderEc2Inventory } from '../inventory/ec2-inventory';
 import { INVENTORIES_DIR, inventoryPath, renderInventory } from '../inventory/stage-inventory';
+import type { Stage } from '../model/stage';
+import { playbookBundle, PlaybookBundle, readBundleFiles } from '../plan/ssm/bundle';
 import { buildStacks } from '../stacks/app';
 import { lockFileFor } from '../stacks/provider-locks';
 import { acquireOutputLock } from './output-lock';
@@ -47,12 +50,34 @@ export interface SynthResult {
 export function synthApp(config: RolloutConfig, outdir: string): string[] {
   withoutTokenStackTraces(() => {
     const app = new App({ outdir, stackTraces: false });
-    buildStacks(app, config);
+    buildStacks(app, config, ssmBundles(config));
     app.synth();
   });
   const stacks = fs.readdirSync(path.join(outdir, 'stacks')).sort();
   for (const stack of stacks) writeProviderLock(path.join(outdir, 'stacks', stack));
   return stacks;
+}
+
+/**
+ * The playbook bundle of each stage whose executor is ssm: the configuration
+ * directory's `ansible/` tree without its inventories, plus the stage's own
+ * inventory as this synth renders it (not as it is on disk, which this synth
+ * may be about to replace), so the bundle is a function of the configuration.
+ */
+export function ssmBundles(config: RolloutConfig): Record<string, PlaybookBundle> {
+  const stages = config.stages.filter((stage) => stage.rollout.executor === 'ssm');
+  if (stages.length === 0) return {};
+  const tree = path.join(config.dir, 'ansible');
+  if (!fs.existsSync(tree)) {
+    throw new Error(`${tree}: got no such directory, expected the Ansible tree the ssm executor bundles (stages ${stages.map((s) => s.name).join(', ')})`);
+  }
+  const shared = readBundleFiles(tree, (rel) => `ansible/${rel}` === INVENTORIES_DIR);
+  return Object.fromEntries(stages.map((stage: Stage) => [stage.name, playbookBundle([...shared, stageInventoryFile(stage)])]));
+}
+
+/** The stage's inventory at its place inside the bundle (`inventories/<stage>/hosts.yml`). */
+function stageInventoryFile(stage: Stage): { path: string; bytes: Buffer } {
+  return { path: inventoryPath(stage.name).replace(/^ansible\//, ''), bytes: Buffer.from(renderInventory(stage), 'utf8') };
 }
 
 /** `.terraform.lock.hcl` beside a stack's cdk.tf.json when its providers are locked (stacks/provider-locks.ts). */
@@ -105,18 +130,23 @@ function cdktfStackTraceModule(): { captureStackTrace?: (below?: unknown) => str
 export function synthesize(opts: SynthOptions, fsOps: OutputFs = NODE_FS): SynthResult {
   const config = loadConfig(opts.configDir);
   const paths = outputPaths(opts.outdir, opts.inventoryRoot ?? opts.configDir);
-  const stages = new Set(config.stages.map((st) => st.name));
-  const inventories = config.stages.map((st) => ({ rel: inventoryPath(st.name), text: renderInventory(st) }));
+  const inventories = config.stages.flatMap((st) => [
+    { rel: inventoryPath(st.name), text: renderInventory(st) },
+    ...(hasEc2Inventory(st) ? [{ rel: ec2InventoryPath(st.name), text: renderEc2Inventory(st) }] : []),
+  ]);
   return underLockRecovered(fsOps, paths, opts.log ?? logToStderr, () => {
     const tx = new OutputTransaction(fsOps, paths.journal, showPath);
-    const pruned = staleInventories(fsOps, paths.inventoryRoot, stages);
+    const pruned = staleInventories(fsOps, paths.inventoryRoot, new Set(inventories.map((i) => i.rel)));
     let stacks: string[];
     try {
       stacks = tx.stageDir(paths.outdir, (dir) => synthApp(config, dir));
       for (const inv of inventories) tx.stageFile(path.join(paths.inventoryRoot, inv.rel), inv.text, paths.inventoryRoot);
       for (const file of pruned) {
-        // with its directory when it holds nothing else, in the same rename
-        tx.stageRemoval(fsOps.readdirSync(path.dirname(file)).length === 1 ? path.dirname(file) : file);
+        // with its directory when it holds nothing else (nothing but files pruned here), in the same rename
+        const dir = path.dirname(file);
+        const rest = fsOps.readdirSync(dir).filter((name) => !pruned.includes(path.join(dir, name)));
+        if (rest.length > 0) tx.stageRemoval(file);
+        else if (pruned.find((f) => path.dirname(f) === dir) === file) tx.stageRemoval(dir);
       }
     } catch (e) {
       tx.abort();
@@ -178,7 +208,8 @@ function removeStaleTemps(fsOps: OutputFs, paths: OutputPaths): string[] {
     dir = path.join(dir, segment);
   }
   removed.push(...cleanStaleTemps(fsOps, dir, (_name, legacy) => !legacy)); // stage directories, new or set aside
-  for (const stage of subdirectories(fsOps, dir)) removed.push(...cleanStaleTemps(fsOps, path.join(dir, stage), (name) => name === 'hosts.yml'));
+  for (const stage of subdirectories(fsOps, dir))
+    removed.push(...cleanStaleTemps(fsOps, path.join(dir, stage), (name) => name === 'hosts.yml' || name === 'aws_ec2.yml'));
   return [...new Set(removed)];
 }
 const GENERATED_MARK = '# Generated by `rollout synth`';
@@ -210,12 +241,14 @@ export function writeFilesAtomically(root: string, files: ReadonlyArray<{ rel: s
   for (const [tmp, dest] of staged) fs.renameSync(tmp, dest);
 }
 
-/** Generated inventories of stages that no longer exist (only files synth wrote), sorted. */
-function staleInventories(fsOps: OutputFs, root: string, stages: ReadonlySet<string>): string[] {
+/** Generated inventory files (`hosts.yml`, `aws_ec2.yml`) this synth does not write (their stage is gone, or no longer on EC2 tags), sorted. */
+function staleInventories(fsOps: OutputFs, root: string, written: ReadonlySet<string>): string[] {
   const dir = path.join(root, INVENTORIES_DIR);
   return subdirectories(fsOps, dir)
-    .filter((name) => !stages.has(name) && !name.startsWith(TEMP_PREFIX))
-    .map((name) => path.join(dir, name, 'hosts.yml'))
+    .filter((name) => !name.startsWith(TEMP_PREFIX))
+    .flatMap((name) => [inventoryPath(name), ec2InventoryPath(name)])
+    .filter((rel) => !written.has(rel))
+    .map((rel) => path.join(root, rel))
     .filter((file) => fsOps.existsSync(file) && fsOps.readFileSync(file, 'utf8').startsWith(GENERATED_MARK));
 }
 

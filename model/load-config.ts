@@ -16,8 +16,8 @@ import { acceptedAwsRegions } from './aws-regions';
 import { BOOTSTRAP_KEY_PREFIX, stateKeyAlias } from './names';
 import { loadMonitoring } from './monitoring/load-monitoring';
 import { resolveStage } from './monitoring/resolve';
-import { CiSettings, Host, locksWithDynamoDb, RolloutConfig, soakEnvironmentName, Stage, StateLocation } from './stage';
-import { GITHUB_MAX_REVIEWERS, GITHUB_MAX_WAIT_TIMER_MINUTES, HostSchema, StageFile, StageFileSchema } from './stage-schema';
+import { CiSettings, Host, locksWithDynamoDb, RolloutConfig, RolloutPolicy, soakEnvironmentName, Stage, StateLocation } from './stage';
+import { GITHUB_MAX_REVIEWERS, GITHUB_MAX_WAIT_TIMER_MINUTES, HostSchema, RolloutSchema, StageFile, StageFileSchema } from './stage-schema';
 import { validateSource } from './validate';
 import { parseYaml, problemAt, YamlSource } from './yaml-source';
 
@@ -193,6 +193,7 @@ function stageProblems(s: PartialStageFile, src: YamlSource): Problem[] {
       }
     }
   });
+  out.push(...executorProblems(s, src));
   if (s.ci !== undefined) out.push(...ciProblems(s.ci, expectedName, s.rollout?.soakHours, src));
   return out;
 }
@@ -239,6 +240,66 @@ function canonicalAddress(address: string): string {
   } catch {
     return address.toLowerCase();
   }
+}
+
+/**
+ * Checks of `rollout.executor` and what it needs: with `ssm`, every existing
+ * host names its EC2 instance (the infra stack tags it with its batch, which
+ * the batch's association targets), no instance twice, and releasedBatches
+ * counts batches the stage has; the ssm-only settings are refused with
+ * `ansible`, where they would silently do nothing.
+ */
+function executorProblems(s: PartialStageFile, src: YamlSource): Problem[] {
+  const out: Problem[] = [];
+  if (s.rollout === undefined) return out;
+  const { executor, releasedBatches, ssmMaxConcurrency } = s.rollout;
+  const batches = s.rollout.batchPercentages.length;
+  if (executor !== 'ssm') {
+    if (releasedBatches !== undefined)
+      out.push(
+        problemAt(
+          src,
+          ['rollout', 'releasedBatches'],
+          'no releasedBatches with executor ansible (the deploy workflow releases batch by batch; set executor: ssm)',
+        ),
+      );
+    if (ssmMaxConcurrency !== undefined)
+      out.push(
+        problemAt(src, ['rollout', 'ssmMaxConcurrency'], 'no ssmMaxConcurrency with executor ansible (ansible.cfg forks limit a push; set executor: ssm)'),
+      );
+  } else if (releasedBatches === undefined) {
+    out.push(
+      problemAt(
+        src,
+        ['rollout', 'releasedBatches'],
+        `how many batches the release has reached, 0 to ${batches} (with executor ssm the batches not reached are rolled back, so it is never implied)`,
+        'nothing',
+      ),
+    );
+  } else if (releasedBatches > batches) {
+    out.push(problemAt(src, ['rollout', 'releasedBatches'], `a number of batches from 0 to ${batches} (the stage has ${batches} batches)`));
+  }
+  const instances = new Map<string, number>();
+  (s.hosts ?? []).forEach((h, i) => {
+    if (h === undefined) return;
+    if (h.managed && h.instanceId !== undefined) {
+      out.push(problemAt(src, ['hosts', i, 'instanceId'], 'no instanceId on a managed host (the infra stack creates its instance)'));
+    } else if (!h.managed && h.instanceId === undefined && executor === 'ssm') {
+      out.push(
+        problemAt(
+          src,
+          ['hosts', i, 'instanceId'],
+          `the EC2 instance id of existing host ${h.name} (rollout.executor is ssm: the stack tags the instance with its batch)`,
+          'nothing',
+        ),
+      );
+    }
+    if (h.instanceId === undefined) return;
+    const first = instances.get(h.instanceId);
+    if (first !== undefined) out.push(problemAt(src, ['hosts', i, 'instanceId'], `an instance id no other host of the stage has (hosts.${first} has it)`));
+    else instances.set(h.instanceId, i);
+  });
+  return out;
 }
 
 /**
@@ -303,6 +364,7 @@ function toModel(s: StageFile, file: string): Stage {
         tags: Object.fromEntries(Object.entries(h.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
         ...(h.address !== undefined ? { address: h.address } : {}),
         ...(h.managed ? { instanceType: h.instanceType ?? s.fleet.instanceType, subnetId: subnet } : {}),
+        ...(h.instanceId !== undefined ? { instanceId: h.instanceId } : {}),
         ...(h.batch !== undefined ? { batch: h.batch } : {}),
       };
     })
@@ -315,12 +377,7 @@ function toModel(s: StageFile, file: string): Stage {
     state: toStateLocation(s),
     datadog: { site: s.datadog.site, apiUrl: s.datadog.apiUrl ?? `https://api.${s.datadog.site}/` },
     agent: { ...s.agent },
-    rollout: {
-      batchPercentages: [...s.rollout.batchPercentages],
-      soakHours: [...s.rollout.soakHours],
-      maxFailedHostsPercent: s.rollout.maxFailedHostsPercent,
-      degradationThresholdPercent: s.rollout.degradationThresholdPercent,
-    },
+    rollout: toRolloutPolicy(s.rollout),
     network: {
       vpcId: s.network.vpcId,
       subnetIds: [...s.network.subnetIds],
@@ -333,6 +390,24 @@ function toModel(s: StageFile, file: string): Stage {
     ...(s.ci !== undefined ? { ci: toCiSettings(s.ci, s.stage) } : {}),
     hosts,
   };
+}
+
+/** The rollout policy of a stage file's rollout section (releasedBatches resolved: 0 when absent). */
+function toRolloutPolicy(r: StageFile['rollout']): RolloutPolicy {
+  return {
+    batchPercentages: [...r.batchPercentages],
+    soakHours: [...r.soakHours],
+    maxFailedHostsPercent: r.maxFailedHostsPercent,
+    degradationThresholdPercent: r.degradationThresholdPercent,
+    executor: r.executor,
+    releasedBatches: r.releasedBatches ?? 0,
+    ...(r.ssmMaxConcurrency !== undefined ? { ssmMaxConcurrency: r.ssmMaxConcurrency } : {}),
+  };
+}
+
+/** The rollout policy of a stage file without a rollout section: every default (for stages built in code). */
+export function defaultRolloutPolicy(): RolloutPolicy {
+  return toRolloutPolicy(RolloutSchema.parse({}));
 }
 
 /** The TCP port of a proxy URL (WHATWG URL leaves the scheme's default port empty). */

@@ -52,3 +52,23 @@ export function stageSecretPrefix(stage: string): string {
 export function apiKeySecretName(stage: string): string {
   return `${stageSecretPrefix(stage)}datadog-api-key`;
 }
+
+/**
+ * S3 bucket of a stage's SSM executor (playbook bundles, run output):
+ * `observability-rollout-<stage>-ssm-<account id>`, at most 55 characters
+ * (22 + 16 + 5 + 12). The account id keeps the global name ours; `account`
+ * is usually a Terraform reference (data.aws_caller_identity).
+ */
+export function ssmBucketName(stage: string, account: string): string {
+  return `${PRODUCT}-${stage}-ssm-${account}`;
+}
+
+/** EC2 tag that puts an instance in a rollout batch (SSM executor): value `<stage>-<batch>` (stage names have no dash, so it splits back). */
+export const BATCH_TAG_KEY = 'rollout-batch';
+/** EC2 tag naming the stage file's host on its instance (SSM executor, EC2 inventories). */
+export const HOST_TAG_KEY = 'rollout-host';
+
+/** The `rollout-batch` tag value of a batch. */
+export function batchTagValue(stage: string, batch: number): string {
+  return `${stage}-${batch}`;
+}

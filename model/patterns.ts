@@ -84,6 +84,10 @@ export const PROXY_URL = format(
 );
 /** EC2 instance type. */
 export const INSTANCE_TYPE = format(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as t3.medium');
+/** EC2 instance id: `i-` and 8 (older instances) or 17 hex digits (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html, InstanceId). */
+export const INSTANCE_ID = format(/^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'an EC2 instance id such as i-0123456789abcdef0 (i- and 8 or 17 lowercase hex digits)');
+/** State Manager MaxConcurrency as this tool writes it: a number of hosts or a percentage of the batch's hosts. */
+export const SSM_CONCURRENCY = format(/^(?:[1-9]\d{0,4}|(?:[1-9]\d?|100)%)$/, 'a number of hosts from 1 to 99999 or a percentage from 1% to 100%, such as 25%');
 /** SSM parameter path. */
 export const SSM_PARAMETER = format(/^\/[A-Za-z0-9_./-]+$/, 'an SSM parameter path');
 /** GitHub repository. */

@@ -15,12 +15,14 @@ import {
   GITHUB_TEAM_SLUG,
   HOST_ADDRESS,
   HOST_NAME,
+  INSTANCE_ID,
   INSTANCE_TYPE,
   IPV4_CIDR,
   PROXY_URL,
   KMS_KEY_ID,
   S3_BUCKET_NAME,
   SLUG,
+  SSM_CONCURRENCY,
   SSM_PARAMETER,
   STAGE_NAME,
   STATE_KEY_PREFIX,
@@ -56,6 +58,13 @@ export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const STATE_LOCKINGS = ['dynamodb', 's3', 'both'] as const;
 /** Both locks while runners move to Terraform >= 1.10 (docs/infrastructure.md, "State locking"). */
 export const DEFAULT_STATE_LOCKING = 'both';
+
+/**
+ * Who runs the playbook on the hosts: `ansible` (a controller pushes over
+ * SSH, batch by batch) or `ssm` (AWS Systems Manager State Manager runs it on
+ * each host, one association per batch; docs/ssm-executor.md).
+ */
+export const EXECUTORS = ['ansible', 'ssm'] as const;
 
 export const DEFAULT_AGENT_VERSION = '7.72.0';
 export const DEFAULT_SITE = 'us5.datadoghq.com';
@@ -101,6 +110,10 @@ export const HostSchema = z.strictObject({
   instanceType: stringOf(INSTANCE_TYPE).optional().describe("Managed hosts: EC2 instance type (default: the stage's `fleet.instanceType`)."),
   /** Subnet of a managed host (defaults to the first of network.subnetIds). */
   subnetId: stringOf(SUBNET_ID).optional().describe('Managed hosts: subnet (default: one of `network.subnetIds`, chosen by a hash of the host name).'),
+  /** EC2 instance id of an existing host; required for every existing host when rollout.executor is ssm (the stack tags it with its batch). */
+  instanceId: stringOf(INSTANCE_ID)
+    .optional()
+    .describe('EC2 instance id of an existing host (`i-` and 8 or 17 hex digits); required on every existing host when `rollout.executor` is `ssm`.'),
   /** Pin the host to a rollout batch (1-based) instead of letting the split choose. */
   batch: z.number().int().min(1).optional().describe('Pin the host to this rollout batch (1-based) instead of letting the split choose.'),
   /** Extra Datadog tags for this host. */
@@ -160,7 +173,7 @@ const AgentSchema = z.strictObject({
   processEnabled: z.boolean().default(true).describe('Enable live process collection (`process_config.process_collection.enabled`).'),
 });
 
-const RolloutSchema = z.strictObject({
+export const RolloutSchema = z.strictObject({
   /** Share of the stage's hosts in each batch, in rollout order; sums to 100. */
   batchPercentages: z
     .array(z.number().int().min(1).max(100))
@@ -184,6 +197,28 @@ const RolloutSchema = z.strictObject({
   maxFailedHostsPercent: percent.default(1).describe('A batch with a larger share of failed hosts stops the rollout.'),
   /** A batch worse than the not-yet-upgraded hosts by more than this is rolled back. */
   degradationThresholdPercent: percent.default(5).describe('A batch worse than the not-yet-upgraded hosts by more than this (relative) is rolled back.'),
+  /** Who runs the playbook on the hosts: `ansible` (push over SSH) or `ssm` (State Manager associations, one per batch). */
+  executor: z
+    .enum(EXECUTORS)
+    .default('ansible')
+    .describe(
+      'Who runs the playbook on the hosts: `ansible` (a controller pushes over SSH) or `ssm` (State Manager associations, one per batch; docs/ssm-executor.md).',
+    ),
+  /** With executor ssm: how many batches the release has reached (0 = none); raising it by one is the release of the next batch. */
+  releasedBatches: z
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .optional()
+    .describe('With executor `ssm` (required there): how many batches the release has reached, 0 for none; raising it by one releases the next batch.'),
+  /** With executor ssm: hosts of a batch SSM runs at once (a number or a percentage; default: the share that keeps a batch within 15 minutes). */
+  ssmMaxConcurrency: z
+    .preprocess((v) => (typeof v === 'number' ? String(v) : v), stringOf(SSM_CONCURRENCY))
+    .optional()
+    .describe(
+      'With executor `ssm`: hosts of a batch SSM runs at once, a number or a percentage such as `25%` (default: a share that keeps a batch within 15 minutes).',
+    ),
 });
 
 const NetworkSchema = z.strictObject({

@@ -3,9 +3,12 @@
  * the only thing constructs, inventories and reports read.
  */
 import type { MonitoringConfig } from './monitoring/types';
-import { CRITICALITIES, STATE_LOCKINGS } from './stage-schema';
+import { CRITICALITIES, EXECUTORS, STATE_LOCKINGS } from './stage-schema';
 
 export type Criticality = (typeof CRITICALITIES)[number];
+
+/** Who runs the playbook on a stage's hosts (`rollout.executor`; see EXECUTORS). */
+export type Executor = (typeof EXECUTORS)[number];
 
 /** How Terraform locks a stage's state (`state.locking`; see STATE_LOCKINGS). */
 export type StateLocking = (typeof STATE_LOCKINGS)[number];
@@ -24,6 +27,8 @@ export interface Host {
   readonly instanceType?: string;
   /** Subnet of a managed host (resolved). */
   readonly subnetId?: string;
+  /** EC2 instance id of an existing host (required for existing hosts when the executor is ssm). */
+  readonly instanceId?: string;
   /** Pinned rollout batch (1-based), if any. */
   readonly batch?: number;
   /** Extra Datadog tags, sorted by key. */
@@ -74,6 +79,12 @@ export interface RolloutPolicy {
   readonly soakHours: readonly number[];
   readonly maxFailedHostsPercent: number;
   readonly degradationThresholdPercent: number;
+  /** Who runs the playbook: `ansible` (push over SSH) or `ssm` (State Manager). */
+  readonly executor: Executor;
+  /** With `ssm`: batches 1..releasedBatches are released (0: none yet); always 0 with `ansible`. */
+  readonly releasedBatches: number;
+  /** With `ssm`: the stage's own MaxConcurrency for each batch's association, if it sets one. */
+  readonly ssmMaxConcurrency?: string;
 }
 
 /** One deployment stage (dev, test, prod). */

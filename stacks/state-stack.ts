@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../constructs/agent-access/agent-identity';
 import { CiAccess } from '../constructs/ci-access/ci-access';
+import { SsmHostAccess } from '../constructs/ssm-executor/ssm-host-access';
 import { addAwsProvider } from '../constructs/providers/aws-provider';
 import { useS3Backend } from '../constructs/state-backend/s3-backend';
 import { StateStorage } from '../constructs/state-backend/state-storage';
@@ -72,8 +73,12 @@ export class StateStack extends TerraformStack {
       });
     }
     // The hosts' IAM identity of every stage: created here, by an administrator, so no CI role needs IAM writes.
-    for (const stage of [...stages].sort((left, right) => (left.name < right.name ? -1 : 1)))
-      new AgentIdentity(this, `agent-${stage.name}`, { stage: stage.name });
+    for (const stage of [...stages].sort((left, right) => (left.name < right.name ? -1 : 1))) {
+      const identity = new AgentIdentity(this, `agent-${stage.name}`, { stage: stage.name });
+      // With the SSM executor the hosts run the playbook themselves: their role gets what State Manager needs.
+      if (stage.rollout.executor === 'ssm')
+        new SsmHostAccess(this, `ssm-${stage.name}`, { stage: stage.name, region: stage.region, roleName: identity.role.name });
+    }
     // GitHub Actions OIDC is account-wide, and the roles that may deploy must not deploy themselves: both live here.
     const ci = stages.filter((s) => s.ci !== undefined);
     if (ci.length > 0) new CiAccess(this, 'ci-access', { stages: ci });

@@ -9,7 +9,9 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { agentRoleName, BOOTSTRAP_KEY_PREFIX, PRODUCT, stageSecretPrefix } from '../../model/names';
+import { agentRoleName, BATCH_TAG_KEY, BOOTSTRAP_KEY_PREFIX, HOST_TAG_KEY, PRODUCT, ssmBucketName, stageSecretPrefix } from '../../model/names';
+import { BUNDLE_PREFIX } from '../../plan/ssm/bundle';
+import { SSM_DOCUMENT } from '../../plan/ssm/ssm-plan';
 import { locksWithDynamoDb, locksWithLockFile, type Stage } from '../../model/stage';
 import { validateCiAccessProps } from './validate-ci-access-props';
 
@@ -336,6 +338,55 @@ function amiParameterStatement(context: ArnContext, stage: Stage): Statement {
   return { sid: 'AmiParameter', effect: 'Allow', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [amiParameterArn(context, stage)] };
 }
 
+/**
+ * SsmBundles, SsmAssociations, SsmTagExistingHosts: what applying a stage's
+ * SSM executor takes (only for stages with rollout.executor ssm). Bundles:
+ * only `bundles/*` of the stage's own bucket. Associations: only of the
+ * AWS-ApplyAnsiblePlaybooks document (the document ARN has no account: AWS
+ * owns it) in the stage's region; State Manager cannot restrict an
+ * association's targets in IAM (docs/ssm-executor.md, "Security", says what
+ * that leaves open). Tags: only the two rollout tags, only on the stage
+ * file's own instances (they need not carry the stage tag yet). Actions and
+ * resource types: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html.
+ */
+function ssmExecutorStatements(context: ArnContext, stage: Stage, write: boolean): Statement[] {
+  if (stage.rollout.executor !== 'ssm') return [];
+  const bundles = `arn:${context.partition}:s3:::${ssmBucketName(stage.name, context.account)}/${BUNDLE_PREFIX}*`;
+  const associations = [arnOf(context, 'ssm', stage.region, 'association/*'), arnOf(context, 'ssm', stage.region, `document/${SSM_DOCUMENT}`, '')];
+  const instances = stage.hosts.filter((h) => h.instanceId !== undefined).map((h) => arnOf(context, 'ec2', stage.region, `instance/${h.instanceId}`));
+  const read: Statement[] = [
+    { sid: 'SsmBundles', effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectTagging'], resources: [bundles] },
+    { sid: 'SsmAssociations', effect: 'Allow', actions: ['ssm:DescribeAssociation', 'ssm:ListTagsForResource'], resources: associations },
+  ];
+  if (!write) return read;
+  return [
+    { ...read[0], actions: ['s3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'] },
+    {
+      ...read[1],
+      actions: [
+        'ssm:AddTagsToResource',
+        'ssm:CreateAssociation',
+        'ssm:DeleteAssociation',
+        'ssm:DescribeAssociation',
+        'ssm:ListTagsForResource',
+        'ssm:RemoveTagsFromResource',
+        'ssm:UpdateAssociation',
+      ],
+    },
+    ...(instances.length === 0
+      ? []
+      : [
+          {
+            sid: 'SsmTagExistingHosts',
+            effect: 'Allow',
+            actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+            resources: instances,
+            condition: [{ test: 'ForAllValues:StringEquals', variable: 'aws:TagKeys', values: [BATCH_TAG_KEY, HOST_TAG_KEY] }],
+          },
+        ]),
+  ];
+}
+
 /** Every statement of a stage's deploy role, in policy order. */
 function deployStatements(context: ArnContext, stage: Stage): Statement[] {
   return [
@@ -345,6 +396,7 @@ function deployStatements(context: ArnContext, stage: Stage): Statement[] {
     passAgentRoleStatement(context, stage),
     stageSecretsStatement(context, stage),
     amiParameterStatement(context, stage),
+    ...ssmExecutorStatements(context, stage, true),
     ...guardrailDenies(context),
   ];
 }
@@ -420,6 +472,7 @@ function planStatements(context: ArnContext, stages: Stage[]): Statement[] {
     readIamStatement(context),
     readSecretsMetadataStatement(context, regions),
     readAmiParametersStatement(context, stages),
+    ...stages.flatMap((stage) => ssmExecutorStatements(context, stage, false).map((st) => ({ ...st, sid: `${st.sid}${capitalized(stage.name)}` }))),
     ...readBootstrapStatements(context, stages),
     noWritesStatement(),
     ...guardrailDenies(context, true),

@@ -22,6 +22,12 @@ export interface FleetProps {
   readonly instanceProfileName: string;
   /** Security groups attached to every host. */
   readonly securityGroupIds: readonly string[];
+  /** Extra instance tags by host name (the SSM executor's batch and host tags).
+   * @default - none */
+  readonly instanceTags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Let the hosts read their own tags from the instance metadata service (the SSM playbook finds its host by tag).
+   * @default false */
+  readonly instanceMetadataTags?: boolean;
 }
 
 /**
@@ -46,7 +52,12 @@ export class Fleet extends Construct {
           subnetId: h.subnetId as string,
           iamInstanceProfile: props.instanceProfileName,
           vpcSecurityGroupIds: [...props.securityGroupIds],
-          metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
+          metadataOptions: {
+            httpTokens: 'required',
+            httpEndpoint: 'enabled',
+            httpPutResponseHopLimit: 1,
+            ...(props.instanceMetadataTags ? { instanceMetadataTags: 'enabled' } : {}),
+          },
           rootBlockDevice: { encrypted: true, volumeType: 'gp3', volumeSize: props.rootVolumeGb },
           monitoring: true,
           tags: {
@@ -55,6 +66,7 @@ export class Fleet extends Construct {
             team: h.team,
             criticality: h.criticality,
             ...h.tags,
+            ...(props.instanceTags?.[h.name] ?? {}),
           },
           // A newer AMI in SSM must not replace running hosts; rebuilds are deliberate.
           lifecycle: { ignoreChanges: ['ami'] },

@@ -11,6 +11,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { allPublicAccessBlocked, denyInsecureTransport } from '../core/bucket-guards';
 import { validateStateStorageProps } from './validate-state-storage-props';
 
 /** Props of the hardened Terraform state bucket and lock table. */
@@ -93,13 +94,7 @@ export class StateStorage extends Construct {
         },
       ],
     });
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
+    new S3BucketPublicAccessBlock(this, 'public-access-block', allPublicAccessBlocked(this.bucket.id));
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
@@ -118,14 +113,7 @@ export class StateStorage extends Construct {
     });
     const tlsOnly = new DataAwsIamPolicyDocument(this, 'tls-only', {
       statement: [
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
+        denyInsecureTransport(this.bucket.arn),
         {
           sid: 'DenyOutdatedTls',
           effect: 'Deny',

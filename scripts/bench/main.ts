@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Host, Stage } from '../../model/stage';
+import { defaultRolloutPolicy } from '../../model/load-config';
 import { renderInventory } from '../../inventory/stage-inventory';
 import { generateConfig } from './generate';
 import { Figures, measureCommand, measureFn, measureNode } from './measure';
@@ -137,7 +138,7 @@ function main(): void {
     state: { bucket: 'b', locking: 'both', lockTable: 't', keyPrefix: 'stages/bench', createKmsKey: false },
     datadog: { site: 'us5.datadoghq.com', apiUrl: 'https://api.us5.datadoghq.com/' },
     agent: { version: '7.72.0', logsEnabled: true, apmEnabled: true, processEnabled: true },
-    rollout: { batchPercentages: [33, 33, 34], soakHours: [48, 48, 72], maxFailedHostsPercent: 1, degradationThresholdPercent: 5 },
+    rollout: defaultRolloutPolicy(),
     network: { vpcId: 'vpc-00000000', subnetIds: [], datadogEgressCidrs: ['0.0.0.0/0'] },
     fleet: { instanceType: 't3.medium', amiSsmParameter: '/x', rootVolumeGb: 20 },
     hosts,

@@ -28,6 +28,8 @@ describe('stage model', () => {
       soakHours: [48, 48, 72],
       maxFailedHostsPercent: 1,
       degradationThresholdPercent: 5,
+      executor: 'ansible',
+      releasedBatches: 0,
     });
     expect(stage!.state).toEqual({ bucket: 'acme-tfstate', locking: 'both', lockTable: 'acme-tflock', keyPrefix: 'stages/dev', createKmsKey: false });
     expect(stage!.network.datadogEgressCidrs).toEqual(['0.0.0.0/0']);

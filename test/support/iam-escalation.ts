@@ -66,6 +66,9 @@ export const ESCALATION_ACTIONS: readonly EscalationAction[] = [
     'ecs:RunTask',
     'ecs:RegisterTaskDefinition',
     'ssm:SendCommand',
+    // A State Manager association runs a document on its targets like SendCommand does, and IAM cannot narrow its targets.
+    'ssm:CreateAssociation',
+    'ssm:UpdateAssociation',
     'ssm:StartSession',
     'ec2-instance-connect:SendSSHPublicKey',
     'ec2:CreateLaunchTemplateVersion',
@@ -100,14 +103,19 @@ export function rolePolicies(stack: Json): Map<string, Json[]> {
   const docs = (stack.data?.aws_iam_policy_document ?? {}) as Record<string, Json>;
   for (const role of Object.values(roles)) out.set(role.name, []);
   for (const policy of Object.values((stack.resource?.aws_iam_role_policy ?? {}) as Record<string, Json>)) {
-    const roleId = /^\$\{aws_iam_role\.([^.]+)\.id\}$/.exec(policy.role)?.[1];
+    const roleId = /^\$\{aws_iam_role\.([^.]+)\.(?:id|name)\}$/.exec(policy.role)?.[1];
     const docId = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(policy.policy)?.[1];
     if (!roleId || !docId || !roles[roleId] || !docs[docId]) throw new Error(`cannot resolve role policy ${JSON.stringify(policy)}`);
     out.get(roles[roleId].name)?.push(...(docs[docId].statement as Json[]));
   }
-  if (stack.resource?.aws_iam_role_policy_attachment || stack.resource?.aws_iam_policy) {
-    throw new Error('managed policies are not analysed here: add them to rolePolicies before using them');
+  // An attached managed policy is not analysed action by action: it counts as permissions (the role is no longer empty).
+  for (const attachment of Object.values((stack.resource?.aws_iam_role_policy_attachment ?? {}) as Record<string, Json>)) {
+    const roleId = /^\$\{aws_iam_role\.([^.]+)\.(?:id|name)\}$/.exec(attachment.role)?.[1];
+    const name = roleId ? roles[roleId]?.name : attachment.role;
+    if (!out.has(name)) throw new Error(`cannot resolve role policy attachment ${JSON.stringify(attachment)}`);
+    out.get(name)?.push({ sid: `Managed ${attachment.policy_arn}`, effect: 'Allow', actions: [], resources: [] });
   }
+  if (stack.resource?.aws_iam_policy) throw new Error('customer managed policies are not analysed here: add them to rolePolicies before using them');
   return out;
 }
 

@@ -60,4 +60,22 @@ describe('Fleet', () => {
       'Fleet fleet: 3 invalid props\n  securityGroupIds: got [], expected at least one security group\n  hosts.0.instanceType: got missing, expected an instance type for a managed host\n  hosts.0.subnetId: got missing, expected a subnet for a managed host',
     );
   });
+
+  test('with the SSM executor, managed instances carry their batch and host tags and expose tags to the metadata service', () => {
+    const out = synth({ ...props, instanceTags: { 'dev-web-01': { 'rollout-batch': 'dev-1', 'rollout-host': 'dev-web-01' } }, instanceMetadataTags: true });
+    expect(out).toHaveResourceWithProperties(Instance, {
+      metadata_options: { http_tokens: 'required', http_endpoint: 'enabled', http_put_response_hop_limit: 1, instance_metadata_tags: 'enabled' },
+      tags: {
+        Name: 'dev-web-01',
+        service: 'web',
+        team: 'storefront',
+        criticality: 'low',
+        tier: 'frontend',
+        'rollout-batch': 'dev-1',
+        'rollout-host': 'dev-web-01',
+      },
+    });
+    const plain = Object.values(JSON.parse(synth()).resource.aws_instance as Record<string, Record<string, Record<string, unknown>>>)[0];
+    expect(plain.metadata_options.instance_metadata_tags).toBeUndefined();
+  });
 });

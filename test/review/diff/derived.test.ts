@@ -6,6 +6,7 @@
  */
 import { splitIntoBatches } from '../../../model/batches';
 import type { Criticality, Host, Stage } from '../../../model/stage';
+import { defaultRolloutPolicy } from '../../../model/load-config';
 import { inventoryObject } from '../../../inventory/stage-inventory';
 import { markDerived, explainValue } from '../../../review/diff/derived';
 import { diffTrees } from '../../../review/diff/diff';
@@ -26,7 +27,7 @@ function stage(hosts: Host[], version = '7.72.0'): Stage {
     state: { bucket: 'b', locking: 'both', lockTable: 't', keyPrefix: 'stages/prod', createKmsKey: false },
     datadog: { site: 'us5.datadoghq.com', apiUrl: 'https://api.us5.datadoghq.com/' },
     agent: { version, logsEnabled: true, apmEnabled: true, processEnabled: true },
-    rollout: { batchPercentages: [33, 33, 34], soakHours: [48, 48, 72], maxFailedHostsPercent: 1, degradationThresholdPercent: 5 },
+    rollout: defaultRolloutPolicy(),
     network: { vpcId: 'vpc-00000000', subnetIds: [], datadogEgressCidrs: ['0.0.0.0/0'] },
     fleet: { instanceType: 't3.medium', amiSsmParameter: '/x', rootVolumeGb: 20 },
     hosts,
