@@ -19,6 +19,7 @@ describe('build if stale', () => {
       [
         'cli',
         'constructs',
+        'drift',
         'gate',
         'inventory',
         'main.ts',
