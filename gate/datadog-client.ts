@@ -1,5 +1,6 @@
 /**
- * The gate's and the event command's only I/O: the Datadog API through the
+ * The only Datadog I/O of the gate, `rollout event`, `rollout downtime` and
+ * `rollout drift`: the Datadog API through the
  * official client (@datadog/datadog-api-client), with an HTTP transport of our
  * own plugged into it (`httpApi`) that
  *   - gives every request a timeout, and aborts everything at the gate's deadline;

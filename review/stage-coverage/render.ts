@@ -36,13 +36,17 @@ export function renderCoverageMarkdown(r: CoverageReport): string {
   lines.push(`## Gaps a new stage would have (\`${r.newStage}\`)`, '');
   if (gapsNew === 0 && r.newStageGaps.overriddenEverywhere.length === 0) lines.push('None: every definition applies with its base values.', '');
   for (const a of r.newStageGaps.absent) lines.push(`- ${a}: disabled by default, enabled only per stage; the new stage would not get it`);
-  for (const f of r.newStageGaps.routing) lines.push(`- monitor ${f.id} (${f.source.file}:${f.source.line}): pages elsewhere, but routes nowhere without a stage entry`);
+  for (const f of r.newStageGaps.routing)
+    lines.push(`- monitor ${f.id} (${f.source.file}:${f.source.line}): pages elsewhere, but routes nowhere without a stage entry`);
   for (const o of r.newStageGaps.overriddenEverywhere) lines.push(`- ${o}: overridden in every stage; the new stage would get its base values`);
   if (gapsNew > 0 || r.newStageGaps.overriddenEverywhere.length > 0) lines.push('');
   lines.push('## Matrix', '', `| definition | ${[...r.stages, `${r.newStage} (new)`].join(' | ')} |`, `| --- |${' --- |'.repeat(r.stages.length + 1)}`);
   const name = (row: CoverageRow): string => `${row.kind} \`${row.id}\`${row.paging ? ' (paging)' : ''}`;
   for (const row of r.rows) lines.push(`| ${name(row)} | ${[...r.stages, r.newStage].map((s) => cellText(row.cells[s])).join(' | ')} |`);
-  lines.push('', 'yes: present with its base values; override: present, with the fields a `stages.<stage>` entry (or the file\'s routing) changes; -: disabled.');
+  lines.push(
+    '',
+    "yes: present with its base values; override: present, with the fields a `stages.<stage>` entry (or the file's routing) changes; -: disabled.",
+  );
   return `${lines.join('\n')}\n`;
 }
 
