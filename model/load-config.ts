@@ -273,7 +273,7 @@ function executorProblems(s: PartialStageFile, src: YamlSource): Problem[] {
         src,
         ['rollout', 'releasedBatches'],
         `how many batches the release has reached, 0 to ${batches} (with executor ssm the batches not reached are rolled back, so it is never implied)`,
-        'nothing',
+        'missing',
       ),
     );
   } else if (releasedBatches > batches) {
@@ -290,7 +290,7 @@ function executorProblems(s: PartialStageFile, src: YamlSource): Problem[] {
           src,
           ['hosts', i, 'instanceId'],
           `the EC2 instance id of existing host ${h.name} (rollout.executor is ssm: the stack tags the instance with its batch)`,
-          'nothing',
+          'missing',
         ),
       );
     }

@@ -39,8 +39,8 @@ describe('rollout.executor', () => {
   test('fails when ssm is chosen and existing hosts lack an instance id, naming each host', () => {
     const lines = problemsOf(stageWith(['executor: ssm', 'releasedBatches: 0'], [EXISTING, NO_ID, NO_ID.replace('03', '04').replace('10.0.0.3', '10.0.0.4')]));
     expect(lines).toEqual([
-      'stacks/stages/dev.yaml:14 hosts.1.instanceId: got nothing, expected the EC2 instance id of existing host dev-web-03 (rollout.executor is ssm: the stack tags the instance with its batch)',
-      'stacks/stages/dev.yaml:15 hosts.2.instanceId: got nothing, expected the EC2 instance id of existing host dev-web-04 (rollout.executor is ssm: the stack tags the instance with its batch)',
+      'stacks/stages/dev.yaml:14 hosts.1.instanceId: got missing, expected the EC2 instance id of existing host dev-web-03 (rollout.executor is ssm: the stack tags the instance with its batch)',
+      'stacks/stages/dev.yaml:15 hosts.2.instanceId: got missing, expected the EC2 instance id of existing host dev-web-04 (rollout.executor is ssm: the stack tags the instance with its batch)',
     ]);
   });
 
@@ -65,7 +65,7 @@ describe('rollout.executor', () => {
 
   test('fails when ssm is chosen without releasedBatches (nothing is implied: unreleased batches are rolled back)', () => {
     expect(problemsOf(stageWith(['executor: ssm'], [EXISTING]))).toEqual([
-      'stacks/stages/dev.yaml:8 rollout.releasedBatches: got nothing, expected how many batches the release has reached, 0 to 3 (with executor ssm the batches not reached are rolled back, so it is never implied)',
+      'stacks/stages/dev.yaml:7 rollout.releasedBatches: got missing, expected how many batches the release has reached, 0 to 3 (with executor ssm the batches not reached are rolled back, so it is never implied)',
     ]);
   });
 

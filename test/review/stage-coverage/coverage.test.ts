@@ -156,9 +156,9 @@ describe('rollout coverage', () => {
 
   test('--help prints the usage of coverage, drift and downtime, exit 0', async () => {
     for (const [cmd, first] of [
-      ['coverage', 'usage: rollout coverage [--config DIR]'],
-      ['drift', 'usage: rollout drift --stage S'],
-      ['downtime', 'usage: rollout downtime schedule|cancel'],
+      ['coverage', 'Usage: rollout coverage [options]'],
+      ['drift', 'Usage: rollout drift [options]'],
+      ['downtime', 'Usage: rollout downtime [options] <schedule|cancel>'],
     ]) {
       const r = await cli([cmd, '--help']);
       expect(r.code).toBe(0);
@@ -169,7 +169,7 @@ describe('rollout coverage', () => {
   test('fails when --format or --new-stage is bad: one usage error, exit 2', async () => {
     const a = await cli(['coverage', '--format', 'yaml']);
     expect(a.code).toBe(2);
-    expect(a.err).toBe('rollout coverage: --format: got "yaml", expected markdown or json');
+    expect(a.err).toBe('rollout coverage: --format: got "yaml", expected one of markdown, json');
     const b = await cli(['coverage', '--config', path.resolve(__dirname, '../../..'), '--new-stage', 'dev']);
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/^rollout coverage: --new-stage: got "dev", expected a name that is not already a stage/);
