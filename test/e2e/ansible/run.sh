@@ -649,11 +649,14 @@ s_dirty_setup() {
     scenario "dirty hosts: hand-made Datadog apt sources ($DIRTY_APT_HOST), user config and system-probe.yaml ($USER_CONF_HOST)"
     local root gid
     root="$(host_root "$DIRTY_APT_HOST")"
+    # Another keyring for the same repository (as hand-written setups and
+    # other install scripts name it): apt refuses every command.
     cat >"$root/etc/apt/sources.list.d/datadog-by-hand.list" <<EOF
 # Datadog, added by hand before the rollout (this comment stays)
-deb $REPO_URL stable 7
+deb [signed-by=/usr/share/keyrings/datadog-keyring.gpg] $REPO_URL stable 7
 EOF
-    printf '# Debian sources would be here\ndeb https://apt.datadoghq.com/ stable 7\n' >>"$root/etc/apt/sources.list"
+    # No signed-by at all (older official role, old install script): duplicates.
+    printf '# Debian sources would be here\ndeb %s stable 7\ndeb https://apt.datadoghq.com/ stable 7\n' "$REPO_URL" >>"$root/etc/apt/sources.list"
     printf 'Types: deb\nURIs: https://apt.datadoghq.com/\nSuites: stable\nComponents: 7\n' \
         >"$root/etc/apt/sources.list.d/datadog-old.sources"
     chroot "$root" apt-get update >"$LOGS/dirty-apt-update-before.log" 2>&1
@@ -699,8 +702,8 @@ s_dirty_asserts() {
     root="$(host_root "$DIRTY_APT_HOST")"
     check "$DIRTY_APT_HOST: hand-made source line removed, its comment kept" \
         bash -c "! grep -q '^deb ' '$root/etc/apt/sources.list.d/datadog-by-hand.list' && grep -q '^# Datadog, added by hand' '$root/etc/apt/sources.list.d/datadog-by-hand.list'"
-    check "$DIRTY_APT_HOST: apt.datadoghq.com line removed from sources.list, other lines kept" \
-        bash -c "! grep -q apt.datadoghq.com '$root/etc/apt/sources.list' && grep -q '^# Debian sources would be here' '$root/etc/apt/sources.list'"
+    check "$DIRTY_APT_HOST: unsigned Datadog lines removed from sources.list, other lines kept" \
+        bash -c "! grep -qE 'apt.datadoghq.com|127.0.0.1:$PORT' '$root/etc/apt/sources.list' && grep -q '^# Debian sources would be here' '$root/etc/apt/sources.list'"
     check "$DIRTY_APT_HOST: Datadog-only deb822 file removed" test ! -e "$root/etc/apt/sources.list.d/datadog-old.sources"
     left="$(grep -rlE "apt\.datadoghq\.com|127\.0\.0\.1:$PORT" "$root/etc/apt/sources.list" "$root/etc/apt/sources.list.d" | sed "s#^$root##" | tr '\n' ' ')"
     check_eq "$DIRTY_APT_HOST: only the role's Datadog source is left" "$left" "/etc/apt/sources.list.d/datadog.list "
