@@ -707,7 +707,9 @@ s_dirty_asserts() {
     check "$DIRTY_APT_HOST: Datadog-only deb822 file removed" test ! -e "$root/etc/apt/sources.list.d/datadog-old.sources"
     left="$(grep -rlE "apt\.datadoghq\.com|127\.0\.0\.1:$PORT" "$root/etc/apt/sources.list" "$root/etc/apt/sources.list.d" | sed "s#^$root##" | tr '\n' ' ')"
     check_eq "$DIRTY_APT_HOST: only the role's Datadog source is left" "$left" "/etc/apt/sources.list.d/datadog.list "
-    check "$DIRTY_APT_HOST: apt-get update works again" chroot "$root" apt-get update -q
+    chroot "$root" apt-get update >"$LOGS/dirty-apt-update-after.log" 2>&1
+    check "$DIRTY_APT_HOST: apt-get update works again, without warnings" \
+        bash -c "! grep -qE '^(E|W):' '$LOGS/dirty-apt-update-after.log'"
     check "the rollout reported the removed sources" log_has s_a-full "removed conflicting Datadog apt source(s)"
 
     root="$(host_root "$USER_CONF_HOST")"
