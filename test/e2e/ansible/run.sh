@@ -171,6 +171,29 @@ EOF
         die "dpkg-deb failed for $version"
 }
 
+# A FAKE datadog-signing-keys (the role installs Datadog's package as the
+# official role does). It ships nothing: the real one writes Datadog's keys
+# into the same keyring, which the role then checks against the pinned list.
+build_signing_keys_package() {
+    local d="$WORK/pkgbuild/signing-keys"
+    mkdir -p "$d/DEBIAN" "$d/usr/share/doc/datadog-signing-keys"
+    echo "FAKE datadog-signing-keys for the observability-rollout e2e test" >"$d/usr/share/doc/datadog-signing-keys/README"
+    cat >"$d/DEBIAN/control" <<EOF
+Package: datadog-signing-keys
+Version: 1:1.4.0-1
+Architecture: all
+Maintainer: observability-rollout e2e <e2e@invalid.example>
+Section: utils
+Priority: optional
+Description: FAKE Datadog signing keys package for the observability-rollout e2e test
+ Installs nothing but a README.
+EOF
+    mkdir -p "$REPO_DIR/pool/main/d/datadog-signing-keys"
+    dpkg-deb --root-owner-group -Zgzip --build "$d" \
+        "$REPO_DIR/pool/main/d/datadog-signing-keys/datadog-signing-keys_1.4.0-1_all.deb" >/dev/null ||
+        die "dpkg-deb failed for datadog-signing-keys"
+}
+
 make_key() {
     gpg --batch --pinentry-mode loopback --passphrase '' --quick-gen-key "$1" ed25519 sign 2d \
         >>"$LOGS/gpg.log" 2>&1 || die "gpg key generation failed"
@@ -182,6 +205,7 @@ build_repo() {
     t0="$(now)"
     build_package 7.71.0
     build_package 7.72.0
+    build_signing_keys_package
     mkdir -m 0700 -p "$GNUPGHOME"
     export GNUPGHOME
     REPO_FPR="$(make_key 'rollout e2e test repository <e2e-repo@invalid.example>')"
@@ -323,6 +347,7 @@ EOF
     check "$h: apt source points at the test repository" grep -qF "signed-by=/usr/share/keyrings/datadog-archive-keyring.gpg] $REPO_URL stable 7" "$root/etc/apt/sources.list.d/datadog.list"
     check "$h: keyring holds exactly the pinned test key" keyring_is_pinned "$root/usr/share/keyrings/datadog-archive-keyring.gpg"
     check_eq "$h: package is on hold" "$(pkg_selection "$h")" hold
+    check_eq "$h: datadog-signing-keys installed (as the official role does)" "$(pkg_status "$h" datadog-signing-keys)" "install ok installed"
     assert_check_configs "$h"
 }
 
@@ -377,6 +402,7 @@ assert_removed() {
     check_eq "$h: no agent process" "$(running_version "$h")" ""
     check "$h: apt source removed" test ! -e "$root/etc/apt/sources.list.d/datadog.list"
     check "$h: apt keyring removed" test ! -e "$root/usr/share/keyrings/datadog-archive-keyring.gpg"
+    check "$h: datadog-signing-keys purged" test -z "$(pkg_status "$h" datadog-signing-keys | grep ' installed$')"
     check "$h: /etc/datadog-agent (API key, snapshot) removed" test ! -e "$root/etc/datadog-agent"
 }
 
@@ -615,6 +641,161 @@ s_secrets() {
     end_scenario
 }
 
+# ============================================ issue 14: hosts as they are ===
+# Dirty hosts, as real fleets have them (issue 14): a Datadog apt source
+# added by hand without signed-by (apt then fails for every package next to
+# ours), user configuration through the official role's variables
+# (datadog_config tags and processing rules, datadog_checks), a user
+# system-probe.yaml; a first install rolled back; --check; no python3-apt.
+DIRTY_APT_HOST=e2e-db-01
+USER_CONF_HOST=e2e-web-01
+declare -A USER_SHA=()
+
+s_dirty_setup() {
+    scenario "dirty hosts: hand-made Datadog apt sources ($DIRTY_APT_HOST), user config and system-probe.yaml ($USER_CONF_HOST)"
+    local root gid
+    root="$(host_root "$DIRTY_APT_HOST")"
+    # Another keyring for the same repository (as hand-written setups and
+    # other install scripts name it): apt refuses every command.
+    cat >"$root/etc/apt/sources.list.d/datadog-by-hand.list" <<EOF
+# Datadog, added by hand before the rollout (this comment stays)
+deb [signed-by=/usr/share/keyrings/datadog-keyring.gpg] $REPO_URL stable 7
+EOF
+    # No signed-by at all (older official role, old install script): duplicates.
+    printf '# Debian sources would be here\ndeb %s stable 7\ndeb https://apt.datadoghq.com/ stable 7\n' "$REPO_URL" >>"$root/etc/apt/sources.list"
+    printf 'Types: deb\nURIs: https://apt.datadoghq.com/\nSuites: stable\nComponents: 7\n' \
+        >"$root/etc/apt/sources.list.d/datadog-old.sources"
+    chroot "$root" apt-get update >"$LOGS/dirty-apt-update-before.log" 2>&1
+    check "$DIRTY_APT_HOST: with the hand-made source next to ours apt-get update fails (the bug)" \
+        grep -q "Conflicting values set for option Signed-By" "$LOGS/dirty-apt-update-before.log"
+
+    root="$(host_root "$USER_CONF_HOST")"
+    mkdir -p "$WORK/host_vars"
+    cat >"$WORK/host_vars/$USER_CONF_HOST.yml" <<EOF
+---
+# User configuration through the official role's variables (issue 14).
+datadog_config:
+  tags: ["owner:e2e-user", "rollout_batch:9"]
+  apm_config:
+    env: e2e-user
+  logs_config:
+    processing_rules:
+      - type: exclude_at_match
+        name: exclude_healthchecks
+        pattern: GET /healthz
+datadog_checks:
+  http_check:
+    init_config: {}
+    instances:
+      - name: e2e
+        url: http://127.0.0.1:9/
+EOF
+    printf '# system-probe.yaml written by the host owner before the rollout\nnetwork_config:\n  enabled: false\n' \
+        >"$root/etc/datadog-agent/system-probe.yaml"
+    chroot "$root" chown root:dd-agent /etc/datadog-agent/system-probe.yaml
+    chmod 0640 "$root/etc/datadog-agent/system-probe.yaml"
+    USER_SHA[system-probe]="$(sha256sum "$root/etc/datadog-agent/system-probe.yaml" | cut -d' ' -f1)"
+    USER_SHA[process]="$(sha256sum "$root/etc/datadog-agent/conf.d/process.d/conf.yaml" | cut -d' ' -f1)"
+    gid="$(awk -F: '$1 == "dd-agent" { print $3 }' "$root/etc/group")"
+    USER_SHA[owner]="640 0 $gid"
+    end_scenario
+}
+
+# After s_full: what the rollout did to the dirty hosts.
+s_dirty_asserts() {
+    scenario "dirty hosts after the 7.72.0 rollout: sources cleaned, user config merged, snapshot complete"
+    local root left out gid
+    root="$(host_root "$DIRTY_APT_HOST")"
+    check "$DIRTY_APT_HOST: hand-made source line removed, its comment kept" \
+        bash -c "! grep -q '^deb ' '$root/etc/apt/sources.list.d/datadog-by-hand.list' && grep -q '^# Datadog, added by hand' '$root/etc/apt/sources.list.d/datadog-by-hand.list'"
+    check "$DIRTY_APT_HOST: unsigned Datadog lines removed from sources.list, other lines kept" \
+        bash -c "! grep -qE 'apt.datadoghq.com|127.0.0.1:$PORT' '$root/etc/apt/sources.list' && grep -q '^# Debian sources would be here' '$root/etc/apt/sources.list'"
+    check "$DIRTY_APT_HOST: Datadog-only deb822 file removed" test ! -e "$root/etc/apt/sources.list.d/datadog-old.sources"
+    left="$(grep -rlE "apt\.datadoghq\.com|127\.0\.0\.1:$PORT" "$root/etc/apt/sources.list" "$root/etc/apt/sources.list.d" | sed "s#^$root##" | tr '\n' ' ')"
+    check_eq "$DIRTY_APT_HOST: only the role's Datadog source is left" "$left" "/etc/apt/sources.list.d/datadog.list "
+    chroot "$root" apt-get update >"$LOGS/dirty-apt-update-after.log" 2>&1
+    check "$DIRTY_APT_HOST: apt-get update works again, without warnings" \
+        bash -c "! grep -qE '^(E|W):' '$LOGS/dirty-apt-update-after.log'"
+    check "the rollout reported the removed sources" log_has s_a-full "removed conflicting Datadog apt source(s)"
+
+    root="$(host_root "$USER_CONF_HOST")"
+    out="$("$PY" "$HERE/lib/check_user_config.py" "$root/etc/datadog-agent/datadog.yaml" "$REPO/ansible/roles/datadog_agent/defaults/main.yml" \
+        '{"tags_present": ["owner:e2e-user", "rollout_batch:1", "env:e2e", "service:web"], "tags_absent": ["rollout_batch:9"],
+          "user_rule_names": ["exclude_healthchecks"], "apm_env": "e2e-user"}' 2>&1)"
+    if [ -z "$out" ]; then ok "$USER_CONF_HOST: datadog_config merged (user tags + rollout_batch:1, scrub rules then the user's rule, apm env)"; else nok "$USER_CONF_HOST: datadog_config merge: $out"; fi
+    out="$("$PY" "$HERE/lib/check_check_configs.py" "$root/etc/datadog-agent/conf.d" \
+        '{"http_check.d/conf.yaml": {"init_config": {}, "instances": [{"name": "e2e", "url": "http://127.0.0.1:9/"}]}}' 2>&1)"
+    if [ -z "$out" ]; then ok "$USER_CONF_HOST: datadog_checks.http_check rendered to conf.d/http_check.d/conf.yaml"; else nok "$USER_CONF_HOST: datadog_checks: $out"; fi
+    check_eq "$USER_CONF_HOST: conf.d/http_check.d/conf.yaml mode/owner/group" \
+        "$(stat -c '%a %u %g' "$root/etc/datadog-agent/conf.d/http_check.d/conf.yaml" 2>/dev/null)" "${USER_SHA[owner]}"
+    out="$(tar -tzf "$root/etc/datadog-agent/rollout-backup/config.tar.gz" 2>&1 | tr '\n' ' ')"
+    check "$USER_CONF_HOST: snapshot archive holds system-probe.yaml and conf.d/process.d" \
+        bash -c "grep -q 'system-probe.yaml' <<<'$out' && grep -q 'conf.d/process.d/conf.yaml' <<<'$out'"
+    check "$USER_CONF_HOST: snapshot archive predates datadog_checks (no http_check.d)" bash -c "! grep -q http_check <<<'$out'"
+    # What a new Agent version's package could do to the files the rollback must restore.
+    printf '# changed after the upgrade\n' >>"$root/etc/datadog-agent/system-probe.yaml"
+    printf 'runtime_security_config:\n  enabled: true\n' >"$root/etc/datadog-agent/security-agent.yaml"
+    end_scenario
+}
+
+# After s_rollback_previous (batch 1): the other configuration is back too.
+s_restore_asserts() {
+    scenario "rollback previous restored conf.d, system-probe.yaml and security-agent.yaml ($USER_CONF_HOST)"
+    local root
+    root="$(host_root "$USER_CONF_HOST")"
+    check_eq "$USER_CONF_HOST: system-probe.yaml restored byte for byte" \
+        "$(sha256sum "$root/etc/datadog-agent/system-probe.yaml" 2>/dev/null | cut -d' ' -f1)" "${USER_SHA[system-probe]}"
+    check_eq "$USER_CONF_HOST: system-probe.yaml mode/owner/group restored" \
+        "$(stat -c '%a %u %g' "$root/etc/datadog-agent/system-probe.yaml" 2>/dev/null)" "${USER_SHA[owner]}"
+    check "$USER_CONF_HOST: security-agent.yaml (absent before the rollout) removed" test ! -e "$root/etc/datadog-agent/security-agent.yaml"
+    check "$USER_CONF_HOST: conf.d/http_check.d (added by the rollout) removed" test ! -e "$root/etc/datadog-agent/conf.d/http_check.d"
+    check_eq "$USER_CONF_HOST: conf.d/process.d/conf.yaml as before the rollout" \
+        "$(sha256sum "$root/etc/datadog-agent/conf.d/process.d/conf.yaml" 2>/dev/null | cut -d' ' -f1)" "${USER_SHA[process]}"
+    end_scenario
+}
+
+s_first_install_rollback() {
+    scenario "rollback previous of batch 2, first installed by the recovery rollout: removal, said so"
+    run_playbook s_i-first-install rollback-datadog.yml -e rollback_batch=2 -e rollback_mode=previous
+    check_eq "rollback exit code" "$PB_RC" 0
+    [ "$PB_RC" = 0 ] || show_log_tail s_i-first-install 40
+    check "rollback says the batch was rolled back by removal" log_has s_i-first-install "ROLLBACK_BY_REMOVAL batch=2 hosts=e2e-api-01,e2e-api-02"
+    local h
+    for h in "${BATCH2[@]}"; do assert_removed "$h"; done
+    for h in "${BATCH1[@]}" "${BATCH3[@]}"; do check_eq "$h: untouched" "$(pkg_version "$h")" "$NEW"; done
+    record_batch_timings s_i-first-install "  rollback previous (first install)"
+    end_scenario
+}
+
+s_check_mode() {
+    scenario "--check is refused with a clear message, nothing changed"
+    local h
+    declare -A before=()
+    for h in "${BATCH3[@]}"; do before[$h]="$(config_sha "$h")"; done
+    run_playbook s_j-check deploy-datadog.yml --check --limit 'batch_3:localhost' -e datadog_agent_version=7.71.0 -e datadog_agent_allow_downgrade=true
+    check "--check: non-zero exit" test "$PB_RC" -ne 0
+    check "--check: refused with a clear message" log_has s_j-check "Check mode (--check) is not supported by the datadog_agent role"
+    for h in "${BATCH3[@]}"; do
+        check_eq "$h: still on 7.72.0 after --check" "$(pkg_version "$h")" "$NEW"
+        check_eq "$h: datadog.yaml untouched by --check" "$(config_sha "$h")" "${before[$h]}"
+    done
+    end_scenario
+}
+
+s_no_python_apt() {
+    scenario "a host whose python3-apt is unusable fails in prepare with a clear message"
+    local h=e2e-db-02 root f
+    root="$(host_root "$h")"
+    for f in "$root"/usr/lib/python3/dist-packages/apt "$root"/usr/lib/python3/dist-packages/apt_pkg*.so; do mv "$f" "$f.e2e-hidden"; done
+    run_playbook s_p-no-python-apt deploy-datadog.yml --limit 'batch_3:localhost'
+    for f in "$root"/usr/lib/python3/dist-packages/*.e2e-hidden; do mv "$f" "${f%.e2e-hidden}"; done
+    check "no python3-apt: non-zero exit" test "$PB_RC" -ne 0
+    check "no python3-apt: the failure names python3-apt and the fix" log_has s_p-no-python-apt "has no usable python3-apt"
+    check "no python3-apt: the failed-host limit stopped the batch after prepare" log_has s_p-no-python-apt "ROLLOUT STOPPED in batch 3 after prepare: 1 of 2 hosts failed"
+    check_eq "$h: still on 7.72.0" "$(pkg_version "$h")" "$NEW"
+    end_scenario
+}
+
 # =================================================================== main ===
 # Everything runs from this function so bash has parsed the whole file
 # before the first step (editing the script during a run cannot break it).
@@ -628,16 +809,22 @@ main() {
     check "test inventory passes check-inventory.sh" inventory_ok
 
     s_baseline
+    s_dirty_setup # issue 14
     s_nogo
     s_fail_closed
     s_full
+    s_dirty_asserts # issue 14
     s_idempotent
     s_rollback_previous
+    s_restore_asserts # issue 14
     s_rollback_remove
     s_key_pinning
     s_max_failed
     s_recover
     s_secrets
+    s_first_install_rollback # issue 14
+    s_check_mode             # issue 14
+    s_no_python_apt          # issue 14
 
     timing "TOTAL" "$(elapsed "$T_ALL")"
     exit 0

@@ -46,7 +46,11 @@ describe('datadog_agent check configurations', () => {
       expect(typeof i.name).toBe('string');
       expect([i.search_string, i.pid, i.pid_file].filter((x) => x !== undefined)).toHaveLength(1);
     }
-    expect(expression('process.d.conf.yaml.j2')).toContain("{'init_config': {}, 'instances': datadog_agent_process_check_instances | list}");
+    // the template renders the merged document: datadog_checks.process (official role's variable) first, then ours
+    expect(expression('process.d.conf.yaml.j2')).toBe('{{ _datadog_agent_process_check_config | to_nice_yaml(indent=2, sort_keys=false, width=4096) }}');
+    const merged = defaults._datadog_agent_process_check_config as string;
+    expect(merged).toContain('datadog_agent_process_check_instances if (datadog_agent_process_check_enabled | bool) else []');
+    expect(merged).toContain("rejectattr('name', 'in', _datadog_agent_user_process_instances | map(attribute='name') | list)");
   });
 
   test("sshd's logs come from the journal with the source the failed-login query selects", () => {
@@ -55,7 +59,8 @@ describe('datadog_agent check configurations', () => {
     expect(DEFAULT_FAILED_LOGIN_QUERY.startsWith(`source:${SSHD_LOG_SOURCE} `)).toBe(true);
     expect(defaults.datadog_sshd_logs_enabled).toBe('{{ datadog_logs_enabled }}');
     expect(defaults.datadog_sshd_logs_journal_group).toBe('systemd-journal');
-    expect(expression('journald.d.conf.yaml.j2')).toContain("{'logs': datadog_sshd_logs_config | list}");
+    expect(expression('journald.d.conf.yaml.j2')).toBe('{{ _datadog_agent_journald_config | to_nice_yaml(indent=2, sort_keys=false, width=4096) }}');
+    expect(defaults._datadog_agent_journald_config as string).toContain('datadog_sshd_logs_config if (datadog_sshd_logs_enabled | bool) else []');
   });
 
   test('the apply phase renders both files where the Agent reads them, and the agent user joins the journal group', () => {
@@ -63,6 +68,8 @@ describe('datadog_agent check configurations', () => {
     const tasks = parse(read('tasks/checks.yml')) as Array<Record<string, Record<string, unknown> | string | string[] | undefined>>;
     const templates = tasks.filter((t) => t['ansible.builtin.template']).map((t) => t['ansible.builtin.template'] as Record<string, unknown>);
     expect(templates.map((t) => [t.src, t.dest, t.mode])).toEqual([
+      // datadog_checks (official role): conf.d/<name>.d/conf.yaml, as DataDog/ansible-datadog templates/checks.yaml.j2
+      ['check.conf.yaml.j2', '{{ datadog_config_dir }}/conf.d/{{ item.key }}.d/conf.yaml', '0640'],
       ['process.d.conf.yaml.j2', '{{ datadog_config_dir }}/conf.d/process.d/conf.yaml', '0640'],
       ['journald.d.conf.yaml.j2', '{{ datadog_config_dir }}/conf.d/journald.d/conf.yaml', '0640'],
     ]);

@@ -25,8 +25,9 @@ do_start() {
     fi
     start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$PIDFILE" \
         --chuid dd-agent:dd-agent --startas "$DAEMON" -- run
+    # Up to 15 s: the test machine may be heavily loaded.
     i=0
-    while [ $i -lt 20 ]; do
+    while [ $i -lt 150 ]; do
         sleep 0.1
         if is_running && [ -s /opt/datadog-agent/run/agent.state ]; then
             echo "datadog-agent started"

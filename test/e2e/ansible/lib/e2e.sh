@@ -168,3 +168,8 @@ print_summary() {
     if [ "$FAIL" -gt 0 ]; then exit 1; fi
     exit 0
 }
+
+# dpkg status line of a package in a chroot ("" when unknown).
+pkg_status() {
+    dpkg-query --admindir="$(host_root "$1")/var/lib/dpkg" --show --showformat='${Status}' "$2" 2>/dev/null
+}
