@@ -53,14 +53,27 @@ batch_seconds() { # LOGNAME KIND(ROLLOUT|ROLLBACK)
     flat_log "$1" | grep -oE "$2_TIMING [a-z=0-9 ]*batch=1( mode=[a-z]+)? seconds=[0-9.]+" | sed -n 's/.*seconds=//p' | tail -n 1
 }
 
+# CPU seconds (user + system) of the children this shell has reaped: the
+# ansible-playbook process tree, its workers and the modules they ran in the
+# chroots (all on this machine; on real hosts the modules run remotely).
+children_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$$/stat"; }
+
+# run_playbook with the CPU it used in PB_CPU.
+cpu_playbook() {
+    local c0
+    c0="$(children_cpu)"
+    run_playbook "$@"
+    PB_CPU="$(awk -v a="$c0" -v b="$(children_cpu)" 'BEGIN { printf "%.1f", b - a }')"
+}
+
 record() { # N F OP LOGNAME KIND
     local secs waves
     secs="$(batch_seconds "$4" "$5")"
     waves=$((($1 + $2 - 1) / $2))
     [ -n "$secs" ] || { nok "N=$1 forks=$2 $3: no $5_TIMING line (rc=$PB_RC)"; show_log_tail "$4" 30; return; }
     [ "$PB_RC" = 0 ] || { nok "N=$1 forks=$2 $3: rc=$PB_RC"; show_log_tail "$4" 30; }
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$waves" "$3" "$secs" "$PB_SECONDS" >>"$OUT"
-    log "N=$1 forks=$2 waves=$waves $3: batch ${secs}s (playbook ${PB_SECONDS}s)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$waves" "$3" "$secs" "$PB_SECONDS" "$PB_CPU" >>"$OUT"
+    log "N=$1 forks=$2 waves=$waves $3: batch ${secs}s (playbook ${PB_SECONDS}s, ${PB_CPU} CPU-s)"
 }
 
 # The preflight's duplicate-batch check at ~1,000 generated hosts (never
@@ -94,7 +107,7 @@ bench_main() {
     local n f t0
     : >"$OUT"
     printf '# %s load=%s cores=%s sizes=%s forks=%s\n' "$(date -u +%FT%TZ)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)" "$SIZES" "$FORKS_LIST" >>"$OUT"
-    printf 'N\tforks\twaves\top\tbatch_seconds\tplaybook_seconds\n' >>"$OUT"
+    printf 'N\tforks\twaves\top\tbatch_seconds\tplaybook_seconds\tplaybook_cpu_seconds\n' >>"$OUT"
     [ "${BENCH_SKIP_PREFLIGHT:-0}" = 1 ] || preflight_dup_check
     build_base
     create_hosts
@@ -109,9 +122,9 @@ bench_main() {
         [ "$PB_RC" = 0 ] || { show_log_tail "n$n-install" 40; die "first install on $n hosts failed"; }
         log "N=$n first install 7.71.0 in ${PB_SECONDS}s"
         for f in $FORKS_LIST; do
-            run_playbook "n$n-f$f-deploy" deploy-datadog.yml "${COMMON[@]}" -f "$f"
+            cpu_playbook "n$n-f$f-deploy" deploy-datadog.yml "${COMMON[@]}" -f "$f"
             record "$n" "$f" deploy "n$n-f$f-deploy" ROLLOUT
-            run_playbook "n$n-f$f-rollback" rollback-datadog.yml -e rollback_batch=1 -e rollback_mode=previous -f "$f"
+            cpu_playbook "n$n-f$f-rollback" rollback-datadog.yml -e rollback_batch=1 -e rollback_mode=previous -f "$f"
             record "$n" "$f" rollback "n$n-f$f-rollback" ROLLBACK
         done
         timing "N=$n (install + $(wc -w <<<"$FORKS_LIST") x deploy/rollback)" "$(elapsed "$t0")"
