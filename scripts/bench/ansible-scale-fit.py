@@ -103,7 +103,7 @@ def main() -> int:
     p.add_argument("--tasks", default="deploy=87,rollback=38", help="tasks per host (from the PLAY RECAP of the benchmark runs)")
     args = p.parse_args()
 
-    data = {"deploy": [], "rollback": []}
+    data = {"install": [], "deploy": [], "rollback": []}
     dup = {}
     walls = {}
     header = ""
@@ -137,7 +137,7 @@ def main() -> int:
         say("")
     say("| op | hosts | forks | waves | batch play (s) | whole playbook (s) | CPU, process tree (s) | CPU, main process (s) |")
     say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for op in ("deploy", "rollback"):
+    for op in ("install", "deploy", "rollback"):
         for n, w, s, f, c, m in sorted(data[op], key=lambda x: (x[3], x[0])):
             say(f"| {op} | {n} | {f} | {w} | {s:.1f} | {walls.get((op, n, f), '-')} | {c if c is not None else '-'} | {m if m is not None else '-'} |")
     say("")

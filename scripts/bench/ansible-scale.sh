@@ -58,12 +58,34 @@ batch_seconds() { # LOGNAME KIND(ROLLOUT|ROLLBACK)
 # chroots (all on this machine; on real hosts the modules run remotely).
 children_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$$/stat"; }
 
-# run_playbook with the CPU it used in PB_CPU.
+# CPU seconds of the main ansible-playbook process (the one whose parent is
+# run_playbook's `timeout`): strategy, templating and results run there, in
+# one process. Sampled every second while it runs; the last sample is kept.
+sample_main_cpu() { # OUTFILE
+    local p pp hz
+    hz="$(getconf CLK_TCK)"
+    while :; do
+        for p in $(pgrep -f "^/usr/bin/python3 /usr/bin/ansible-playbook -i $INV"); do
+            pp="$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)" || continue
+            grep -qa '^timeout' "/proc/$pp/cmdline" 2>/dev/null || continue
+            awk -v hz="$hz" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$p/stat" 2>/dev/null >"$1.tmp" && mv "$1.tmp" "$1"
+        done
+        sleep 1
+    done
+}
+
+# run_playbook with the CPU it used in PB_CPU (process tree) and PB_MAIN_CPU.
 cpu_playbook() {
-    local c0
+    local c0 sampler
     c0="$(children_cpu)"
+    rm -f "$WORK/main-cpu"
+    sample_main_cpu "$WORK/main-cpu" &
+    sampler=$!
     run_playbook "$@"
+    kill "$sampler" 2>/dev/null
+    wait "$sampler" 2>/dev/null
     PB_CPU="$(awk -v a="$c0" -v b="$(children_cpu)" 'BEGIN { printf "%.1f", b - a }')"
+    PB_MAIN_CPU="$(cat "$WORK/main-cpu" 2>/dev/null || echo NA)"
 }
 
 record() { # N F OP LOGNAME KIND
@@ -72,8 +94,8 @@ record() { # N F OP LOGNAME KIND
     waves=$((($1 + $2 - 1) / $2))
     [ -n "$secs" ] || { nok "N=$1 forks=$2 $3: no $5_TIMING line (rc=$PB_RC)"; show_log_tail "$4" 30; return; }
     [ "$PB_RC" = 0 ] || { nok "N=$1 forks=$2 $3: rc=$PB_RC"; show_log_tail "$4" 30; }
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$waves" "$3" "$secs" "$PB_SECONDS" "$PB_CPU" >>"$OUT"
-    log "N=$1 forks=$2 waves=$waves $3: batch ${secs}s (playbook ${PB_SECONDS}s, ${PB_CPU} CPU-s)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$waves" "$3" "$secs" "$PB_SECONDS" "$PB_CPU" "$PB_MAIN_CPU" >>"$OUT"
+    log "N=$1 forks=$2 waves=$waves $3: batch ${secs}s (playbook ${PB_SECONDS}s, ${PB_CPU} CPU-s, main process ${PB_MAIN_CPU} CPU-s)"
 }
 
 # The preflight's duplicate-batch check at ~1,000 generated hosts (never
@@ -107,7 +129,7 @@ bench_main() {
     local n f t0
     : >"$OUT"
     printf '# %s load=%s cores=%s sizes=%s forks=%s\n' "$(date -u +%FT%TZ)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)" "$SIZES" "$FORKS_LIST" >>"$OUT"
-    printf 'N\tforks\twaves\top\tbatch_seconds\tplaybook_seconds\tplaybook_cpu_seconds\n' >>"$OUT"
+    printf 'N\tforks\twaves\top\tbatch_seconds\tplaybook_seconds\tplaybook_cpu_seconds\tmain_process_cpu_seconds\n' >>"$OUT"
     [ "${BENCH_SKIP_PREFLIGHT:-0}" = 1 ] || preflight_dup_check
     build_base
     create_hosts
@@ -118,8 +140,9 @@ bench_main() {
         SCENARIO="N=$n"
         bench_inventory "$n"
         t0="$(now)"
-        run_playbook "n$n-install" deploy-datadog.yml "${COMMON[@]}" -e datadog_agent_version=7.71.0 -f 50
+        cpu_playbook "n$n-install" deploy-datadog.yml "${COMMON[@]}" -e datadog_agent_version=7.71.0 -f 50
         [ "$PB_RC" = 0 ] || { show_log_tail "n$n-install" 40; die "first install on $n hosts failed"; }
+        record "$n" 50 install "n$n-install" ROLLOUT
         log "N=$n first install 7.71.0 in ${PB_SECONDS}s"
         for f in $FORKS_LIST; do
             cpu_playbook "n$n-f$f-deploy" deploy-datadog.yml "${COMMON[@]}" -f "$f"

@@ -18,6 +18,8 @@
 #   ROLLOUT_E2E_MIRROR    Debian mirror for debootstrap (default: the host's
 #                         apt source, else http://deb.debian.org/debian)
 #   ROLLOUT_E2E_TIMEOUT   overall time limit in seconds (default 2700)
+#   ROLLOUT_E2E_PLAYBOOK_TIMEOUT  time limit of one ansible-playbook run in
+#                         seconds (default 900; raise it on a loaded machine)
 #   ROLLOUT_E2E_WORKDIR   parent of the work directory (default /var/tmp)
 #   ROLLOUT_E2E_ARTIFACTS where to copy the logs (default <repo>/.tmp/e2e-ansible)
 #   ROLLOUT_E2E_KEEP=1    keep the work directory (chroots) after the run
@@ -256,7 +258,7 @@ run_playbook() {
         cd "$REPO/ansible" &&
             ANSIBLE_CONFIG="$REPO/ansible/ansible.cfg" ANSIBLE_NOCOLOR=1 \
                 ANSIBLE_LOCAL_TEMP="$WORK/ansible-tmp" \
-                timeout 900 ansible-playbook -i "$INV" -e "@$VARS" "playbooks/$playbook" "$@"
+                timeout "${ROLLOUT_E2E_PLAYBOOK_TIMEOUT:-900}" ansible-playbook -i "$INV" -e "@$VARS" "playbooks/$playbook" "$@"
     ) >"$LOGS/$name.log" 2>&1
     PB_RC=$?
     PB_SECONDS="$(elapsed "$t0")"
