@@ -75,7 +75,7 @@ def per_host(points):
     return sum(y / n for n, y in points) / len(points)
 
 
-def project(op, cpu, n, forks, throttle, args):
+def project(op, cpu, n, forks, throttle, args, shards=1):
     k1, m1, tasks = cpu
     waves = math.ceil(n / forks)
     rounds = waves if op == "deploy" else max(1.0, n / forks)
@@ -83,11 +83,12 @@ def project(op, cpu, n, forks, throttle, args):
     mib = args.package_mib * 1.048576  # MB
     per_dl = mib / min(args.host_mbps, args.mirror_mbps / k)
     download = math.ceil(n / k) * per_dl
-    main = m1 * n
+    main = m1 * n / shards  # K ansible-playbook processes, disjoint --limit slices
     workers = max(0.0, k1 - m1) * n / args.controller_cores
     latency = rounds * (tasks * args.task_seconds + args.install_seconds)
     total = main + workers + latency + download
-    return waves, main, workers, latency, download, total
+    overlapped = max(main, workers, latency) + download
+    return waves, main, workers, latency, download, total, overlapped
 
 
 def main() -> int:
@@ -164,19 +165,24 @@ def main() -> int:
         f"({args.tasks} tasks per host); package {args.package_mib} MiB, download {args.host_mbps:g} MB/s per host and "
         f"{args.mirror_mbps:g} MB/s through the mirror/proxy; {args.install_seconds:g} s real install and agent start per host.")
     say("")
-    say("| op | hosts | forks | throttle | waves | main process (s) | workers (s) | host latency (s) | download (s) | total | target |")
+    say("| op | hosts | forks | throttle | waves | main process (s) | workers (s) | host latency (s) | download (s) | total: overlapped - summed | 15 min target |")
     say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for op in ("deploy", "rollback"):
         if op not in cpus:
             continue
         # One 339-host batch (a 1,000-host stage split 33/33/34%), then the whole
         # stage (three batch plays of 330, 330 and 340; soak and gate not counted).
-        for sizes, forks, thr in (([339], 20, 0), ([339], 50, 20), ([339], 100, 20), ([330, 330, 340], 50, 20)):
-            rows = [project(op, cpus[op], n, forks, thr, args) for n in sizes]
-            w, ctl, lat, inst, dl, tot = (sum(r[i] for r in rows) for i in range(6))
-            label = str(sizes[0]) if len(sizes) == 1 else f"{sum(sizes)} (3 batches)"
-            target = ("<= 15 min: " + ("yes" if tot <= 900 else "NO")) if op == "rollback" and len(sizes) == 1 else ""
-            say(f"| {op} | {label} | {forks} | {thr or 'none'} | {w} | {ctl:.0f} | {lat:.0f} | {inst:.0f} | {dl:.0f} | {tot / 60:.1f} min | {target} |")
+        # shards: K ansible-playbook processes on disjoint --limit slices of the
+        # batch (forks split between them), projected, not measured.
+        for sizes, forks, thr, shards in (([339], 20, 0, 1), ([339], 50, 20, 1), ([339], 100, 20, 1), ([339], 50, 20, 4), ([330, 330, 340], 50, 20, 1)):
+            rows = [project(op, cpus[op], n, forks, thr, args, shards) for n in sizes]
+            w, ctl, lat, inst, dl, tot, low = (sum(r[i] for r in rows) for i in range(7))
+            label = (str(sizes[0]) if len(sizes) == 1 else f"{sum(sizes)} (3 batches)") + (f", {shards} shards" if shards > 1 else "")
+            target = ""
+            if op == "rollback" and len(sizes) == 1:
+                target = "met" if tot <= 900 else ("met only if the parts overlap" if low <= 900 else "missed")
+            say(f"| {op} | {label} | {forks} | {thr or 'none'} | {w:.0f} | {ctl:.0f} | {lat:.0f} | {inst:.0f} | {dl:.0f} "
+                f"| {low / 60:.1f} - {tot / 60:.1f} min | {target} |")
     print("\n".join(out))
     return 0
 

@@ -39,6 +39,7 @@ export ROLLOUT_E2E_ARTIFACTS="${ROLLOUT_E2E_ARTIFACTS:-$ROOT/.tmp/bench-ansible/
 
 MAX_N=0
 for n in $SIZES; do [ "$n" -gt "$MAX_N" ] && MAX_N="$n"; done
+# shellcheck disable=SC2034 # HOSTS is read by run.sh's create_hosts
 mapfile -t HOSTS < <(for i in $(seq 1 "$MAX_N"); do printf 'bench-h%04d\n' "$i"; done)
 
 # rollout_skip_gate: the gate is not what is measured; events off likewise.
@@ -137,6 +138,7 @@ bench_main() {
     start_http
     write_inventory # writes $VARS (repository, key, quick verify); $INV is replaced below
     for n in $SIZES; do
+        # shellcheck disable=SC2034 # read by run.sh's nok (failure labels)
         SCENARIO="N=$n"
         bench_inventory "$n"
         t0="$(now)"
