@@ -149,7 +149,8 @@ def main() -> int:
         if len(pts) >= 3:
             try:
                 c0, a, b, worst = fit(pts)
-                say(f"- {op}, wall on this machine: {c0:.1f} s + {a:.2f} s x hosts + {b:.1f} s x waves (worst point off by {100 * worst:.0f}%)")
+                note = "" if min(c0, a, b) >= 0 else "; negative terms: contention dominates, no physical meaning"
+                say(f"- {op}, wall on this machine: {c0:.1f} s + {a:.2f} s x hosts + {b:.1f} s x waves (worst point off by {100 * worst:.0f}%{note})")
             except ValueError as e:
                 say(f"- {op}, wall: no fit ({e})")
         cp = [(n, c) for n, _, _, _, c, _ in data[op] if c is not None]
