@@ -18,6 +18,8 @@
 #   ROLLOUT_E2E_MIRROR    Debian mirror for debootstrap (default: the host's
 #                         apt source, else http://deb.debian.org/debian)
 #   ROLLOUT_E2E_TIMEOUT   overall time limit in seconds (default 2700)
+#   ROLLOUT_E2E_PLAYBOOK_TIMEOUT  time limit of one ansible-playbook run in
+#                         seconds (default 900; raise it on a loaded machine)
 #   ROLLOUT_E2E_WORKDIR   parent of the work directory (default /var/tmp)
 #   ROLLOUT_E2E_ARTIFACTS where to copy the logs (default <repo>/.tmp/e2e-ansible)
 #   ROLLOUT_E2E_KEEP=1    keep the work directory (chroots) after the run
@@ -282,7 +284,7 @@ run_playbook() {
         cd "$REPO/ansible" &&
             ANSIBLE_CONFIG="$REPO/ansible/ansible.cfg" ANSIBLE_NOCOLOR=1 \
                 ANSIBLE_LOCAL_TEMP="$WORK/ansible-tmp" \
-                timeout 900 ansible-playbook -i "$INV" -e "@$VARS" "playbooks/$playbook" "$@"
+                timeout "${ROLLOUT_E2E_PLAYBOOK_TIMEOUT:-900}" ansible-playbook -i "$INV" -e "@$VARS" "playbooks/$playbook" "$@"
     ) >"$LOGS/$name.log" 2>&1
     PB_RC=$?
     PB_SECONDS="$(elapsed "$t0")"
@@ -796,6 +798,69 @@ s_no_python_apt() {
     end_scenario
 }
 
+# ---- begin: fleet-scale preflight scenario (owner: fleet scale, docs/ansible-scale.md) ----
+# Unsupported platforms are refused before any batch; unreachable hosts are
+# handled by rollout_unreachable_policy (exclude up to a limit, stop, count).
+# Runs last: every host is on 7.72.0, so the deploys below are no-ops.
+s_fleet_preflight() {
+    scenario "fleet preflight: SUSE/Windows refused before batch 1; unreachable hosts excluded (limit), stopped, or counted"
+    local suse_root fleet_inv="$WORK/hosts-fleet.yml" h
+    suse_root="$(host_root e2e-db-02)"
+    # An inventory host declared Windows, and a batch_1 host that refuses
+    # connections at once (closed port: a terminated instance without the wait).
+    "$PY" - "$INV" "$fleet_inv" <<'PYEOF'
+import sys, yaml
+inv = yaml.safe_load(open(sys.argv[1]))
+kids = inv["all"]["children"]["e2e"]["children"]
+kids["batch_1"]["hosts"]["e2e-dead-01"] = {"ansible_host": "127.0.0.1", "ansible_port": 1, "ansible_connection": "ssh",
+                                           "datadog_tags": ["env:e2e", "rollout_batch:1"]}
+kids["batch_3"]["hosts"]["e2e-win-01"] = {"ansible_host": "192.0.2.10", "ansible_connection": "winrm",
+                                          "datadog_tags": ["env:e2e", "rollout_batch:3"]}
+yaml.safe_dump(inv, open(sys.argv[2], "w"), sort_keys=False)
+PYEOF
+    mv "$suse_root/etc/os-release" "$suse_root/etc/os-release.e2e-debian"
+    printf 'NAME="openSUSE Leap"\nVERSION_ID="15.5"\nID="opensuse-leap"\nID_LIKE="suse opensuse"\nPRETTY_NAME="openSUSE Leap 15.5"\n' \
+        >"$suse_root/etc/os-release"
+    : >"$GATE_LOG"
+    run_playbook s_p-platform deploy-datadog.yml -i "$fleet_inv"
+    rm -f "$suse_root/etc/os-release"
+    mv "$suse_root/etc/os-release.e2e-debian" "$suse_root/etc/os-release"
+    check "unsupported platforms: non-zero exit" test "$PB_RC" -ne 0
+    check "refusal names the SUSE host and its OS family" log_has s_p-platform "e2e-db-02 (Suse: openSUSE Leap 15.5)"
+    check "refusal names the Windows host" log_has s_p-platform "e2e-win-01 (Windows, ansible_connection=winrm)"
+    check "refused before any batch (no batch play ran)" test -z "$(flat_log s_p-platform | grep -o 'ROLLOUT_TIMING')"
+    check_eq "refused before any batch: no gate asked" "$(gate_calls)" 0
+
+    # From here on batch_1 (2 hosts + the dead one) only.
+    "$PY" - "$fleet_inv" <<'PYEOF'
+import sys, yaml
+inv = yaml.safe_load(open(sys.argv[1]))
+del inv["all"]["children"]["e2e"]["children"]["batch_3"]["hosts"]["e2e-win-01"]
+yaml.safe_dump(inv, open(sys.argv[1], "w"), sort_keys=False)
+PYEOF
+    : >"$GATE_LOG"
+    run_playbook s_p-stop deploy-datadog.yml -i "$fleet_inv" --limit 'batch_1:localhost'
+    check "1 of 3 unreachable > 5% default: non-zero exit" test "$PB_RC" -ne 0
+    check "stopped before any batch, naming the host" log_has s_p-stop "ROLLOUT STOPPED before any batch: unreachable hosts batch_1 1/3 (33.3%): e2e-dead-01"
+    check_eq "stopped before any batch: no gate asked" "$(gate_calls)" 0
+
+    : >"$GATE_LOG"
+    run_playbook s_p-exclude deploy-datadog.yml -i "$fleet_inv" --limit 'batch_1:localhost' -e rollout_max_unreachable_hosts_percent=50
+    check_eq "exclude within the limit: deploy exit code" "$PB_RC" 0
+    [ "$PB_RC" = 0 ] || show_log_tail s_p-exclude 40
+    check "the unreachable host is reported before the batch" log_has s_p-exclude "ROLLOUT_UNREACHABLE batch_1: 1 of 3 hosts (33.3%, policy exclude, limit 50%): e2e-dead-01"
+    check "the batch report lists it as excluded" log_has s_p-exclude "excluded=e2e-dead-01"
+    check "the gate got the reachable hosts only" grep -q 'batch=1 decision=GO hosts=e2e-web-01,e2e-web-02 failed=$' "$GATE_LOG"
+    for h in "${BATCH1[@]}"; do assert_agent "$h" "$NEW" us5.datadoghq.com; done
+
+    : >"$GATE_LOG"
+    run_playbook s_p-count deploy-datadog.yml -i "$fleet_inv" --limit 'batch_1:localhost' -e rollout_unreachable_policy=count
+    check "policy count: the dead host fails in the batch and stops it" log_has s_p-count "ROLLOUT STOPPED in batch 1 after prepare: 1 of 3 hosts failed"
+    check_eq "policy count: no gate asked" "$(gate_calls)" 0
+    end_scenario
+}
+# ---- end: fleet-scale preflight scenario ----
+
 # =================================================================== main ===
 # Everything runs from this function so bash has parsed the whole file
 # before the first step (editing the script during a run cannot break it).
@@ -822,6 +887,7 @@ main() {
     s_max_failed
     s_recover
     s_secrets
+    s_fleet_preflight        # fleet scale (block above)
     s_first_install_rollback # issue 14
     s_check_mode             # issue 14
     s_no_python_apt          # issue 14
@@ -830,4 +896,9 @@ main() {
     exit 0
 }
 
+# ---- begin: sourced by scripts/bench/ansible-scale.sh (owner: fleet scale) ----
+# ROLLOUT_E2E_SOURCE_ONLY=1: define the setup functions (base, hosts, repo,
+# HTTP server, run_playbook) for the benchmark and return without a scenario.
+if [ "${ROLLOUT_E2E_SOURCE_ONLY:-0}" = 1 ] && [ "${BASH_SOURCE[0]}" != "$0" ]; then return 0; fi
+# ---- end: sourced by scripts/bench/ansible-scale.sh ----
 main "$@"
