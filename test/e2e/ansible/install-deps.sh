@@ -23,6 +23,8 @@ PACKAGES=(
     mount              # mount/umount of /proc in the chroots
     util-linux         # findmnt
     procps
+    jq                 # npm test: the reviewed-plan apply script (.github/scripts)
+    unzip              # npm test: the SSM bundle check, the reviewed-plan apply script
 )
 
 missing=()
