@@ -18,6 +18,7 @@ import { DEFAULT_RETRY_POLICY } from '../../gate/retry';
 import type { GateReport } from '../../gate/types';
 import { FakeDatadog, HANG, raw, rateLimited, redirect, serverError, startFakeDatadog } from '../support/fake-datadog';
 import { tempConfig, tempDir } from '../support/fixtures';
+import { runCommand as runShared } from '../support/run-command';
 import { API_KEY, APP_KEY, batchHosts, COMMIT, healthy, HOUR, KEYS_ENV, largeConfig, largeStageYaml, NOW } from '../gate/scenario';
 
 interface Ran {
@@ -45,22 +46,11 @@ function deps(extra: Partial<GateDeps> = {}): Partial<GateDeps> {
   return { env: { ...KEYS_ENV }, now: () => NOW, random: () => 0.5, ...extra };
 }
 
-/** Run a command the way cli/main.ts does (a UsageError prints and exits 2). */
+/** Run a command the way cli/main.ts does (test/support/run-command.ts), timed; every output is kept in `everything`. */
 async function runCommand(cmd: Command, argv: string[]): Promise<Ran> {
-  const out: string[] = [];
-  const err: string[] = [];
   const t0 = performance.now();
-  let code: number;
-  try {
-    code = await cmd.run(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err.push(e.message);
-    code = 2;
-  }
-  const r: Ran = { code, out: out.join('\n'), err: err.join('\n'), ms: performance.now() - t0 };
-  everything.push(r.out, r.err);
-  return r;
+  const r = await runShared(cmd, argv, everything);
+  return { ...r, ms: performance.now() - t0 };
 }
 
 /** `rollout gate` on the large prod stage against the fake, with a report (at `base`, default a new temporary path). */
