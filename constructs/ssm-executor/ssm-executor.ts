@@ -57,6 +57,10 @@ export class SsmExecutor extends Construct {
       contentType: 'application/zip',
     });
     const associations: Record<number, SsmAssociation> = {};
+    // aws_ssm_association (hashicorp/aws 5.100.0): targets `tag:<key>`, max_concurrency / max_errors (a number or a
+    // percentage), output_location, wait_for_success_timeout_seconds (apply waits for the association's first run):
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/ssm_association;
+    // rate controls: https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-about.html
     for (const a of props.plan.associations) {
       associations[a.batch] = new SsmAssociation(this, `batch-${a.batch}`, {
         associationName: a.name,
