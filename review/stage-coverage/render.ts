@@ -23,7 +23,10 @@ export function renderCoverageMarkdown(r: CoverageReport): string {
     `**${r.findings.length === 0 ? 'OK' : `${plural(r.findings.length, 'paging monitor')} route nowhere`}**: ` +
       `${plural(c.definitions, 'definition')} (${plural(c.monitors, 'monitor')}, ${plural(c.slos, 'SLO')}, ${plural(c.dashboards, 'dashboard')}) ` +
       `across ${plural(r.stages.length, 'stage')} (${r.stages.join(', ')}); ${plural(c.pagingMonitors, 'paging monitor')}; ` +
-      `a new stage would have ${plural(gapsNew, 'gap')}.`,
+      `a new stage would have ${plural(gapsNew, 'gap')}` +
+      (r.newStageGaps.overriddenEverywhere.length > 0
+        ? ` and ${plural(r.newStageGaps.overriddenEverywhere.length, 'definition')} to check (base values used nowhere yet).`
+        : '.'),
     '',
   );
   if (r.findings.length > 0) {
@@ -33,7 +36,7 @@ export function renderCoverageMarkdown(r: CoverageReport): string {
     }
     lines.push('');
   }
-  lines.push(`## Gaps a new stage would have (\`${r.newStage}\`)`, '');
+  lines.push(`## What a new stage would lack or get untried (\`${r.newStage}\`)`, '');
   if (gapsNew === 0 && r.newStageGaps.overriddenEverywhere.length === 0) lines.push('None: every definition applies with its base values.', '');
   for (const a of r.newStageGaps.absent) lines.push(`- ${a}: disabled by default, enabled only per stage; the new stage would not get it`);
   for (const f of r.newStageGaps.routing)

@@ -135,6 +135,9 @@ describe('rollout coverage', () => {
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toBe('# Stage coverage');
     expect(r.out).toContain('| monitor `web-traffic-drop` (paging) | - | override (notify) | - | yes |');
+    // The summary counts what the section under it lists: no gap, one definition overridden everywhere.
+    expect(r.out).toContain('a new stage would have 0 gaps and 1 definition to check (base values used nowhere yet).');
+    expect(r.out).toContain('- monitor checkout-5xx-ratio: overridden in every stage; the new stage would get its base values');
   });
 
   test('--format json is the report; exits 1 when a paging monitor routes nowhere', async () => {
