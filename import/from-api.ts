@@ -163,7 +163,7 @@ export async function readFromApi(src: ObjectSource, opts: FromApiOptions): Prom
       if (body === undefined) notes.push(`${what}: listed, then gone (404) when read; not imported`);
       else if (!isObject(body) || body.id !== id) {
         throw new ApiAnswerError(
-          `${what}: bad response: expected the dashboard ${id} (GetDashboard), got ${isObject(body) ? `a dashboard id ${kindOf(body.id)}` : kindOf(body)}`,
+          `${what}: bad response: expected the dashboard ${id} (GetDashboard), got ${isObject(body) ? `another id (${kindOf(body.id)})` : kindOf(body)}`,
         );
       } else {
         counts.dashboards++;

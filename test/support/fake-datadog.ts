@@ -13,7 +13,8 @@
  *   DELETE /api/v2/downtime/{id}   204; 404 {"errors":["Downtime <id> not found"]}
  *   GET  /api/v1/slo       ?limit&offset           SLOs held (`slos`) as SLOListResponse {data, error, metadata.page}
  *   GET  /api/v1/dashboard ?count&start            summaries of the dashboards held (`dashboards`): {dashboards: [...]}
- *   GET  /api/v1/dashboard/{id}                    a dashboard held, its recorded body byte for byte; 404 otherwise
+ *   GET  /api/v1/dashboard/{id}                    a dashboard held, its recorded body byte for byte; 404 {"errors":["Dashboard with ID <id> not found"]}
+ *                                                  (the recorded 404: datadog-api-client-go, Feature_Dashboards/Scenario_Delete_a_dashboard_returns_OK_response)
  *
  * The v2 downtime answers follow the recordings of
  * DataDog/datadog-api-client-typescript, cassettes/v2/Downtimes_1733580485/
