@@ -105,7 +105,10 @@ describe('rollout import --from-api', () => {
       'imported.yaml', // the recorded SLOs have none
       'policy.yaml',
     ]);
-    expect(r.out).toContain('- GET /api/v1/slo?limit=2&offset=0#0 (SLO 70e82706f4ae56ff8bdd7f02e767f97c) `type_id`: 1: team files have no field for it');
+    expect(r.out).toContain(
+      '- GET /api/v1/slo?limit=2&offset=0#1 (SLO 955ab6301fa656e7b061de4a05ad4774) `tags`: tag "baz" has no value: team files hold key: value tags; not kept',
+    );
+    expect(r.out).not.toContain('type_id'); // server-set (SLOTypeNumeric): dropped, not reported
   });
 
   test('writes byte for byte the files an import of the same answers saved as files writes', async () => {
