@@ -186,6 +186,17 @@ describe('rollout import --from-api', () => {
     expect(files(dir)).toEqual(['policy.yaml']);
   });
 
+  test('fails when the application key is refused (403): not retried, exit 2, the key named nowhere, nothing written', async () => {
+    const dir = config();
+    const wrong = `${APP_KEY.slice(0, -4)}ffff`;
+    const r = await importApi(dir, [], { env: { DD_API_KEY: API_KEY, DD_APP_KEY: wrong } });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('GET /api/v1/monitor: HTTP 403 (not retried): Forbidden');
+    expect(r.err).not.toContain(wrong);
+    expect(fake.requests).toHaveLength(1);
+    expect(files(dir)).toEqual(['policy.yaml']);
+  });
+
   test('unknown object shapes are reported, not imported: a recorded synthetics monitor; listed dashboards gone when read', async () => {
     fake.reset();
     fake.script('monitors', raw(`[${rec('v1-monitor-synthetics.json').trim()}]`));
