@@ -17,6 +17,8 @@
  *   - GET /api/v1/monitor (ListMonitors): `page` (from 0) and `page_size`
  *     ("maximum: 1000"); "repeat until the response is empty"; the answer is
  *     a JSON array of Monitor objects (x-pagination pageParam / limitParam).
+ *     Not /api/v1/monitor/search: its MonitorSearchResult has no message nor
+ *     options, so every monitor would need a GET of its own.
  *   - GET /api/v1/slo (ListSLOs): `limit` (default 1000) and `offset`; the
  *     answer is SLOListResponse `{data: [...], errors, metadata.page}`. The
  *     recorded answer's `metadata.page` counts disagree with the data
