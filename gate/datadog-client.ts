@@ -41,6 +41,9 @@ type V1Apis = {
   EventsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/EventsApi').EventsApiRequestFactory;
   MetricsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MetricsApi').MetricsApiRequestFactory;
   MonitorsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MonitorsApi').MonitorsApiRequestFactory;
+  /** `rollout import --from-api` (ObjectPagesApi); loading both adds a few ms once MonitorsApi is loaded. */
+  DashboardsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/DashboardsApi').DashboardsApiRequestFactory;
+  SloApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/ServiceLevelObjectivesApi').ServiceLevelObjectivesApiRequestFactory;
 };
 let loaded: { common: typeof client; v1: V1Apis } | undefined;
 function datadogClient(): { common: typeof client; v1: V1Apis } {
@@ -53,6 +56,10 @@ function datadogClient(): { common: typeof client; v1: V1Apis } {
         MetricsApi: (require(`${PKG}/datadog-api-client-v1/apis/MetricsApi`) as { MetricsApiRequestFactory: V1Apis['MetricsApi'] }).MetricsApiRequestFactory,
         MonitorsApi: (require(`${PKG}/datadog-api-client-v1/apis/MonitorsApi`) as { MonitorsApiRequestFactory: V1Apis['MonitorsApi'] })
           .MonitorsApiRequestFactory,
+        DashboardsApi: (require(`${PKG}/datadog-api-client-v1/apis/DashboardsApi`) as { DashboardsApiRequestFactory: V1Apis['DashboardsApi'] })
+          .DashboardsApiRequestFactory,
+        SloApi: (require(`${PKG}/datadog-api-client-v1/apis/ServiceLevelObjectivesApi`) as { ServiceLevelObjectivesApiRequestFactory: V1Apis['SloApi'] })
+          .ServiceLevelObjectivesApiRequestFactory,
       },
     };
     /* eslint-enable @typescript-eslint/no-require-imports */
@@ -302,6 +309,23 @@ export interface MonitorReadApi {
   getMonitorBody<T>(id: number, parse: (body: unknown) => T): Promise<T | undefined>;
 }
 
+/**
+ * What `rollout import --from-api` reads: one page (or one dashboard) at a
+ * time, the JSON body as the API sent it (status 200 and JSON checked here;
+ * the shapes and the paging are import/from-api.ts's). Parameters as
+ * openapi.yaml of DataDog/datadog-api-client-go (.generator/schemas/v1) names them.
+ */
+export interface ObjectPagesApi {
+  /** GET /api/v1/monitor?page&page_size[&monitor_tags] (ListMonitors; page_size at most 1000). */
+  monitorPage(page: number, pageSize: number, monitorTags?: string): Promise<unknown>;
+  /** GET /api/v1/slo?limit&offset[&tags_query] (ListSLOs). */
+  sloPage(offset: number, limit: number, tagsQuery?: string): Promise<unknown>;
+  /** GET /api/v1/dashboard?count&start (ListDashboards: summaries, no widgets). */
+  dashboardPage(start: number, count: number): Promise<unknown>;
+  /** GET /api/v1/dashboard/{id} (GetDashboard); undefined when the API says 404 (deleted since it was listed). */
+  dashboard(id: string): Promise<unknown>;
+}
+
 /** What `rollout downtime` does to Datadog (v2 downtimes). */
 export interface DowntimeApi {
   listDowntimes(): Promise<Downtime[]>;
@@ -352,7 +376,7 @@ export const MAX_EVENT_PAGES = 25;
  * whatever its semantics); `sources` is not used, because whether it matches
  * the `source_type_name` we post is not documented.
  */
-export function datadogApi(target: DatadogTarget, transport: TransportOptions): GateApi & EventApi & DowntimeApi & MonitorReadApi {
+export function datadogApi(target: DatadogTarget, transport: TransportOptions): GateApi & EventApi & DowntimeApi & MonitorReadApi & ObjectPagesApi {
   const config = clientConfiguration(target, transport);
   const { v1 } = datadogClient();
   const events = new v1.EventsApi(config);
@@ -464,6 +488,18 @@ export function datadogApi(target: DatadogTarget, transport: TransportOptions): 
         return 'cancelled';
       } catch (e) {
         if (e instanceof DatadogRequestError && e.status === 404) return 'gone';
+        throw e;
+      }
+    },
+    monitorPage: (page, pageSize, monitorTags) =>
+      call(monitors.listMonitors(undefined, undefined, undefined, monitorTags, false, undefined, page, pageSize), 200, (b) => b),
+    sloPage: (offset, limit, tagsQuery) => call(new v1.SloApi(config).listSLOs(undefined, undefined, tagsQuery, undefined, limit, offset), 200, (b) => b),
+    dashboardPage: (start, count) => call(new v1.DashboardsApi(config).listDashboards(undefined, undefined, count, start), 200, (b) => b),
+    dashboard: async (id) => {
+      try {
+        return await call(new v1.DashboardsApi(config).getDashboard(id), 200, (b) => b);
+      } catch (e) {
+        if (e instanceof DatadogRequestError && e.status === 404) return undefined;
         throw e;
       }
     },

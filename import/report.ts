@@ -13,6 +13,8 @@ export interface ReportContext {
   readonly written: readonly string[];
   /** What `rollout validate` says of the configuration with the imported files. */
   readonly problems: readonly Problem[];
+  /** With --from-api: what was read but not handed on (a dashboard gone when read). */
+  readonly readNotes?: readonly string[];
 }
 
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
@@ -32,8 +34,10 @@ export function renderImportReport(r: ImportResult, ctx: ReportContext): string 
   if (ctx.problems.length > 0) {
     out.push('', 'To fix (`rollout validate` says the same):', ...sortProblems(ctx.problems).map((p) => `- ${formatProblem(p)}`));
   }
-  if (r.notes.length > 0) {
+  const readNotes = ctx.readNotes ?? [];
+  if (r.notes.length + readNotes.length > 0) {
     out.push('', 'Not carried over as it was:');
+    for (const n of readNotes) out.push(`- ${n}`);
     for (const n of r.notes) out.push(`- ${n.origin}${n.field ? ` \`${n.field}\`` : ''}: ${n.text}`);
   }
   out.push('', `Next: review the files, run \`rollout diff\` (adopted objects read "imported"), plan ${ctx.stage} (expect "N to import, 0 to add").`);

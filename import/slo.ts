@@ -12,8 +12,13 @@
 import { SLO_TIMEFRAMES } from '../model/monitoring/burn-rate';
 import { isObject, numberOf, splitTags, withEnvPlaceholder, withoutStagePrefix } from './common';
 
-/** Fields the Datadog API sets and returns. */
-export const SERVER_SET_SLO_FIELDS = ['id', 'creator', 'created_at', 'modified_at', 'monitor_tags', 'configured_alert_ids'] as const;
+/**
+ * Fields the Datadog API sets and returns. `type_id` mirrors `type` ("Always
+ * included in service level objective responses. Ignored in create/update
+ * requests": SLOTypeNumeric, .generator/schemas/v1/openapi.yaml of
+ * DataDog/datadog-api-client-go; every SLO of the recorded `GET /api/v1/slo` pages has it).
+ */
+export const SERVER_SET_SLO_FIELDS = ['id', 'creator', 'created_at', 'modified_at', 'monitor_tags', 'configured_alert_ids', 'type_id'] as const;
 
 export interface ImportedSlo {
   readonly spec: Record<string, unknown>;

@@ -101,7 +101,7 @@ describe('rollout import', () => {
     const dir = config();
     expect(await cli(['import', '--config', dir, '--from', IC])).toMatchObject({
       code: 2,
-      err: expect.stringContaining('--stage STAGE and --from FILE|DIR are required'),
+      err: expect.stringContaining('--stage STAGE and one of --from FILE|DIR or --from-api are required'),
     });
     expect(await cli(['import', '--config', dir, '--stage', 'staging', '--from', IC])).toMatchObject({
       code: 2,

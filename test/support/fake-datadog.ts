@@ -11,6 +11,10 @@
  *   GET  /api/v2/downtime  ?current_only&page[offset]&page[limit]   downtimes (v2), meta.page.total_filtered_count
  *   POST /api/v2/downtime  {data: {type: downtime, attributes: {scope, monitor_identifier, schedule, ...}}}   200
  *   DELETE /api/v2/downtime/{id}   204; 404 {"errors":["Downtime <id> not found"]}
+ *   GET  /api/v1/slo       ?limit&offset           SLOs held (`slos`) as SLOListResponse {data, error, metadata.page}
+ *   GET  /api/v1/dashboard ?count&start            summaries of the dashboards held (`dashboards`): {dashboards: [...]}
+ *   GET  /api/v1/dashboard/{id}                    a dashboard held, its recorded body byte for byte; 404 {"errors":["Dashboard with ID <id> not found"]}
+ *                                                  (the recorded 404: datadog-api-client-go, Feature_Dashboards/Scenario_Delete_a_dashboard_returns_OK_response)
  *
  * The v2 downtime answers follow the recordings of
  * DataDog/datadog-api-client-typescript, cassettes/v2/Downtimes_1733580485/
@@ -28,7 +32,18 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-export type Route = 'query' | 'monitors' | 'monitor:get' | 'events:list' | 'events:post' | 'downtimes:list' | 'downtimes:create' | 'downtimes:cancel';
+export type Route =
+  | 'query'
+  | 'monitors'
+  | 'monitor:get'
+  | 'events:list'
+  | 'events:post'
+  | 'downtimes:list'
+  | 'downtimes:create'
+  | 'downtimes:cancel'
+  | 'slos:list'
+  | 'dashboards:list'
+  | 'dashboard:get';
 
 /** A v2 downtime the fake holds (attributes as the API names them). */
 export interface FakeDowntime {
@@ -143,6 +158,10 @@ export class FakeDatadog {
   monitors: FakeMonitor[] = [];
   events: FakeEvent[] = [];
   downtimes: FakeDowntime[] = [];
+  /** SLOs as the API returns them (e.g. the objects of a recorded `GET /api/v1/slo` page). */
+  slos: Record<string, unknown>[] = [];
+  /** Dashboards as recorded `GET /api/v1/dashboard/{id}` bodies (served byte for byte; the list summarizes them). */
+  dashboards: string[] = [];
   /** The fake's clock for downtimes (ms since the epoch). */
   nowMs = Date.parse('2026-11-29T02:00:00Z');
   /** Series by exact query string; a query not here returns no series (an empty result, status ok). */
@@ -187,6 +206,8 @@ export class FakeDatadog {
     this.monitors = [];
     this.events = [];
     this.downtimes = [];
+    this.slos = [];
+    this.dashboards = [];
     this.metrics = new Map();
     this.eventTagsMatch = 'all';
     this.requests.length = 0;
@@ -248,6 +269,11 @@ export class FakeDatadog {
     }
     const [status, payload] = this.answer(route, params, body, u.pathname);
     record(status);
+    if (typeof payload === 'string') {
+      res.writeHead(status, { 'content-type': 'application/json', ...rateLimitHeaders() });
+      res.end(payload); // a recorded body, byte for byte
+      return;
+    }
     if (status === 204) {
       res.writeHead(204, rateLimitHeaders());
       res.end();
@@ -277,6 +303,10 @@ export class FakeDatadog {
         return this.listEvents(p);
       case 'events:post':
         return this.postEvent(body);
+      case 'slos:list':
+      case 'dashboards:list':
+      case 'dashboard:get':
+        return objectAnswer(route, p, pathname, this.slos, this.dashboards);
     }
   }
 
@@ -508,7 +538,40 @@ function routeOf(method: string, pathname: string): Route | 'unknown' {
   if (method === 'GET' && pathname === '/api/v2/downtime') return 'downtimes:list';
   if (method === 'POST' && pathname === '/api/v2/downtime') return 'downtimes:create';
   if (method === 'DELETE' && /^\/api\/v2\/downtime\/[^/]+$/.test(pathname)) return 'downtimes:cancel';
+  if (method === 'GET' && pathname === '/api/v1/slo') return 'slos:list';
+  if (method === 'GET' && pathname === '/api/v1/dashboard') return 'dashboards:list';
+  if (method === 'GET' && /^\/api\/v1\/dashboard\/[^/]+$/.test(pathname)) return 'dashboard:get';
   return 'unknown';
+}
+
+/**
+ * SLO list and dashboards, paged as the API pages them (ListSLOs `limit`
+ * default 1000 / `offset`; ListDashboards `count` default 100 / `start`),
+ * in the recorded answers' shapes (cassettes Get-all-SLOs-returns-OK-response-with-pagination,
+ * Get-all-dashboards-returns-OK-response-with-pagination: the summary's fields in their order).
+ */
+function objectAnswer(
+  route: 'slos:list' | 'dashboards:list' | 'dashboard:get',
+  p: Record<string, string>,
+  pathname: string,
+  slos: unknown[],
+  dashboards: string[],
+): [number, unknown] {
+  const parsed = dashboards.map((text) => ({ text, d: JSON.parse(text) as Record<string, unknown> }));
+  if (route === 'dashboard:get') {
+    const id = decodeURIComponent(pathname.slice('/api/v1/dashboard/'.length));
+    const found = parsed.find((x) => x.d.id === id);
+    return found === undefined ? [404, { errors: [`Dashboard with ID ${id} not found`] }] : [200, found.text];
+  }
+  if (route === 'slos:list') {
+    const offset = Number(p.offset ?? 0);
+    const data = slos.slice(offset, offset + Number(p.limit ?? 1000));
+    return [200, { data, error: null, metadata: { page: { total_count: slos.length, total_filtered_count: slos.length } } }];
+  }
+  const start = Number(p.start ?? 0);
+  const keys = ['id', 'title', 'description', 'layout_type', 'url', 'is_read_only', 'created_at', 'modified_at', 'author_handle'];
+  const page = parsed.slice(start, start + Number(p.count ?? 100));
+  return [200, { dashboards: page.map(({ d }) => ({ ...Object.fromEntries(keys.map((k) => [k, d[k] ?? null])), deleted_at: null })) }];
 }
 
 function eventJson(e: FakeEvent): Record<string, unknown> {
