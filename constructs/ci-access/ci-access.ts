@@ -538,7 +538,7 @@ function planStatements(context: ArnContext, stages: Stage[]): Statement[] {
  * encryption context `aws:s3:arn` = the bucket ARN with S3 Bucket Keys (the
  * state bucket enables them, constructs/state-backend/state-storage.ts), the
  * object ARN without
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context).
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key.html).
  */
 function driftStatements(context: ArnContext, stage: Stage): Statement[] {
   const bucket = `arn:${context.partition}:s3:::${stage.state.bucket}`;
