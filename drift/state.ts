@@ -9,6 +9,10 @@
  * `datadog_monitor` attributes `id` (a string of digits) and `name`: the
  * provider's resource schema (registry.terraform.io/providers/DataDog/datadog,
  * datadog_monitor).
+ *
+ * A state holds every resource's attributes in clear, secrets included:
+ * this reads only `datadog_monitor` addresses, ids and names, and no error
+ * quotes anything else of the file (not even a JSON parser's excerpt).
  */
 
 /** A monitor in the state. */
@@ -34,7 +38,11 @@ export function stateMonitors(text: string, file: string): StateMonitor[] {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new StateFileError(`${file}: not JSON (${(e as Error).message}); expected the output of \`terraform show -json\` or \`terraform state pull\``);
+    // Only the position: V8's message may quote a piece of the text, and a state holds secrets (passwords, keys) in clear.
+    const at = /at position (\d+)/.exec((e as Error).message)?.[1];
+    throw new StateFileError(
+      `${file}: not JSON${at === undefined ? '' : ` (at position ${at})`}; expected the output of \`terraform show -json\` or \`terraform state pull\``,
+    );
   }
   const bad = (path: string, got: string, expected: string): StateFileError => new StateFileError(`${file}: ${path}: got ${got}, expected ${expected}`);
   if (!isObject(doc)) throw bad('(top level)', describe(doc), 'a JSON object');

@@ -8,7 +8,11 @@
  * checked. Exit 0 no drift, 1 drift, 2 drift unknown (Datadog could not be
  * read, a bad state file) or bad usage. With --report FILE, an earlier
  * FILE.{json,md} is removed first and a new one written only once the run
- * decided.
+ * decided. --state-location prints where the stage's observability state
+ * lives (`<region> s3://<bucket>/<key>`, the stage's backend,
+ * constructs/state-backend/s3-backend.ts) and reads nothing: the daily
+ * workflow copies that one object (its drift role may read no other) for
+ * --state.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,6 +21,7 @@ import { loadConfig } from '../../model/load-config';
 import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
 import { configCommit, toolVersion } from '../../gate/provenance';
 import { planStage } from '../../plan/monitoring/stage-plan';
+import { stateKey } from '../../model/stage';
 import { StateFileError, stateMonitors } from '../../drift/state';
 import { driftHeadline, renderDriftJson, renderDriftMarkdown } from '../../drift/render';
 import { runDrift } from '../../drift/run';
@@ -39,6 +44,10 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
       stage: { flags: '--stage <S>', description: 'the stage (required)' },
       config: CONFIG_OPTION,
       state: { flags: '--state <FILE>', description: 'Terraform state of the stage (terraform show -json, or terraform state pull)' },
+      stateLocation: {
+        flags: '--state-location',
+        description: "print `<region> s3://<bucket>/<key>` of the stage's observability state and exit (reads neither Datadog nor the state)",
+      },
       format: { flags: '--format <F>', description: 'markdown or json', default: 'markdown', choices: ['markdown', 'json'] },
       report: { flags: '--report <FILE>', description: 'also write FILE.json and FILE.md' },
       apiUrl: { flags: '--api-url <URL>', description: 'Datadog API URL (as for the gate)' },
@@ -48,6 +57,8 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
     action: async (o, _args, io) => {
       const deps: GateDeps = { ...defaultDeps(), ...overrides };
       const format = o.format;
+      if (o.stateLocation === true && (o.state !== undefined || o.report !== undefined))
+        throw new UsageError('rollout drift: --state-location: got it with --state or --report, expected it alone (it prints where the state lives and exits)');
       if (o.report === '') throw new UsageError('rollout drift: --report: got "", expected a file path (the report goes to FILE.json and FILE.md)');
       const report = typeof o.report === 'string' ? reportPaths(o.report) : undefined;
       if (report) {
@@ -71,6 +82,10 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
         throw e;
       }
       const stage = stageOf('drift', config.stages, o.stage as string | undefined);
+      if (o.stateLocation === true) {
+        io.out(`${stage.region} s3://${stage.state.bucket}/${stateKey(stage, 'observability')}`);
+        return 0;
+      }
       const deadlineSeconds = deadlineOf('drift', o.deadline as string | undefined, DEFAULT_DEADLINE_SECONDS);
       let state;
       if (typeof o.state === 'string') {

@@ -12,7 +12,8 @@ import { Construct } from 'constructs';
 import { agentRoleName, BATCH_TAG_KEY, BOOTSTRAP_KEY_PREFIX, HOST_TAG_KEY, PRODUCT, ssmBucketName, stageSecretPrefix } from '../../model/names';
 import { BUNDLE_PREFIX } from '../../plan/ssm/bundle';
 import { SSM_DOCUMENT } from '../../plan/ssm/ssm-plan';
-import { locksWithDynamoDb, locksWithLockFile, type Stage } from '../../model/stage';
+import { locksWithDynamoDb, locksWithLockFile, stateKey, type Stage } from '../../model/stage';
+import { DEPLOY_BRANCH } from '../github-environments/github-environments';
 import { validateCiAccessProps } from './validate-ci-access-props';
 
 /** GitHub Actions' OIDC issuer. */
@@ -22,6 +23,28 @@ export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 /** Condition keys of GitHub's tokens in IAM. */
 export const OIDC_AUD_KEY = 'token.actions.githubusercontent.com:aud';
 export const OIDC_SUB_KEY = 'token.actions.githubusercontent.com:sub';
+/**
+ * The job's workflow file and ref, as a condition key. AWS STS evaluates
+ * some GitHub-specific claims in trust policies since January 2026: `actor`,
+ * `actor_id`, `job_workflow_ref`, `repository`, `repository_id`, `workflow`,
+ * `ref`, `environment`, `enterprise_id`; NOT `workflow_ref`
+ * (https://aws.amazon.com/about-aws/whats-new/2026/01/aws-sts-supports-validation-identity-provider-claims/,
+ * read through its summaries https://dev.classmethod.jp/en/articles/aws-sts-oidc-github-google-circleci-oci
+ * and https://cageyv.dev/posts/aws-sts-oidc-claim-validation). Before that
+ * only `aud` and `sub` (with `amr`, `azp`, `email`, `oaud`) were keys, and
+ * GitHub's AWS guide still says custom claims are unsupported
+ * (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services).
+ * Either way the role fails closed: a condition on a key STS does not set
+ * never matches (StringEquals on a missing key is false), so an STS without
+ * the key refuses the role rather than ignoring the pin. GitHub sets
+ * `job_workflow_ref` in every job's token; for a job not called from a
+ * reusable workflow it equals `workflow_ref`
+ * (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect,
+ * "Understanding the OIDC token").
+ */
+export const OIDC_JOB_WORKFLOW_REF_KEY = 'token.actions.githubusercontent.com:job_workflow_ref';
+/** The daily drift workflow, the only one a drift role trusts. */
+export const DRIFT_WORKFLOW = '.github/workflows/drift.yml';
 /** IAM path of the CI roles; the deploy roles may not touch roles under it. */
 export const CI_ROLE_PATH = '/ci/';
 /** Name of the read-only role pull requests plan with. */
@@ -35,6 +58,29 @@ export function deployRoleName(stage: string): string {
 /** The `sub` claim of a job running in a GitHub environment (the default claim format). */
 export function environmentSubject(repository: string, environment: string): string {
   return `repo:${repository}:environment:${environment}`;
+}
+
+/** Name of a stage's drift-reader role. */
+export function driftRoleName(stage: string): string {
+  return `${PRODUCT}-ci-${stage}-drift`;
+}
+
+/**
+ * The `sub` claim of a job on a branch without an environment (a `schedule`
+ * or `workflow_dispatch` run on the default branch):
+ * `repo:<owner>/<repo>:ref:refs/heads/<branch>`, and the `job_workflow_ref`
+ * of a job defined in `workflow` at that branch:
+ * `<owner>/<repo>/<workflow>@refs/heads/<branch>`. Source: "Understanding
+ * the OIDC token" and "Example subject claims",
+ * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect.
+ */
+export function branchSubject(repository: string, branch: string): string {
+  return `repo:${repository}:ref:refs/heads/${branch}`;
+}
+
+/** The `job_workflow_ref` claim of a job defined in `workflow` (a path in the repository) at `branch`. */
+export function jobWorkflowRef(repository: string, workflow: string, branch: string): string {
+  return `${repository}/${workflow}@refs/heads/${branch}`;
 }
 
 /** The `sub` claim of a job triggered by a pull request. */
@@ -480,12 +526,50 @@ function planStatements(context: ArnContext, stages: Stage[]): Statement[] {
 }
 
 /**
+ * DriftReadState (and DriftStateKey): what the daily drift job reads, the
+ * stage's observability state object and nothing else. `aws s3 cp
+ * s3://<bucket>/<key> -` is one HeadObject and one GetObject, both
+ * authorized by `s3:GetObject` on the object
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html,
+ * "Permissions"); no `s3:ListBucket` (a missing key then answers 403, not
+ * 404: fine, drift reports the stage unknown), no lock (reading takes none),
+ * no other stage, no infra state. A KMS-encrypted state needs `kms:Decrypt`
+ * through S3 in the stage's region, for this object only: S3 passes the
+ * encryption context `aws:s3:arn` = the bucket ARN with S3 Bucket Keys (the
+ * state bucket enables them, constructs/state-backend/state-storage.ts), the
+ * object ARN without
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key.html).
+ */
+function driftStatements(context: ArnContext, stage: Stage): Statement[] {
+  const bucket = `arn:${context.partition}:s3:::${stage.state.bucket}`;
+  const object = `${bucket}/${stateKey(stage, 'observability')}`;
+  const statements: Statement[] = [{ sid: 'DriftReadState', effect: 'Allow', actions: ['s3:GetObject'], resources: [object] }];
+  if (stage.state.kmsKeyId !== undefined) {
+    statements.push({
+      sid: 'DriftStateKey',
+      effect: 'Allow',
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      condition: [
+        { test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${stage.region}.amazonaws.com`] },
+        { test: 'StringEquals', variable: 'kms:EncryptionContext:aws:s3:arn', values: [bucket, object] },
+      ],
+    });
+  }
+  return [...statements, noWritesStatement(), ...guardrailDenies(context)];
+}
+
+/**
  * GitHub Actions OIDC access (account-wide, so it lives in the bootstrap
  * `state` stack, which only administrators apply): the OIDC provider; per
  * stage a deploy role that only a job in that stage's GitHub environment can
  * assume (`sub` pinned to `repo:<repo>:environment:<env>`, `aud` to
  * sts.amazonaws.com) and that may change only that stage's state and
- * resources; and a read-only plan role for pull requests.
+ * resources; a read-only plan role for pull requests; and per stage a
+ * drift-reader role that only the daily drift workflow on the default
+ * branch can assume (`sub` = `repo:<repo>:ref:refs/heads/main` AND
+ * `job_workflow_ref` = `<repo>/.github/workflows/drift.yml@refs/heads/main`)
+ * and that may read only the stage's observability state object.
  *
  * No thumbprints: AWS validates GitHub's issuer against its trusted root CAs
  * and ignores thumbprints for it (since 2023); the provider's
@@ -496,6 +580,8 @@ export class CiAccess extends Construct {
   /** Deploy roles by stage name. */
   public readonly deployRoles: Readonly<Record<string, IamRole>>;
   public readonly planRole: IamRole;
+  /** Drift-reader roles by stage name. */
+  public readonly driftRoles: Readonly<Record<string, IamRole>>;
 
   constructor(scope: Construct, id: string, props: CiAccessProps) {
     super(scope, id);
@@ -505,6 +591,7 @@ export class CiAccess extends Construct {
     this.provider = new IamOpenidConnectProvider(this, 'github', { url: GITHUB_OIDC_URL, clientIdList: [GITHUB_OIDC_AUDIENCE] });
     this.deployRoles = Object.fromEntries(stages.map((stage) => [stage.name, this.deployRole(arnContext, stage)]));
     this.planRole = this.buildPlanRole(arnContext, stages);
+    this.driftRoles = Object.fromEntries(stages.map((stage) => [stage.name, this.driftRole(arnContext, stage)]));
   }
 
   /** The partition and account data sources the ARNs are built from. */
@@ -514,8 +601,8 @@ export class CiAccess extends Construct {
     return { partition, account };
   }
 
-  /** Trust policy JSON: GitHub's OIDC tokens for sts.amazonaws.com with one of `subjects` may assume the role. */
-  private trustPolicy(name: string, subjects: string[]): string {
+  /** Trust policy JSON: GitHub's OIDC tokens for sts.amazonaws.com with one of `subjects` (and every `extra` condition) may assume the role. */
+  private trustPolicy(name: string, subjects: string[], extra: Condition = []): string {
     return new DataAwsIamPolicyDocument(this, `${name}-trust`, {
       statement: [
         {
@@ -526,6 +613,7 @@ export class CiAccess extends Construct {
           condition: [
             { test: 'StringEquals', variable: OIDC_AUD_KEY, values: [GITHUB_OIDC_AUDIENCE] },
             { test: 'StringEquals', variable: OIDC_SUB_KEY, values: [...new Set(subjects)].sort() },
+            ...extra,
           ],
         },
       ],
@@ -533,12 +621,12 @@ export class CiAccess extends Construct {
   }
 
   /** A CI role under CI_ROLE_PATH with its trust policy and one inline policy of `statements`. */
-  private ciRole(name: string, roleName: string, description: string, subjects: string[], statements: Statement[]): IamRole {
+  private ciRole(name: string, roleName: string, description: string, subjects: string[], statements: Statement[], extraTrust: Condition = []): IamRole {
     const role = new IamRole(this, name, {
       name: roleName,
       path: CI_ROLE_PATH,
       description,
-      assumeRolePolicy: this.trustPolicy(name, subjects),
+      assumeRolePolicy: this.trustPolicy(name, subjects, extraTrust),
       maxSessionDuration: 3600,
     });
     const permissions = new DataAwsIamPolicyDocument(this, `${name}-permissions`, { statement: statements });
@@ -567,6 +655,20 @@ export class CiAccess extends Construct {
       `GitHub Actions pull requests of ${repositories.join(', ')}: read-only terraform plan (run it with -lock=false).`,
       repositories.map(pullRequestSubject),
       planStatements(arnContext, stages),
+    );
+  }
+
+  /** The stage's drift-reader role, assumable only by jobs of the drift workflow on the default branch. */
+  private driftRole(arnContext: ArnContext, stage: Stage): IamRole {
+    const repository = ciOf(stage).githubRepository;
+    const workflowRef = jobWorkflowRef(repository, DRIFT_WORKFLOW, DEPLOY_BRANCH);
+    return this.ciRole(
+      `drift-${stage.name}`,
+      driftRoleName(stage.name),
+      `GitHub Actions daily drift of stage ${stage.name}: only ${workflowRef}; reads the stage's observability state object, nothing else.`,
+      [branchSubject(repository, DEPLOY_BRANCH)],
+      driftStatements(arnContext, stage),
+      [{ test: 'StringEquals', variable: OIDC_JOB_WORKFLOW_REF_KEY, values: [workflowRef] }],
     );
   }
 }

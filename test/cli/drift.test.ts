@@ -113,4 +113,25 @@ describe('rollout drift', () => {
     expect(u.err).toMatch(/^rollout drift: --stage: got "qa", expected one of dev, prod, test/);
     expect(fake.requests).toHaveLength(0);
   });
+
+  test("--state-location prints the region and the one state object the stage's drift role may read, and reads nothing", async () => {
+    const r = await drift(['--state-location'], { env: {} });
+    expect(r).toEqual({ code: 0, out: 'us-east-1 s3://acme-observability-rollout-tfstate/stages/prod/observability.tfstate', err: '' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  test('fails when --state-location comes with --state or --report: bad usage, exit 2, nothing removed or read', async () => {
+    const base = path.join(dir, 'keep');
+    fs.writeFileSync(`${base}.md`, 'earlier');
+    for (const extra of [
+      ['--state', stateFile],
+      ['--report', base],
+    ]) {
+      const r = await drift(['--state-location', ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/rollout drift: --state-location: got it with --state or --report, expected it alone/);
+    }
+    expect(fs.readFileSync(`${base}.md`, 'utf8')).toBe('earlier');
+    expect(fake.requests).toHaveLength(0);
+  });
 });

@@ -151,4 +151,19 @@ describe('drift: state files', () => {
     expect(() => stateMonitors(bad, 'prod.json')).toThrow('prod.json: values.root_module.resources[0].values.id: got "x1", expected a monitor id (digits)');
     expect(() => stateMonitors('{"format_version":"1.0"}', 'prod.json')).toThrow(/neither "values" nor "resources"/);
   });
+
+  test('fails when the state is cut or corrupt without quoting it: a state holds secrets in clear', () => {
+    // V8 quotes short texts ("hunter2" is not valid JSON) and excerpts of long ones; the error keeps the position only.
+    for (const text of ['hunter2', '{"resources": [{"instances": [{"attributes": {"password": "hunter2"} x', `{"a": "hunter2"\n${'x'.repeat(60)}`]) {
+      let message = '';
+      try {
+        stateMonitors(text, 'prod.tfstate');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^prod\.tfstate: not JSON( \(at position \d+\))?; expected the output of `terraform show -json` or `terraform state pull`$/);
+      expect(message).not.toContain('hunter2');
+      expect(message).not.toContain('password');
+    }
+  });
 });

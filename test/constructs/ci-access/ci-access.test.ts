@@ -245,7 +245,13 @@ describe('StateStack with CI access', () => {
       Object.values(withCi.resource.aws_iam_role as Json)
         .map((r: Json) => r.name)
         .sort(),
-    ).toEqual(['observability-rollout-ci-dev-deploy', PLAN_ROLE_NAME, 'observability-rollout-dev-agent', 'observability-rollout-prod-agent']);
+    ).toEqual([
+      'observability-rollout-ci-dev-deploy',
+      'observability-rollout-ci-dev-drift',
+      PLAN_ROLE_NAME,
+      'observability-rollout-dev-agent',
+      'observability-rollout-prod-agent',
+    ]);
     const without = stateJson([stage('dev', '')]);
     expect(without.resource.aws_iam_openid_connect_provider).toBeUndefined();
     expect(Object.values(without.resource.aws_iam_role as Json).map((r: Json) => r.name)).toEqual(['observability-rollout-dev-agent']);

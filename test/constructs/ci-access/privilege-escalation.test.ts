@@ -27,14 +27,17 @@ function statementsOf(stack: Json, roleName: string): Json[] {
 const check = (stack: Json): string[] => findEscalations(rolePolicies(stack), emptyRoles(stack)).map((f) => `${f.role} ${f.sid} ${f.action}`);
 
 describe('privilege escalation of the CI roles', () => {
-  test('the example configuration: every CI role (deploy per stage, plan) is free of escalation paths', () => {
+  test('the example configuration: every CI role (deploy and drift per stage, plan) is free of escalation paths', () => {
     const stack = stateStack();
     const roles = [...rolePolicies(stack).keys()].filter((name) => name.includes('-ci-')).sort();
     expect(roles).toEqual([
       'observability-rollout-ci-dev-deploy',
+      'observability-rollout-ci-dev-drift',
       'observability-rollout-ci-plan',
       'observability-rollout-ci-prod-deploy',
+      'observability-rollout-ci-prod-drift',
       'observability-rollout-ci-test-deploy',
+      'observability-rollout-ci-test-drift',
     ]);
     expect(check(stack)).toEqual([]);
   });
