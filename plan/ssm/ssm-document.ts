@@ -124,11 +124,11 @@ export interface SsmDocumentInput {
 const ref = (name: string): string => `{{ ${name} }}`;
 
 /**
- * The steps' shell: re-check the parameters (the same patterns, against the
- * values SSM Agent substituted), check the download is the bytes its key
- * names (the key is the content's SHA-256), install what is missing, unpack
- * into a fresh directory, and run the playbook with the stage fixed. No `${`
- * anywhere: the content goes through Terraform, where `${` is an interpolation.
+ * Both shell steps start here: the parameters again, against the values SSM
+ * Agent substituted, with the same patterns (defence in depth: a value the
+ * patterns were meant to refuse stops the run; the patterns themselves are
+ * what keep a quote out of the script). No `${` anywhere in the document: its
+ * content goes through Terraform, where `${` is an interpolation.
  */
 function checkScript(stage: string): string[] {
   const { bundleKey, batch, mode } = SSM_DOCUMENT_PARAMETERS;
@@ -143,6 +143,7 @@ function checkScript(stage: string): string[] {
   ];
 }
 
+/** The run step: the download must be the bytes its key names (the key is the content's SHA-256), then install what is missing, unpack into a fresh directory and run the playbook with the stage fixed. */
 function runScript(stage: string, bucket: string): string[] {
   const dir = hostBundleDir(stage);
   return [
