@@ -60,7 +60,7 @@ export class InfraStack extends TerraformStack {
       );
     }
     const bucketName = ssmBucketName(stage.name, new DataAwsCallerIdentity(this, 'account').accountId);
-    const plan = planSsmExecutor(stage, { key: bundle.key, bucketRegionalDomain: `${bucketName}.s3.${stage.region}.amazonaws.com` });
+    const plan = planSsmExecutor(stage, { key: bundle.key });
     return { plan, bucketName, bundle };
   }
 }

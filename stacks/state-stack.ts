@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AgentIdentity } from '../constructs/agent-access/agent-identity';
-import { CiAccess } from '../constructs/ci-access/ci-access';
+import { CI_ROLE_PATH, CiAccess, deployRoleName, PLAN_ROLE_NAME } from '../constructs/ci-access/ci-access';
 import { SsmHostAccess } from '../constructs/ssm-executor/ssm-host-access';
 import { addAwsProvider } from '../constructs/providers/aws-provider';
 import { useS3Backend } from '../constructs/state-backend/s3-backend';
@@ -76,8 +76,16 @@ export class StateStack extends TerraformStack {
     for (const stage of [...stages].sort((left, right) => (left.name < right.name ? -1 : 1))) {
       const identity = new AgentIdentity(this, `agent-${stage.name}`, { stage: stage.name });
       // With the SSM executor the hosts run the playbook themselves: their role gets what State Manager needs.
+      // Bundles are read by the hosts, the stage's deploy role (it writes them) and the plan role (it refreshes them), by nobody else.
+      const readerRoles = stage.ci === undefined ? [] : [`${CI_ROLE_PATH.slice(1)}${deployRoleName(stage.name)}`, `${CI_ROLE_PATH.slice(1)}${PLAN_ROLE_NAME}`];
       if (stage.rollout.executor === 'ssm')
-        new SsmHostAccess(this, `ssm-${stage.name}`, { stage: stage.name, region: stage.region, roleName: identity.role.name });
+        new SsmHostAccess(this, `ssm-${stage.name}`, {
+          stage: stage.name,
+          region: stage.region,
+          roleName: identity.role.name,
+          roleArn: identity.role.arn,
+          readerRoles,
+        });
     }
     // GitHub Actions OIDC is account-wide, and the roles that may deploy must not deploy themselves: both live here.
     const ci = stages.filter((s) => s.ci !== undefined);

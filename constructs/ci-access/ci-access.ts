@@ -11,7 +11,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { agentRoleName, BATCH_TAG_KEY, BOOTSTRAP_KEY_PREFIX, HOST_TAG_KEY, PRODUCT, ssmBucketName, stageSecretPrefix } from '../../model/names';
 import { BUNDLE_PREFIX } from '../../plan/ssm/bundle';
-import { SSM_DOCUMENT } from '../../plan/ssm/ssm-plan';
+import { ssmDocumentName } from '../../plan/ssm/ssm-document';
 import { locksWithDynamoDb, locksWithLockFile, stateKey, type Stage } from '../../model/stage';
 import { DEPLOY_BRANCH } from '../github-environments/github-environments';
 import { validateCiAccessProps } from './validate-ci-access-props';
@@ -385,39 +385,79 @@ function amiParameterStatement(context: ArnContext, stage: Stage): Statement {
 }
 
 /**
- * SsmBundles, SsmAssociations, SsmTagExistingHosts: what applying a stage's
- * SSM executor takes (only for stages with rollout.executor ssm). Bundles:
- * only `bundles/*` of the stage's own bucket. Associations: only of the
- * AWS-ApplyAnsiblePlaybooks document (the document ARN has no account: AWS
- * owns it) in the stage's region; State Manager cannot restrict an
- * association's targets in IAM (docs/ssm-executor.md, "Security", says what
- * that leaves open). Tags: only the two rollout tags, only on the stage
- * file's own instances (they need not carry the stage tag yet). Actions and
- * resource types: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html.
+ * SsmBundles, SsmAssociations*, SsmTagExistingHosts, SsmNoOtherDocuments:
+ * what applying a stage's SSM executor takes (only for stages with
+ * rollout.executor ssm). Bundles: only `bundles/*` of the stage's own bucket.
+ * Associations: only of the stage's own account-owned document
+ * (plan/ssm/ssm-document.ts, created by the bootstrap stack, its bucket fixed),
+ * created only tagged `stage=<stage>`, changed and deleted only when tagged so:
+ * an association ARN is `association/<id>`, unknown before it exists, so the
+ * tag is what ties one to its stage, and UpdateAssociation does not require
+ * the document resource (it could rewrite another association's parameters
+ * without naming its document). Nothing else of SSM: an explicit deny of
+ * every other document, of commands, sessions, automation and document
+ * writes. Tags: only the two rollout tags, only on the stage file's own
+ * instances (they need not carry the stage tag yet). Actions, resource types
+ * (CreateAssociation: association* and document*, instance and
+ * managed-instance only when the request names instances, which ours never
+ * do; UpdateAssociation: association*, document optional) and condition keys
+ * (aws:RequestTag, aws:ResourceTag, aws:TagKeys on association):
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html.
+ * docs/ssm-executor.md, "Security", says what is left and why.
  */
 function ssmExecutorStatements(context: ArnContext, stage: Stage, write: boolean): Statement[] {
   if (stage.rollout.executor !== 'ssm') return [];
   const bundles = `arn:${context.partition}:s3:::${ssmBucketName(stage.name, context.account)}/${BUNDLE_PREFIX}*`;
-  const associations = [arnOf(context, 'ssm', stage.region, 'association/*'), arnOf(context, 'ssm', stage.region, `document/${SSM_DOCUMENT}`, '')];
+  const association = arnOf(context, 'ssm', stage.region, 'association/*');
+  const document = arnOf(context, 'ssm', stage.region, `document/${ssmDocumentName(stage.name)}`);
   const instances = stage.hosts.filter((h) => h.instanceId !== undefined).map((h) => arnOf(context, 'ec2', stage.region, `instance/${h.instanceId}`));
+  const stageTag = (key: 'aws:RequestTag' | 'aws:ResourceTag', test = 'StringEquals'): Condition => [{ test, variable: `${key}/stage`, values: [stage.name] }];
   const read: Statement[] = [
     { sid: 'SsmBundles', effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectTagging'], resources: [bundles] },
-    { sid: 'SsmAssociations', effect: 'Allow', actions: ['ssm:DescribeAssociation', 'ssm:ListTagsForResource'], resources: associations },
+    { sid: 'SsmAssociations', effect: 'Allow', actions: ['ssm:DescribeAssociation', 'ssm:ListTagsForResource'], resources: [association, document] },
   ];
   if (!write) return read;
   return [
     { ...read[0], actions: ['s3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'] },
+    read[1],
+    // The document side of every association call: this stage's document only.
     {
-      ...read[1],
+      sid: 'SsmAssociationsOfStageDocument',
+      effect: 'Allow',
+      actions: ['ssm:CreateAssociation', 'ssm:DeleteAssociation', 'ssm:UpdateAssociation'],
+      resources: [document],
+    },
+    // The association side: new ones carry the stage tag; existing ones are changed only when they carry it.
+    { sid: 'SsmCreateStageAssociations', effect: 'Allow', actions: ['ssm:CreateAssociation'], resources: [association], condition: stageTag('aws:RequestTag') },
+    {
+      sid: 'SsmChangeStageAssociations',
+      effect: 'Allow',
+      actions: ['ssm:AddTagsToResource', 'ssm:DeleteAssociation', 'ssm:RemoveTagsFromResource', 'ssm:UpdateAssociation'],
+      resources: [association],
+      // ...and a tag change may not hand one to another stage.
+      condition: [...stageTag('aws:ResourceTag'), ...stageTag('aws:RequestTag', 'StringEqualsIfExists')],
+    },
+    {
+      sid: 'SsmNoOtherDocuments',
+      effect: 'Deny',
+      actions: ['ssm:CreateAssociation', 'ssm:CreateAssociationBatch', 'ssm:UpdateAssociation'],
+      notResources: [association, document],
+    },
+    {
+      sid: 'SsmNoCommandsOrDocumentWrites',
+      effect: 'Deny',
       actions: [
-        'ssm:AddTagsToResource',
-        'ssm:CreateAssociation',
-        'ssm:DeleteAssociation',
-        'ssm:DescribeAssociation',
-        'ssm:ListTagsForResource',
-        'ssm:RemoveTagsFromResource',
-        'ssm:UpdateAssociation',
+        'ssm:CreateDocument',
+        'ssm:DeleteDocument',
+        'ssm:ModifyDocumentPermission',
+        'ssm:PutResourcePolicy',
+        'ssm:SendCommand',
+        'ssm:StartAutomationExecution',
+        'ssm:StartSession',
+        'ssm:UpdateDocument',
+        'ssm:UpdateDocumentDefaultVersion',
       ],
+      resources: ['*'],
     },
     ...(instances.length === 0
       ? []

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { PlaybookBundle } from '../../plan/ssm/bundle';
-import { BATCH_TARGET_SECONDS, SSM_DOCUMENT, type SsmPlan } from '../../plan/ssm/ssm-plan';
+import { BATCH_TARGET_SECONDS, type SsmPlan } from '../../plan/ssm/ssm-plan';
 import { validateSsmExecutorProps } from './validate-ssm-executor-props';
 
 /** Props of a stage's SSM executor in its infra stack. */
@@ -30,7 +30,8 @@ export interface SsmExecutorProps {
 /**
  * The SSM executor of one stage (docs/ssm-executor.md): uploads the playbook
  * bundle under its content key, declares one State Manager association per
- * batch (AWS-ApplyAnsiblePlaybooks, targeting the batch tag, rate and error
+ * batch (the stage's document `observability-rollout-<stage>-apply` with
+ * BundleKey, Batch and Mode only, targeting the batch tag, rate and error
  * control from the plan, output to the stage's bucket) and tags the stage
  * file's existing instances with their batch (`aws_ec2_tag`, one tag each;
  * managed hosts get the same tags on their instance from Fleet).
@@ -64,12 +65,16 @@ export class SsmExecutor extends Construct {
     for (const a of props.plan.associations) {
       associations[a.batch] = new SsmAssociation(this, `batch-${a.batch}`, {
         associationName: a.name,
-        name: SSM_DOCUMENT,
+        // The stage's own document (created by the bootstrap stack, its bucket fixed), by name: it is in this account.
+        name: props.plan.documentName,
         targets: [{ key: `tag:${a.targetTag.key}`, values: [a.targetTag.value] }],
         parameters: { ...a.parameters },
         maxConcurrency: a.maxConcurrency,
         maxErrors: a.maxErrors,
         complianceSeverity: 'HIGH',
+        // The deploy role may create an association only with this tag, and change or delete only those that carry it
+        // (constructs/ci-access, SsmCreateStageAssociations / SsmChangeStageAssociations); the provider's default tags say the same.
+        tags: { stage: props.stage },
         outputLocation: { s3BucketName: props.bucketName, s3KeyPrefix: a.outputPrefix.replace(/\/$/, ''), s3Region: props.region },
         waitForSuccessTimeoutSeconds: props.waitForSuccessSeconds ?? BATCH_TARGET_SECONDS,
         // The bundle first: an association that changes with it must not run before the new key exists.

@@ -16,6 +16,7 @@ import { AWS_REGION, STAGE_NAME } from '../../model/patterns';
 import { BUNDLE_PREFIX } from '../../plan/ssm/bundle';
 import { OUTPUT_PREFIX } from '../../plan/ssm/ssm-plan';
 import { PropsProblems } from '../core/props-validation';
+import { SsmApplyDocument } from './ssm-apply-document';
 
 /** The AWS managed policy SSM Agent needs to register and take commands (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html). */
 export const SSM_CORE_POLICY = 'AmazonSSMManagedInstanceCore';
@@ -28,6 +29,11 @@ export interface SsmHostAccessProps {
   readonly region: string;
   /** Name of the stage's agent instance role (AgentIdentity); a name or a Terraform reference. */
   readonly roleName: string;
+  /** ARN of the same role (a Terraform reference): the bucket policy lets only it and `readerRoles` read bundles. */
+  readonly roleArn: string;
+  /** Other roles that may read the stage's bundles, as `<path><name>` (the stage's deploy role and the plan role); nobody else may.
+   * @default [] */
+  readonly readerRoles?: readonly string[];
   /** Days State Manager run output is kept.
    * @default 90 */
   readonly outputRetentionDays?: number;
@@ -43,9 +49,17 @@ export interface SsmHostAccessProps {
  * it uploads output), plus read of the stage's own Datadog API key secret:
  * under SSM the playbook runs on the host (`-c local`), so the key is read
  * there, not on a controller (docs/ssm-executor.md, "Security").
+ *
+ * Also the stage's SSM document (SsmApplyDocument: the only document its
+ * deploy role may associate, its bucket fixed) and, in the bucket policy, a
+ * deny of reading `bundles/*` to every principal but the hosts' role and
+ * `readerRoles`: an instance of another stage, or any other instance of the
+ * account whose role reads S3 broadly, cannot fetch this stage's bundle, so
+ * this stage's document run there fails before anything runs.
  */
 export class SsmHostAccess extends Construct {
   public readonly bucket: S3Bucket;
+  public readonly document: SsmApplyDocument;
 
   constructor(scope: Construct, id: string, props: SsmHostAccessProps) {
     super(scope, id);
@@ -77,8 +91,21 @@ export class SsmHostAccess extends Construct {
         },
       ],
     });
+    const readers = [props.roleArn, ...(props.readerRoles ?? []).map((role) => `arn:${partition}:iam::${account}:role/${role}`)];
     const tlsOnly = new DataAwsIamPolicyDocument(this, 'tls-only', {
-      statement: [denyInsecureTransport(this.bucket.arn)],
+      statement: [
+        denyInsecureTransport(this.bucket.arn),
+        {
+          // aws:PrincipalArn of an assumed-role session is the role's ARN (with its path):
+          // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+          sid: 'OnlyStageReadsBundles',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [`${this.bucket.arn}/${BUNDLE_PREFIX}*`],
+          condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: readers }],
+        },
+      ],
     });
     new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: tlsOnly.json });
 
@@ -86,6 +113,15 @@ export class SsmHostAccess extends Construct {
     const hostPolicy = new DataAwsIamPolicyDocument(this, 'host-permissions', {
       statement: [
         { sid: 'ReadPlaybookBundles', effect: 'Allow', actions: ['s3:GetObject'], resources: [`${this.bucket.arn}/${BUNDLE_PREFIX}*`] },
+        {
+          // aws:downloadContent lists the key's prefix before it downloads (aws/amazon-ssm-agent
+          // agent/plugins/downloadcontent/s3resource/s3resource.go, ListS3Directory); only under bundles/.
+          sid: 'ListPlaybookBundles',
+          effect: 'Allow',
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.arn],
+          condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${BUNDLE_PREFIX}*`] }],
+        },
         { sid: 'WriteRunOutput', effect: 'Allow', actions: ['s3:PutObject'], resources: [`${this.bucket.arn}/${OUTPUT_PREFIX}*`] },
         { sid: 'ReadBucketEncryption', effect: 'Allow', actions: ['s3:GetEncryptionConfiguration'], resources: [this.bucket.arn] },
         {
@@ -98,5 +134,10 @@ export class SsmHostAccess extends Construct {
       ],
     });
     new IamRolePolicy(this, 'host-policy', { name: 'ssm-executor', role: props.roleName, policy: hostPolicy.json });
+    this.document = new SsmApplyDocument(this, 'apply-document', {
+      stage: props.stage,
+      bucketName: this.bucket.bucket,
+      bucketRegionalDomainName: this.bucket.bucketRegionalDomainName,
+    });
   }
 }

@@ -10,8 +10,10 @@
  * 4.3.12 (central directory header), 4.3.16 (end of central directory) and
  * 4.4.4 (general purpose bit 11: names are UTF-8),
  * https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT.
- * AWS-ApplyAnsiblePlaybooks accepts a .zip as its S3 source and unpacks it
- * before running PlaybookFile (a path inside the zip):
+ * The stage's SSM document (plan/ssm/ssm-document.ts) downloads it, checks
+ * its SHA-256 against the key, and unpacks it with Python's zipfile before
+ * running playbooks/ssm-apply.yml (a path inside the zip), as
+ * AWS-ApplyAnsiblePlaybooks does with a .zip source:
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-ansible.html.
  */
 import { createHash } from 'crypto';

@@ -1,8 +1,10 @@
 /**
  * The SSM executor of a stage, planned (docs/ssm-executor.md): per batch one
- * State Manager association running AWS-ApplyAnsiblePlaybooks on the
- * instances tagged with that batch, and the tags that put each host in its
- * batch. Plain data; constructs/ssm-executor maps it to resources.
+ * State Manager association running the stage's own document
+ * (plan/ssm/ssm-document.ts: `observability-rollout-<stage>-apply`, created
+ * by the bootstrap stack, its bucket fixed) on the instances tagged with that
+ * batch, and the tags that put each host in its batch. Plain data;
+ * constructs/ssm-executor maps it to resources.
  *
  * Release by commit: batches 1..rollout.releasedBatches run the playbook in
  * `apply` mode, the others in `rollback` mode (hosts that run the stage's
@@ -11,11 +13,8 @@
  * to apply; reverting that commit turns it back, and State Manager runs an
  * association again whenever it changes.
  *
- * AWS-ApplyAnsiblePlaybooks parameters (SourceType, SourceInfo,
- * InstallDependencies, PlaybookFile, ExtraVariables, Check, Verbose,
- * TimeoutSeconds) and the command it runs on each host
- * (`ansible-playbook -i "localhost," -c local -e "<ExtraVariables>" <Verbose> <PlaybookFile>`):
- * https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-ansible.html.
+ * An association passes the document three values only: BundleKey, Batch and
+ * Mode (each held to a strict pattern by the document).
  * MaxConcurrency / MaxErrors semantics (a number or a percentage of the
  * targets; "the system stops sending requests when the [MaxErrors + 1]th error is received"):
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html.
@@ -23,11 +22,9 @@
 import { splitIntoBatches } from '../../model/batches';
 import { BATCH_TAG_KEY, batchTagValue, HOST_TAG_KEY, PRODUCT } from '../../model/names';
 import type { Stage } from '../../model/stage';
+import { SSM_DOCUMENT_PARAMETERS, ssmDocumentName } from './ssm-document';
 
-/** The AWS-owned SSM document every association runs. */
-export const SSM_DOCUMENT = 'AWS-ApplyAnsiblePlaybooks';
-/** The playbook State Manager runs on each host, relative to the bundle root (the ansible/ tree). */
-export const SSM_PLAYBOOK = 'playbooks/ssm-apply.yml';
+export { SSM_PLAYBOOK } from './ssm-document';
 /** Prefix of the run output in a stage's SSM bucket (the hosts may write only here). */
 export const OUTPUT_PREFIX = 'output/';
 
@@ -63,7 +60,7 @@ export interface SsmAssociationPlan {
   readonly maxConcurrency: string;
   /** MaxErrors: the failed hosts the stage allows in this batch, as a count (floor(hosts × maxFailedHostsPercent / 100)). */
   readonly maxErrors: string;
-  /** Parameters of AWS-ApplyAnsiblePlaybooks (every value a string, as the API takes them). */
+  /** Parameters of the stage's document: BundleKey, Batch, Mode (every value a string, as the API takes them). */
   readonly parameters: Readonly<Record<string, string>>;
   /** Key prefix of this association's run output. */
   readonly outputPrefix: string;
@@ -81,16 +78,17 @@ export interface SsmHostTags {
 
 /** The SSM executor of one stage. */
 export interface SsmPlan {
+  /** The stage's document the associations run (created by the bootstrap stack). */
+  readonly documentName: string;
   readonly associations: readonly SsmAssociationPlan[];
   /** Every host, sorted by name. */
   readonly hostTags: readonly SsmHostTags[];
   readonly bundleKey: string;
 }
 
-/** Where the bundle is: its S3 key and the bucket's regional domain (`<bucket>.s3.<region>.amazonaws.com`; may be a Terraform reference). */
+/** Which bundle the associations run: its S3 key in the stage's bucket (the bucket itself is fixed by the document). */
 export interface SsmBundleLocation {
   readonly key: string;
-  readonly bucketRegionalDomain: string;
 }
 
 /**
@@ -124,20 +122,10 @@ export function batchSeconds(hosts: number, concurrency: number, hostSeconds: nu
   return Math.ceil(hosts / Math.max(1, concurrency)) * hostSeconds;
 }
 
-/** The AWS-ApplyAnsiblePlaybooks parameters of one batch in one mode. */
-function documentParameters(stage: Stage, batch: number, mode: SsmMode, bundle: SsmBundleLocation): Record<string, string> {
-  return {
-    SourceType: 'S3',
-    SourceInfo: JSON.stringify({ path: `https://${bundle.bucketRegionalDomain}/${bundle.key}` }),
-    // Debian's AMI has no Ansible: the document installs it (python3, ansible) before the run.
-    InstallDependencies: 'True',
-    PlaybookFile: SSM_PLAYBOOK,
-    // key=value words only: the document's ExtraVariables pattern allows no spaces inside values, quotes or colons.
-    ExtraVariables: `SSM=True rollout_stage=${stage.name} rollout_batch=${batch} rollout_ssm_mode=${mode}`,
-    Check: 'False',
-    Verbose: '-v',
-    TimeoutSeconds: String(HOST_TIMEOUT_SECONDS),
-  };
+/** The document parameters of one batch in one mode. */
+function documentParameters(batch: number, mode: SsmMode, bundle: SsmBundleLocation): Record<string, string> {
+  const names = SSM_DOCUMENT_PARAMETERS;
+  return { [names.bundleKey]: bundle.key, [names.batch]: String(batch), [names.mode]: mode };
 }
 
 /** The SSM executor of `stage` (rollout.executor must be ssm), with the bundle at `bundle`. */
@@ -155,7 +143,7 @@ export function planSsmExecutor(stage: Stage, bundle: SsmBundleLocation): SsmPla
       targetTag: { key: BATCH_TAG_KEY, value: batchTagValue(stage.name, b.number) },
       maxConcurrency,
       maxErrors: String(allowedFailures(b.hosts.length, stage.rollout.maxFailedHostsPercent)),
-      parameters: documentParameters(stage, b.number, mode, bundle),
+      parameters: documentParameters(b.number, mode, bundle),
       outputPrefix: `${OUTPUT_PREFIX}batch-${b.number}/`,
     };
   });
@@ -169,5 +157,5 @@ export function planSsmExecutor(stage: Stage, bundle: SsmBundleLocation): SsmPla
       })),
     )
     .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
-  return { associations, hostTags, bundleKey: bundle.key };
+  return { documentName: ssmDocumentName(stage.name), associations, hostTags, bundleKey: bundle.key };
 }

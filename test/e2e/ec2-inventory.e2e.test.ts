@@ -22,7 +22,7 @@ import { ssmFixtureConfig } from '../support/ssm-fixture';
 jest.setTimeout(180_000);
 
 const lab = ssmFixtureConfig().stages[0];
-const plan = planSsmExecutor(lab, { key: 'bundles/x.zip', bucketRegionalDomain: 'b.s3.us-east-1.amazonaws.com' });
+const plan = planSsmExecutor(lab, { key: 'bundles/x.zip' });
 /** Every lab host as EC2 knows it: the stage file's instance id or a made-up one for managed hosts, an address of its own. */
 const instances: FakeInstance[] = plan.hostTags.map((h, i) => ({
   instanceId: h.instanceId ?? `i-0bbbbbbbbbbbb000${i}`,

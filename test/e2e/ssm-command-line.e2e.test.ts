@@ -1,8 +1,10 @@
 /**
- * The playbook runs under State Manager the way AWS-ApplyAnsiblePlaybooks
- * runs it: unpack the bundle, then, in it,
- *   ansible-playbook -i "localhost," -c local -e "<ExtraVariables>" -v <PlaybookFile>
- * (https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-ansible.html).
+ * The playbook runs under State Manager the way the stage's document runs it
+ * (plan/ssm/ssm-document.ts, the same command line AWS-ApplyAnsiblePlaybooks
+ * runs): unpack the bundle, then, in it,
+ *   ansible-playbook -i "localhost," -c local -e "SSM=True rollout_stage=<stage> rollout_batch=<n> rollout_ssm_mode=<mode>" -v playbooks/ssm-apply.yml
+ * The arguments come from the same pure functions the document's script is
+ * rendered from (ssmPlaybookArgs, ssmExtraVariables), so the two cannot drift.
  * Here on this machine, as this user, in modes that change nothing on a host
  * without the Agent: the bundle unpacks with Python's zipfile (what unzip
  * reads), the host finds itself in its batch of the bundled inventory, takes
@@ -15,6 +17,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ssmBundles } from '../../cli/synthesize';
+import { ssmApplyDocument, ssmCommandLine, ssmExtraVariables, ssmPlaybookArgs } from '../../plan/ssm/ssm-document';
 import { planSsmExecutor } from '../../plan/ssm/ssm-plan';
 import { tempDir } from '../support/fixtures';
 import { ssmFixtureConfig } from '../support/ssm-fixture';
@@ -24,7 +27,7 @@ jest.setTimeout(180_000);
 const config = ssmFixtureConfig();
 const lab = config.stages[0];
 const bundle = ssmBundles(config).lab;
-const plan = planSsmExecutor(lab, { key: bundle.key, bucketRegionalDomain: 'b.s3.us-east-1.amazonaws.com' });
+const plan = planSsmExecutor(lab, { key: bundle.key });
 
 describe('the SSM command line on the unpacked bundle', () => {
   const work = tempDir('rollout-ssm-run-');
@@ -37,9 +40,9 @@ describe('the SSM command line on the unpacked bundle', () => {
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  /** The document's command line with the association's ExtraVariables (plus rollout_host) and Verbose. */
+  /** The document's command line with these variables (the association's, plus rollout_host). */
   function run(extraVariables: string): { code: number | null; out: string } {
-    const args = ['-i', 'localhost,', '-c', 'local', '-e', extraVariables, '-v', 'playbooks/ssm-apply.yml'];
+    const args = ssmPlaybookArgs(extraVariables);
     const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: '' };
     const res = spawnSync('ansible-playbook', args, { cwd: root, encoding: 'utf8', env, timeout: 150_000 });
     return { code: res.status, out: `${res.stdout}${res.stderr}` };
@@ -66,7 +69,22 @@ describe('the SSM command line on the unpacked bundle', () => {
     }
   });
 
-  test.each(plan.associations.map((a) => [a.batch, a.parameters.ExtraVariables] as const))(
+  test("the document's script runs exactly this command line, with the association's Batch and Mode", () => {
+    const doc = ssmApplyDocument({ stage: lab.name, bucket: 'b', bucketRegionalDomain: 'b.s3.us-east-1.amazonaws.com', timeoutSeconds: 600 });
+    const script = doc.mainSteps[2].inputs.runCommand as string[];
+    const line = script[script.length - 1];
+    expect(line).toBe(ssmCommandLine(ssmExtraVariables(lab.name, '{{ Batch }}', '{{ Mode }}')));
+    expect(line).toBe(
+      'ansible-playbook -i "localhost," -c local -e "SSM=True rollout_stage=lab rollout_batch={{ Batch }} rollout_ssm_mode={{ Mode }}" -v playbooks/ssm-apply.yml',
+    );
+    // What SSM Agent substitutes for one association is what run() below executes.
+    const a = plan.associations[0];
+    expect(line.replace('{{ Batch }}', a.parameters.Batch).replace('{{ Mode }}', a.parameters.Mode)).toBe(
+      ssmCommandLine(ssmExtraVariables(lab.name, a.batch, a.mode)),
+    );
+  });
+
+  test.each(plan.associations.map((a) => [a.batch, ssmExtraVariables(lab.name, a.parameters.Batch, a.parameters.Mode)] as const))(
     'batch %i: a host of the batch finds itself, takes the stage version and, without an Agent, is left as it is',
     (batch, extra) => {
       const hosts = plan.hostTags.filter((h) => h.batch === batch).map((h) => h.host);

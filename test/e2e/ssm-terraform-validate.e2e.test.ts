@@ -2,7 +2,7 @@
  * Hermetic `terraform init -backend=false && terraform validate` of the
  * stacks of a stage on the SSM executor (test/fixtures/ssm): its infra stack
  * (associations, bundle object, instance tags) and the bootstrap stack (SSM
- * bucket, host permissions, deploy role), with hashicorp/aws 5.100.0 from the
+ * bucket and its policy, the stage's SSM document, host permissions, deploy role), with hashicorp/aws 5.100.0 from the
  * local filesystem mirror, like terraform-validate.e2e.test.ts.
  */
 import { createHash } from 'crypto';
@@ -36,6 +36,15 @@ describe('terraform validate of a stage on the SSM executor', () => {
     const bytes = fs.readFileSync(path.join(out, 'stacks', 'lab-infra', object.source));
     expect(object.key).toBe(`bundles/${object.source_hash}.zip`);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(object.source_hash);
+  });
+
+  test("the infra stack's associations run the document the bootstrap stack creates, by the same name", () => {
+    const read = (stack: string): { resource: Record<string, Record<string, { name: string }>> } =>
+      JSON.parse(fs.readFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { name: string }>> };
+    const documents = Object.values(read('state').resource.aws_ssm_document).map((d) => d.name);
+    const used = [...new Set(Object.values(read('lab-infra').resource.aws_ssm_association).map((a) => a.name))];
+    expect(documents).toEqual(['observability-rollout-lab-apply']);
+    expect(used).toEqual(documents);
   });
 
   test.each(['lab-infra', 'state'])('%s initializes from the mirror and validates', async (stack) => {

@@ -13,6 +13,17 @@
  * conditions (the design gives CI no IAM write at all, so nothing needs an
  * exemption), and `iam:PassRole` only on exact role ARNs of roles that hold
  * no permissions, only to named services.
+ *
+ * One narrowing, for State Manager: an association runs its document on
+ * targets IAM cannot restrict, so creating or updating one counts as running
+ * code, unless the grant names only association ARNs and account-owned
+ * documents of the same stack that are pinned (pinnedDocuments: every
+ * parameter held to a closed pattern, downloads only from a fixed S3 bucket,
+ * only shell and download steps). UpdateAssociation does not require the
+ * document resource (Service Authorization Reference for Systems Manager,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html),
+ * so it also needs an aws:ResourceTag condition: otherwise it rewrites the
+ * parameters of any association of the account, whatever its document.
  */
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,9 +77,16 @@ export const ESCALATION_ACTIONS: readonly EscalationAction[] = [
     'ecs:RunTask',
     'ecs:RegisterTaskDefinition',
     'ssm:SendCommand',
-    // A State Manager association runs a document on its targets like SendCommand does, and IAM cannot narrow its targets.
+    'ssm:StartAutomationExecution',
+    // A State Manager association runs a document on its targets like SendCommand does, and IAM cannot narrow its targets
+    // (ASSOCIATION_ACTIONS: not a finding when only pinned documents are granted).
     'ssm:CreateAssociation',
+    'ssm:CreateAssociationBatch',
     'ssm:UpdateAssociation',
+    // Whoever writes a document writes what every association of it runs.
+    'ssm:CreateDocument',
+    'ssm:UpdateDocument',
+    'ssm:UpdateDocumentDefaultVersion',
     'ssm:StartSession',
     'ec2-instance-connect:SendSSHPublicKey',
     'ec2:CreateLaunchTemplateVersion',
@@ -124,8 +142,62 @@ export function emptyRoles(stack: Json): Set<string> {
   return new Set([...rolePolicies(stack)].filter(([, statements]) => statements.length === 0).map(([name]) => name));
 }
 
-/** Every escalation the Allow statements of `roles` grant. */
-export function findEscalations(roles: Map<string, Json[]>, passable: ReadonlySet<string>): EscalationFinding[] {
+/** Association actions: a finding unless the statement names only associations and pinned documents (associationProblem). */
+const ASSOCIATION_ACTIONS = new Set(['ssm:CreateAssociation', 'ssm:CreateAssociationBatch', 'ssm:UpdateAssociation']);
+
+/**
+ * A closed allowedPattern: anchored, made of literal characters, escaped dots,
+ * positive character classes of letters and digits with a fixed count, and
+ * groups of literal alternatives (`^bundles/[0-9a-f]{64}\.zip$`, `^[1-5]$`,
+ * `^(apply|rollback)$`). No `.`, `*`, `+`, negated class or `\S`: nothing
+ * that admits a quote, a space or a `;` into the shell the value lands in.
+ */
+const CLOSED_PATTERN = /^\^(?:[A-Za-z0-9_/-]|\\\.|\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?)+\](?:\{\d+(?:,\d+)?\})?|\([A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*\))*\$$/;
+
+/** Why a Command document's content is not pinned, or undefined when it is. */
+export function documentProblem(content: Json): string | undefined {
+  for (const [name, parameter] of Object.entries((content.parameters ?? {}) as Record<string, Json>)) {
+    if (typeof parameter.allowedPattern !== 'string' || !CLOSED_PATTERN.test(parameter.allowedPattern))
+      return `parameter ${name} is not held to a closed allowedPattern (${String(parameter.allowedPattern)})`;
+  }
+  for (const step of (content.mainSteps ?? []) as Json[]) {
+    if (step.action === 'aws:runShellScript') continue;
+    if (step.action !== 'aws:downloadContent') return `step ${String(step.name)} runs ${String(step.action)}`;
+    const inputs = step.inputs as Json;
+    const path = typeof inputs.sourceInfo === 'string' ? String((JSON.parse(inputs.sourceInfo) as Json).path) : '';
+    const host = /^https:\/\/([^/]+)\//.exec(path)?.[1];
+    if (inputs.sourceType !== 'S3' || host === undefined || host.includes('{{'))
+      return `step ${String(step.name)} downloads from ${String(inputs.sourceType)} ${path}, not from a fixed S3 bucket`;
+  }
+  return undefined;
+}
+
+/** Names of the stack's account-owned Command documents that are pinned (documentProblem finds nothing). */
+export function pinnedDocuments(stack: Json): Set<string> {
+  const documents = Object.values((stack.resource?.aws_ssm_document ?? {}) as Record<string, Json>);
+  return new Set(
+    documents.filter((d) => d.document_type === 'Command' && documentProblem(JSON.parse(d.content as string) as Json) === undefined).map((d) => String(d.name)),
+  );
+}
+
+/** Why an association grant can run code, or undefined when it names only associations and pinned documents (with a tag condition for UpdateAssociation). */
+function associationProblem(statement: Json, action: string, pinned: ReadonlySet<string>): string | undefined {
+  for (const resource of (statement.resources ?? []) as string[]) {
+    if (/^arn:[^:]+:ssm:[^:]+:[^:]+:association\//.test(resource)) continue;
+    const document = /^arn:[^:]+:ssm:[^:]+:([^:]*):document\/(.+)$/.exec(resource);
+    if (!document) return `${action} on ${resource}: not an association or a document`;
+    if (document[1] === '' || /[*?]/.test(document[2]) || !pinned.has(document[2]))
+      return `${action} of document ${document[1] === '' ? 'owned by AWS ' : ''}${document[2]}: not a pinned document of this stack (it runs what its caller names)`;
+  }
+  const tagged = ((statement.condition ?? []) as Json[]).some((c) => c.test === 'StringEquals' && /^aws:ResourceTag\//.test(String(c.variable)));
+  const onAssociations = ((statement.resources ?? []) as string[]).some((r) => /:association\//.test(r));
+  if (action === 'ssm:UpdateAssociation' && onAssociations && !tagged)
+    return 'UpdateAssociation of any association of the account (no aws:ResourceTag condition)';
+  return undefined;
+}
+
+/** Every escalation the Allow statements of `roles` grant; `pinned`: documents an association may run (pinnedDocuments). */
+export function findEscalations(roles: Map<string, Json[]>, passable: ReadonlySet<string>, pinned: ReadonlySet<string> = new Set()): EscalationFinding[] {
   const findings: EscalationFinding[] = [];
   for (const [role, statements] of roles) {
     for (const statement of statements) {
@@ -137,7 +209,12 @@ export function findEscalations(roles: Map<string, Json[]>, passable: ReadonlySe
       }
       const actions = (statement.actions ?? []) as string[];
       for (const { action, method } of ESCALATION_ACTIONS) {
-        if (actions.some((pattern) => actionMatches(pattern, action))) findings.push({ role, sid, action, method });
+        if (!actions.some((pattern) => actionMatches(pattern, action))) continue;
+        if (!ASSOCIATION_ACTIONS.has(action)) findings.push({ role, sid, action, method });
+        else {
+          const why = associationProblem(statement, action, pinned);
+          if (why) findings.push({ role, sid, action, method: `${method}: ${why}` });
+        }
       }
       if (actions.some((pattern) => actionMatches(pattern, 'iam:PassRole'))) {
         const why = passRoleProblem(statement, passable);

@@ -25,13 +25,13 @@ function ssmProps(released = 1): SsmExecutorProps {
   text = mustReplace(text, 'network:', `rollout:\n  executor: ssm\n  releasedBatches: ${released}\nnetwork:`);
   const { stage, problems } = parseStage('stacks/stages/dev.yaml', text);
   expect(problems).toEqual([]);
-  const plan = planSsmExecutor(stage!, { key: bundle.key, bucketRegionalDomain: 'bkt.s3.us-east-1.amazonaws.com' });
+  const plan = planSsmExecutor(stage!, { key: bundle.key });
   return { stage: 'dev', plan, bundle, bucketName: 'bkt', region: 'us-east-1' };
 }
 const synth = (p: SsmExecutorProps = ssmProps()): string => Testing.synthScope((scope) => new SsmExecutor(scope, 'ssm', p));
 
 describe('SsmExecutor', () => {
-  test('one AWS-ApplyAnsiblePlaybooks association per batch, targeting the batch tag, with rate and error control and output to the stage bucket', () => {
+  test("one association of the stage's own document per batch, targeting the batch tag, with rate and error control and output to the stage bucket", () => {
     const out = synth();
     const associations = Object.values(JSON.parse(out).resource.aws_ssm_association as Json) as Json[];
     expect(associations.map((a) => [a.association_name, a.targets, a.max_concurrency, a.max_errors, a.output_location])).toEqual([
@@ -58,26 +58,19 @@ describe('SsmExecutor', () => {
       ],
     ]);
     expect(out).toHaveResourceWithProperties(SsmAssociation, {
-      name: 'AWS-ApplyAnsiblePlaybooks',
+      name: 'observability-rollout-dev-apply',
       association_name: 'observability-rollout-dev-batch-1',
       compliance_severity: 'HIGH',
       wait_for_success_timeout_seconds: 900,
-      parameters: {
-        SourceType: 'S3',
-        SourceInfo: `{"path":"https://bkt.s3.us-east-1.amazonaws.com/${bundle.key}"}`,
-        InstallDependencies: 'True',
-        PlaybookFile: 'playbooks/ssm-apply.yml',
-        ExtraVariables: 'SSM=True rollout_stage=dev rollout_batch=1 rollout_ssm_mode=apply',
-        Check: 'False',
-        Verbose: '-v',
-        TimeoutSeconds: '600',
-      },
+      // The deploy role may create only associations tagged with its stage, and change only those.
+      tags: { stage: 'dev' },
+      parameters: { BundleKey: bundle.key, Batch: '1', Mode: 'apply' },
     });
     for (const a of associations) expect(a.depends_on).toEqual([expect.stringMatching(/^aws_s3_object\.ssm_bundle_/)]);
-    expect(associations.map((a) => a.parameters.ExtraVariables.replace(/.* /, ''))).toEqual([
-      'rollout_ssm_mode=apply',
-      'rollout_ssm_mode=rollback',
-      'rollout_ssm_mode=rollback',
+    expect(associations.map((a) => [a.name, a.parameters])).toEqual([
+      ['observability-rollout-dev-apply', { BundleKey: bundle.key, Batch: '1', Mode: 'apply' }],
+      ['observability-rollout-dev-apply', { BundleKey: bundle.key, Batch: '2', Mode: 'rollback' }],
+      ['observability-rollout-dev-apply', { BundleKey: bundle.key, Batch: '3', Mode: 'rollback' }],
     ]);
   });
 
@@ -119,10 +112,15 @@ describe('SsmExecutor', () => {
     const other = playbookBundle([{ path: 'x.yml', bytes: Buffer.from('x') }]);
     const plan = {
       ...props.plan,
+      bundleKey: other.key.replace('.zip', '.tgz'),
+      documentName: 'AWS-ApplyAnsiblePlaybooks',
       associations: props.plan.associations.map((a, i) => (i === 0 ? { ...a, maxConcurrency: '0', maxErrors: '1%' } : a)),
     };
+    const badKey = other.key.replace('.zip', '.tgz');
     expect(() => synth({ ...props, bundle: other, plan, waitForSuccessSeconds: 0 })).toThrow(
-      `SsmExecutor ssm: 4 invalid props\n  bundle.key: got "${other.key}", expected the key the plan's associations point at (${bundle.key})\n` +
+      `SsmExecutor ssm: 6 invalid props\n  bundle.key: got "${other.key}", expected the key the plan's associations point at (${badKey})\n` +
+        `  plan.bundleKey: got "${badKey}", expected a key the stage's document accepts (^bundles/[0-9a-f]{64}\\.zip$)\n` +
+        '  plan.documentName: got "AWS-ApplyAnsiblePlaybooks", expected the stage\'s own document (observability-rollout-dev-apply)\n' +
         '  plan.associations.0.maxConcurrency: got "0", expected a number of hosts from 1 to 99999 or a percentage from 1% to 100%, such as 25%\n' +
         '  plan.associations.0.maxErrors: got "1%", expected a whole number of hosts\n' +
         '  waitForSuccessSeconds: got 0, expected a whole number of seconds > 0',

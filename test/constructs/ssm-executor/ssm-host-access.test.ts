@@ -2,16 +2,25 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { Testing } from 'cdktf';
 import { SsmHostAccess, SsmHostAccessProps } from '../../../constructs/ssm-executor/ssm-host-access';
+import { ssmApplyDocument } from '../../../plan/ssm/ssm-document';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const props: SsmHostAccessProps = { stage: 'dev', region: 'us-east-1', roleName: 'observability-rollout-dev-agent' };
+const AGENT_ARN = 'arn:aws:iam::123456789012:role/observability-rollout-dev-agent';
+const props: SsmHostAccessProps = {
+  stage: 'dev',
+  region: 'us-east-1',
+  roleName: 'observability-rollout-dev-agent',
+  roleArn: AGENT_ARN,
+  readerRoles: ['ci/observability-rollout-ci-dev-deploy', 'ci/observability-rollout-ci-plan'],
+};
 const synth = (p: SsmHostAccessProps = props): Json => JSON.parse(Testing.synthScope((scope) => new SsmHostAccess(scope, 'ssm', p))) as Json;
 
 const BUCKET = '${aws_s3_bucket.ssm_bucket_F6D4A8C6.arn}';
 /** Everything a stage's hosts may do beyond AmazonSSMManagedInstanceCore: action -> the one resource it may touch. */
 const ALLOWED: Record<string, string> = {
   's3:GetObject': `${BUCKET}/bundles/*`,
+  's3:ListBucket': BUCKET,
   's3:PutObject': `${BUCKET}/output/*`,
   's3:GetEncryptionConfiguration': BUCKET,
   'secretsmanager:GetSecretValue':
@@ -71,8 +80,47 @@ describe('SsmHostAccess', () => {
   test('the inline policy reads only bundles/, writes only output/ and reads only the stage API key', () => {
     const json = synth();
     const statements = normalized(hostStatements(json), json);
-    expect(statements.map((s) => s.sid)).toEqual(['ReadPlaybookBundles', 'WriteRunOutput', 'ReadBucketEncryption', 'ReadStageApiKey']);
+    expect(statements.map((s) => s.sid)).toEqual(['ReadPlaybookBundles', 'ListPlaybookBundles', 'WriteRunOutput', 'ReadBucketEncryption', 'ReadStageApiKey']);
     expect(widenings(statements, ALLOWED)).toEqual([]);
+    // Listing (which aws:downloadContent does before it downloads) only under bundles/.
+    expect(statements[1].condition).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['bundles/*'] }]);
+  });
+
+  test('the bucket policy lets only the hosts, the deploy role and the plan role read bundles', () => {
+    const json = synth();
+    const doc = Object.entries(json.data.aws_iam_policy_document as Json).find(([k]) => k.includes('tls-only'))?.[1] as Json;
+    const deny = normalized(doc.statement as Json[], json).find((s) => s.sid === 'OnlyStageReadsBundles') as Json;
+    expect(deny).toMatchObject({ effect: 'Deny', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${BUCKET}/bundles/*`] });
+    expect(deny.principals).toEqual([{ type: '*', identifiers: ['*'] }]);
+    expect(deny.condition).toEqual([
+      {
+        test: 'ArnNotEquals',
+        variable: 'aws:PrincipalArn',
+        values: [
+          AGENT_ARN,
+          'arn:${data.aws_partition.ssm_partition_4B2B3C1A.partition}:iam::${data.aws_caller_identity.ssm_account_5E7D2F0B.account_id}:role/ci/observability-rollout-ci-dev-deploy',
+          'arn:${data.aws_partition.ssm_partition_4B2B3C1A.partition}:iam::${data.aws_caller_identity.ssm_account_5E7D2F0B.account_id}:role/ci/observability-rollout-ci-plan',
+        ],
+      },
+    ]);
+  });
+
+  test('the stage document is created here, named for the stage, tagged with it, its content the pure function of plan/ssm/ssm-document.ts', () => {
+    const json = synth();
+    const documents = Object.values(json.resource.aws_ssm_document as Json) as Json[];
+    expect(documents.map((d) => [d.name, d.document_type, d.document_format, d.target_type, d.tags])).toEqual([
+      ['observability-rollout-dev-apply', 'Command', 'JSON', '/AWS::EC2::Instance', { stage: 'dev' }],
+    ]);
+    const bucket = Object.keys(json.resource.aws_s3_bucket)[0];
+    const content = JSON.parse(documents[0].content as string) as Json;
+    expect(content).toEqual(
+      ssmApplyDocument({
+        stage: 'dev',
+        bucket: `\${aws_s3_bucket.${bucket}.bucket}`,
+        bucketRegionalDomain: `\${aws_s3_bucket.${bucket}.bucket_regional_domain_name}`,
+        timeoutSeconds: 600,
+      }),
+    );
   });
 
   test('fails when the policy is widened: the check catches a wider resource, another action and a wildcard', () => {
@@ -80,8 +128,8 @@ describe('SsmHostAccess', () => {
     const statements = normalized(hostStatements(json), json);
     const widened = [
       { ...statements[0], resources: [`${BUCKET}/*`] },
-      { ...statements[1], actions: ['s3:PutObject', 's3:DeleteObject'] },
-      { ...statements[3], resources: ['*'] },
+      { ...statements[2], actions: ['s3:PutObject', 's3:DeleteObject'] },
+      { ...statements[4], resources: ['*'] },
       { sid: 'Extra', effect: 'Allow', actions: ['ssm:SendCommand'], resources: ['*'] },
       { sid: 'Inverse', effect: 'Allow', not_actions: ['iam:*'], resources: ['*'] },
     ];
@@ -113,7 +161,7 @@ describe('SsmHostAccess', () => {
   });
 
   test('fails when stage, region or retention are not valid, listing every problem', () => {
-    expect(() => synth({ stage: 'Dev', region: 'mars-1', roleName: 'r', outputRetentionDays: 0 })).toThrow(
+    expect(() => synth({ stage: 'Dev', region: 'mars-1', roleName: 'r', roleArn: AGENT_ARN, outputRetentionDays: 0 })).toThrow(
       'SsmHostAccess ssm: 3 invalid props\n  stage: got "Dev", expected a lowercase stage name such as dev\n  region: got "mars-1", expected an AWS region such as us-east-1\n  outputRetentionDays: got 0, expected a whole number of days >= 1',
     );
   });

@@ -1,9 +1,9 @@
 import { parseStage } from '../../../model/load-config';
 import type { Stage } from '../../../model/stage';
-import { allowedFailures, batchSeconds, concurrentHosts, defaultSsmMaxConcurrency, planSsmExecutor, SSM_PLAYBOOK } from '../../../plan/ssm/ssm-plan';
+import { allowedFailures, batchSeconds, concurrentHosts, defaultSsmMaxConcurrency, planSsmExecutor } from '../../../plan/ssm/ssm-plan';
 import { minimalStageYaml, mustReplace } from '../../support/fixtures';
 
-const BUNDLE = { key: 'bundles/abc.zip', bucketRegionalDomain: 'b.s3.us-east-1.amazonaws.com' };
+const BUNDLE = { key: 'bundles/abc.zip' };
 
 /** A stage of `n` existing hosts with the ssm executor and these rollout lines. */
 function ssmStage(n: number, rollout: string[] = ['releasedBatches: 1']): Stage {
@@ -26,17 +26,10 @@ describe('SSM executor plan', () => {
       [2, 'observability-rollout-dev-batch-2', 'rollback', 2, 'dev-2'],
       [3, 'observability-rollout-dev-batch-3', 'rollback', 2, 'dev-3'],
     ]);
-    expect(plan.associations[0].parameters).toEqual({
-      SourceType: 'S3',
-      SourceInfo: '{"path":"https://b.s3.us-east-1.amazonaws.com/bundles/abc.zip"}',
-      InstallDependencies: 'True',
-      PlaybookFile: SSM_PLAYBOOK,
-      ExtraVariables: 'SSM=True rollout_stage=dev rollout_batch=1 rollout_ssm_mode=apply',
-      Check: 'False',
-      Verbose: '-v',
-      TimeoutSeconds: '600',
-    });
-    expect(plan.associations[1].parameters.ExtraVariables).toBe('SSM=True rollout_stage=dev rollout_batch=2 rollout_ssm_mode=rollback');
+    // The stage's own document, and only the three values it takes: the bucket, the stage and the command line are the document's.
+    expect(plan.documentName).toBe('observability-rollout-dev-apply');
+    expect(plan.associations[0].parameters).toEqual({ BundleKey: 'bundles/abc.zip', Batch: '1', Mode: 'apply' });
+    expect(plan.associations[1].parameters).toEqual({ BundleKey: 'bundles/abc.zip', Batch: '2', Mode: 'rollback' });
     expect(plan.associations.map((a) => a.outputPrefix)).toEqual(['output/batch-1/', 'output/batch-2/', 'output/batch-3/']);
   });
 
