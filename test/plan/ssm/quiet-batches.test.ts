@@ -12,7 +12,10 @@ import { planSsmExecutor, SsmAssociationPlan } from '../../../plan/ssm/ssm-plan'
 import { minimalStageYaml, mustReplace } from '../../support/fixtures';
 
 function ssmStage(released: number): Stage {
-  const hosts = Array.from({ length: 6 }, (_, i) => `  - { name: h-${i}, service: web, team: storefront, criticality: low, address: 10.0.0.${i + 1}, instanceId: i-1000000${i} }`);
+  const hosts = Array.from(
+    { length: 6 },
+    (_, i) => `  - { name: h-${i}, service: web, team: storefront, criticality: low, address: 10.0.0.${i + 1}, instanceId: i-1000000${i} }`,
+  );
   let text = mustReplace(minimalStageYaml(), /hosts:\n.*\n/, ['hosts:', ...hosts, ''].join('\n'));
   text = mustReplace(text, 'network:', ['rollout:', '  executor: ssm', `  releasedBatches: ${released}`, 'network:'].join('\n'));
   const { stage, problems } = parseStage('stacks/stages/dev.yaml', text);
@@ -93,9 +96,9 @@ describe('batches an SSM apply runs (ssmBatchesRunByPlan)', () => {
   test('the mode is left undefined when the plan does not know the parameters yet', () => {
     const [a1] = associations(1);
     const after = { ...attrs(a1), parameters: undefined };
-    expect(ssmBatchesRunByPlan({ resource_changes: [{ type: 'aws_ssm_association', change: { actions: ['update'], before: attrs(a1), after } }] }, 'dev')).toEqual([
-      { batch: 1, actions: ['update'] },
-    ]);
+    expect(
+      ssmBatchesRunByPlan({ resource_changes: [{ type: 'aws_ssm_association', change: { actions: ['update'], before: attrs(a1), after } }] }, 'dev'),
+    ).toEqual([{ batch: 1, actions: ['update'] }]);
   });
 
   test('fails when the plan is not shaped as Terraform writes it, naming the path', () => {
@@ -109,7 +112,9 @@ describe('batches an SSM apply runs (ssmBatchesRunByPlan)', () => {
     );
     const twice = planJson([], associations(1)) as { resource_changes: unknown[] };
     twice.resource_changes.push(twice.resource_changes[1]);
-    expect(() => ssmBatchesRunByPlan(twice, 'dev')).toThrow('resource_changes[4]: association observability-rollout-dev-batch-1: got it twice, expected one per batch');
+    expect(() => ssmBatchesRunByPlan(twice, 'dev')).toThrow(
+      'resource_changes[4]: association observability-rollout-dev-batch-1: got it twice, expected one per batch',
+    );
   });
 
   test("the downtime lasts the apply's wait for an association (15 minutes) plus 5", () => {
