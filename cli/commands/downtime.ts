@@ -69,7 +69,8 @@ export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command 
     description:
       "Quiet restarts: schedule a Datadog downtime on the batch's hosts (all of them, or --hosts, which must be in the batch) " +
       "and its agent-health monitors (agent-running, agent-overhead; never the gate's rollback triggers) for --minutes, " +
-      'or cancel the ones of that batch. Keys from DD_API_KEY / DD_APP_KEY (docs/drift-and-coverage.md).',
+      'or cancel the ones of that batch. SSM executor: --terraform-plan instead of --batch, every batch whose association the plan runs ' +
+      '(docs/ssm-executor.md). Keys from DD_API_KEY / DD_APP_KEY (docs/drift-and-coverage.md).',
     arguments: ['<schedule|cancel>'],
     options: {
       stage: { flags: '--stage <S>', description: 'the stage (required)' },
