@@ -256,5 +256,10 @@ describeWithTools('the deploy mutes the batches the <stage>-infra apply runs, ar
     expect(log()[0]).toContain('downtime schedule --stage dev --terraform-plan ');
     expect(log()[0]).toMatch(/reviewed\.json --fail-open a=uno plan$/);
     expect(a()).toBe('dos');
+    // Whatever makes the schedule fail (a missing key exits 2, which --fail-open does not cover): the rollback is applied.
+    const r = run(deployWith(infra('tres')), { PATH_TAKEN: 'rollback', FAKE_FAIL: 'schedule' });
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('::warning::QUIET RESTART NOT SCHEDULED on dev: the rollback goes on');
+    expect(a()).toBe('tres');
   });
 });
