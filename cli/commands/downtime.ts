@@ -10,13 +10,24 @@
  * through the gate's transport (timeouts, retries, no redirects). Exit 0 done,
  * 1 Datadog refused or could not be reached (a schedule that half succeeded
  * is cancelled: all or nothing), 2 bad command line or configuration.
+ *
+ * The SSM executor (docs/ssm-executor.md, "Quiet restarts"): the hosts run the
+ * playbook under State Manager and hold no Datadog key, so the deploy job
+ * that applies `<stage>-infra` mutes the batches the apply runs:
+ * `--terraform-plan FILE` (terraform show -json of the plan it applies)
+ * instead of `--batch`, every host of each batch (plan/ssm/quiet-batches.ts).
+ * `--fail-open`: a schedule Datadog refuses is reported and exits 0 (a
+ * rollback must not wait on the Datadog API); a plan that turns an
+ * association to rollback mode is a rollback and fails open by itself.
  */
+import * as fs from 'fs';
 import { ConfigError } from '../../model/errors';
 import { loadConfig } from '../../model/load-config';
 import { splitIntoBatches } from '../../model/batches';
 import type { Stage } from '../../model/stage';
 import { datadogApi, DatadogRequestError, Deadline, DowntimeApi, redact } from '../../gate/datadog-client';
 import { DEFAULT_QUIET_MINUTES, describeDowntime, Downtime, HOST_NAME, isQuietRestartOf, MAX_QUIET_MINUTES, quietRestartDowntimes } from '../../gate/downtimes';
+import { ssmBatchesRunByPlan, ssmQuietMinutes } from '../../plan/ssm/quiet-batches';
 import { CONFIG_OPTION, UsageError } from '../args';
 import { Command, defineCommand } from '../command';
 import { batchOf, deadlineOf, defaultDeps, GateDeps, requireKey, resolveApiUrl, stageOf } from './gate';
@@ -24,8 +35,8 @@ import { batchOf, deadlineOf, defaultDeps, GateDeps, requireKey, resolveApiUrl, 
 const DEFAULT_DEADLINE_SECONDS = 60;
 
 /** --minutes: a whole number from 1 to MAX_QUIET_MINUTES. */
-export function minutesOf(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_QUIET_MINUTES;
+export function minutesOf(value: string | undefined, dflt = DEFAULT_QUIET_MINUTES): number {
+  if (value === undefined) return dflt;
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!(n >= 1 && n <= MAX_QUIET_MINUTES)) {
     throw new UsageError(`rollout downtime: --minutes: got ${JSON.stringify(value)}, expected a whole number of minutes from 1 to ${MAX_QUIET_MINUTES}`);
@@ -58,11 +69,17 @@ export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command 
     description:
       "Quiet restarts: schedule a Datadog downtime on the batch's hosts (all of them, or --hosts, which must be in the batch) " +
       "and its agent-health monitors (agent-running, agent-overhead; never the gate's rollback triggers) for --minutes, " +
-      'or cancel the ones of that batch. Keys from DD_API_KEY / DD_APP_KEY (docs/drift-and-coverage.md).',
+      'or cancel the ones of that batch. SSM executor: --terraform-plan instead of --batch, every batch whose association the plan runs ' +
+      '(docs/ssm-executor.md). Keys from DD_API_KEY / DD_APP_KEY (docs/drift-and-coverage.md).',
     arguments: ['<schedule|cancel>'],
     options: {
       stage: { flags: '--stage <S>', description: 'the stage (required)' },
-      batch: { flags: '--batch <N>', description: 'the batch, from 1 (required)' },
+      batch: { flags: '--batch <N>', description: 'the batch, from 1 (required, unless --terraform-plan)' },
+      terraformPlan: {
+        flags: '--terraform-plan <FILE>',
+        description: `instead of --batch (SSM executor): every batch whose association this plan (terraform show -json) creates or updates; default --minutes ${ssmQuietMinutes()}`,
+      },
+      failOpen: { flags: '--fail-open', description: 'schedule only: when Datadog refuses, report it and exit 0 (a rollback goes on)' },
       hosts: { flags: '--hosts <H1,H2>', description: 'schedule only: hosts of the batch (default: all of them)' },
       minutes: { flags: '--minutes <M>', description: `schedule only: length (default ${DEFAULT_QUIET_MINUTES}, at most ${MAX_QUIET_MINUTES})` },
       config: CONFIG_OPTION,
@@ -88,16 +105,40 @@ export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command 
       }
       const command = `downtime ${action}`;
       const stage = stageOf(command, stages, o.stage as string | undefined);
-      const batch = batchOf(command, stage, o.batch as string | undefined);
-      if (action === 'cancel' && (o.hosts !== undefined || o.minutes !== undefined)) {
-        throw new UsageError('rollout downtime cancel: --hosts and --minutes are for schedule; cancel removes every quiet-restart downtime of the batch');
+      if (action === 'cancel' && (o.hosts !== undefined || o.minutes !== undefined || o.failOpen === true)) {
+        throw new UsageError(
+          'rollout downtime cancel: --hosts, --minutes and --fail-open are for schedule; cancel removes every quiet-restart downtime of the batch',
+        );
       }
-      const hosts = action === 'schedule' ? hostsOf(stage, batch, o.hosts as string | undefined) : [];
-      if (action === 'schedule' && hosts.length === 0) {
-        io.err(`downtime: batch ${batch} of ${stage.name} has no hosts; nothing to schedule`);
-        return 0;
+      let batches: { batch: number; hosts: string[] }[];
+      let failOpen = o.failOpen === true;
+      let minutes: number;
+      if (o.terraformPlan !== undefined) {
+        if (o.batch !== undefined || o.hosts !== undefined) {
+          throw new UsageError(`rollout ${command}: --terraform-plan names the batches (all their hosts): leave out --batch and --hosts`);
+        }
+        const runs = batchesOfPlan(command, stage.name, String(o.terraformPlan));
+        batches = runs.map((r) => ({ batch: r.batch, hosts: hostsOf(stage, r.batch, undefined) })).filter((b) => b.hosts.length > 0);
+        // Reverting a release turns its association to rollback mode: a rollback, which must not wait on Datadog.
+        failOpen = failOpen || runs.some((r) => r.mode === 'rollback');
+        minutes = minutesOf(o.minutes as string | undefined, ssmQuietMinutes());
+        io.err(
+          `downtime: the plan runs State Manager on ${runs.length === 0 ? 'no batch' : runs.map((r) => `batch ${r.batch} (${r.mode ?? 'mode unknown'})`).join(', ')} of ${stage.name}`,
+        );
+        if (batches.length === 0) {
+          io.out(`quiet restart: the plan runs no batch with hosts of ${stage.name}; nothing to ${action}`);
+          return 0;
+        }
+      } else {
+        const batch = batchOf(command, stage, o.batch as string | undefined);
+        const hosts = action === 'schedule' ? hostsOf(stage, batch, o.hosts as string | undefined) : [];
+        if (action === 'schedule' && hosts.length === 0) {
+          io.err(`downtime: batch ${batch} of ${stage.name} has no hosts; nothing to schedule`);
+          return 0;
+        }
+        batches = [{ batch, hosts }];
+        minutes = minutesOf(o.minutes as string | undefined);
       }
-      const minutes = minutesOf(o.minutes as string | undefined);
       const deadlineSeconds = deadlineOf(command, o.deadline as string | undefined, DEFAULT_DEADLINE_SECONDS);
       const api = resolveApiUrl(command, o.apiUrl, deps.env, stage);
       const apiKey = requireKey(command, deps.env, 'DD_API_KEY');
@@ -119,10 +160,23 @@ export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command 
           },
         );
         return action === 'schedule'
-          ? await schedule(client, { stage: stage.name, batch, hosts, minutes, nowMs: deps.now() }, out, err)
-          : await cancel(client, stage.name, batch, out, err);
+          ? await schedule(client, { stage: stage.name, batches, minutes, nowMs: deps.now() }, out, err)
+          : await cancel(
+              client,
+              stage.name,
+              batches.map((b) => b.batch),
+              out,
+              err,
+            );
       } catch (e) {
         err(`rollout ${command}: ${e instanceof DatadogRequestError ? e.message : `unexpected error: ${(e as Error).message}`}`);
+        if (action === 'schedule' && failOpen) {
+          err(
+            `QUIET RESTART NOT SCHEDULED for ${batches.map((b) => `batch ${b.batch}`).join(', ')} of ${stage.name}: going on without it (--fail-open), ` +
+              'so the Agent restarts may page (agent-running, agent-overhead)',
+          );
+          return 0;
+        }
         return 1;
       } finally {
         deadline.dispose();
@@ -133,14 +187,15 @@ export function makeDowntimeCommand(overrides: Partial<GateDeps> = {}): Command 
 
 async function schedule(
   client: DowntimeApi,
-  p: { stage: string; batch: number; hosts: string[]; minutes: number; nowMs: number },
+  p: { stage: string; batches: readonly { batch: number; hosts: string[] }[]; minutes: number; nowMs: number },
   out: (l: string) => void,
   err: (l: string) => void,
 ): Promise<number> {
-  const requests = quietRestartDowntimes(p);
+  const requests = p.batches.map((b) => quietRestartDowntimes({ stage: p.stage, batch: b.batch, hosts: b.hosts, minutes: p.minutes, nowMs: p.nowMs }));
+  const endIso = new Date(requests[0][0].endMs).toISOString();
   const created: Downtime[] = [];
   try {
-    for (const r of requests) {
+    for (const r of requests.flat()) {
       const d = await client.createDowntime(r);
       created.push(d);
       err(`downtime: scheduled ${describeDowntime(d)}`);
@@ -152,30 +207,51 @@ async function schedule(
         await client.cancelDowntime(d.id);
         err(`downtime: cancelled ${d.id} again (the schedule failed)`);
       } catch (c) {
-        err(`downtime: could not cancel ${d.id} again (it ends by itself at ${new Date(requests[0].endMs).toISOString()}): ${(c as Error).message}`);
+        err(`downtime: could not cancel ${d.id} again (it ends by itself at ${endIso}): ${(c as Error).message}`);
       }
     }
     throw e;
   }
-  out(
-    `quiet restart: ${created.length} downtimes on ${p.hosts.length} hosts of batch ${p.batch} of ${p.stage} until ${new Date(requests[0].endMs).toISOString()}: ` +
-      created.map((d) => d.id).join(' '),
-  );
+  let k = 0;
+  for (const [i, b] of p.batches.entries()) {
+    const ids = created.slice(k, (k += requests[i].length)).map((d) => d.id);
+    out(`quiet restart: ${ids.length} downtimes on ${b.hosts.length} hosts of batch ${b.batch} of ${p.stage} until ${endIso}: ${ids.join(' ')}`);
+  }
   return 0;
 }
 
-async function cancel(client: DowntimeApi, stage: string, batch: number, out: (l: string) => void, err: (l: string) => void): Promise<number> {
-  const ours = (await client.listDowntimes()).filter((d) => isQuietRestartOf(d, stage, batch));
-  let cancelled = 0;
-  for (const d of ours) {
-    const r = await client.cancelDowntime(d.id);
-    if (r === 'cancelled') cancelled++;
-    err(`downtime: ${r === 'cancelled' ? 'cancelled' : 'already gone:'} ${describeDowntime(d)}`);
+async function cancel(client: DowntimeApi, stage: string, batches: readonly number[], out: (l: string) => void, err: (l: string) => void): Promise<number> {
+  const listed = await client.listDowntimes();
+  for (const batch of batches) {
+    const ours = listed.filter((d) => isQuietRestartOf(d, stage, batch));
+    let cancelled = 0;
+    for (const d of ours) {
+      const r = await client.cancelDowntime(d.id);
+      if (r === 'cancelled') cancelled++;
+      err(`downtime: ${r === 'cancelled' ? 'cancelled' : 'already gone:'} ${describeDowntime(d)}`);
+    }
+    out(
+      `quiet restart over: ${cancelled} downtime${cancelled === 1 ? '' : 's'} of batch ${batch} of ${stage} cancelled${ours.length === 0 ? ' (none in force)' : ''}`,
+    );
   }
-  out(
-    `quiet restart over: ${cancelled} downtime${cancelled === 1 ? '' : 's'} of batch ${batch} of ${stage} cancelled${ours.length === 0 ? ' (none in force)' : ''}`,
-  );
   return 0;
+}
+
+/** The batches of `stage` the Terraform plan in `file` runs State Manager on; a bad file is a usage error naming it (exit 2). */
+function batchesOfPlan(command: string, stage: string, file: string): ReturnType<typeof ssmBatchesRunByPlan> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`rollout ${command}: --terraform-plan: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return ssmBatchesRunByPlan(JSON.parse(text) as unknown, stage);
+  } catch (e) {
+    throw new UsageError(
+      `rollout ${command}: --terraform-plan ${file}: ${(e as Error).message} (expected the output of terraform show -json PLANFILE); nothing was changed`,
+    );
+  }
 }
 
 export const downtimeCommand: Command = makeDowntimeCommand();

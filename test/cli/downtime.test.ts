@@ -10,6 +10,9 @@ import type { Stage } from '../../model/stage';
 import { FakeDatadog, OK, serverError, startFakeDatadog } from '../support/fake-datadog';
 import { API_KEY, APP_KEY, batchHosts, KEYS_ENV, largeConfig, NOW } from '../gate/scenario';
 import { Ran, runCommand } from '../support/run-command';
+import { tempDir } from '../support/fixtures';
+import * as fs from 'fs';
+import * as path from 'path';
 
 jest.setTimeout(120_000); // the first run loads the Datadog client (seconds on a busy machine)
 
@@ -179,5 +182,137 @@ describe('rollout downtime cancel', () => {
     expect(a.err).toBe("rollout downtime: missing required argument 'schedule|cancel'; see rollout downtime --help");
     const b = await downtime('cancel', ['--batch', '1', '--hosts', 'x']);
     expect(b.code).toBe(2);
+  });
+});
+
+/**
+ * The SSM executor: the deploy job passes the plan it applies
+ * (terraform show -json) and the command mutes every batch whose association
+ * the plan creates or updates (plan/ssm/quiet-batches.ts).
+ */
+describe('rollout downtime --terraform-plan (SSM executor)', () => {
+  /** A plan (terraform show -json shape) that updates these batches' associations of prod to `mode`. */
+  const planFile = (batches: number[], mode: 'apply' | 'rollback' = 'apply', extra: unknown[] = []): string => {
+    const association = (b: number, m: string): Record<string, unknown> => ({
+      association_name: `observability-rollout-prod-batch-${b}`,
+      parameters: { ExtraVariables: `SSM=True rollout_stage=prod rollout_batch=${b} rollout_ssm_mode=${m}` },
+    });
+    const changes = [1, 2, 3].map((b) => ({
+      address: `aws_ssm_association.ssm_batch-${b}`,
+      type: 'aws_ssm_association',
+      change: batches.includes(b)
+        ? { actions: ['update'], before: association(b, mode === 'apply' ? 'rollback' : 'apply'), after: association(b, mode) }
+        : { actions: ['no-op'], before: association(b, 'rollback'), after: association(b, 'rollback') },
+    }));
+    const file = path.join(tempDir('rollout-tfplan-'), 'plan.json');
+    fs.writeFileSync(file, JSON.stringify({ format_version: '1.2', resource_changes: [...changes, ...extra] }));
+    return file;
+  };
+  const scopes = (): string[] => fake.requestsTo('downtimes:create').map((c) => (c.body as { data: { attributes: { scope: string } } }).data.attributes.scope);
+  const scopeOf = (batch: number): string =>
+    batchHosts(stage, batch)
+      .sort()
+      .map((h) => `host:"${h}"`)
+      .join(' OR ');
+
+  test("mutes every host of each batch the plan runs, for the apply's 15-minute wait plus 5", async () => {
+    const r = await downtime('schedule', ['--terraform-plan', planFile([1, 3])]);
+    expect(r.code).toBe(0);
+    expect(scopes()).toEqual([scopeOf(1), scopeOf(1), scopeOf(3), scopeOf(3)]);
+    const ends = fake
+      .requestsTo('downtimes:create')
+      .map((c) => (c.body as { data: { attributes: { schedule: { end: string } } } }).data.attributes.schedule.end);
+    expect(new Set(ends)).toEqual(new Set(['2025-06-02T12:20:00.000Z']));
+    expect(r.err).toContain('downtime: the plan runs State Manager on batch 1 (apply), batch 3 (apply) of prod');
+    expect(r.out.split('\n').map((l) => l.replace(/Z: .*$/, 'Z'))).toEqual([
+      `quiet restart: 2 downtimes on ${batchHosts(stage, 1).length} hosts of batch 1 of prod until 2025-06-02T12:20:00.000Z`,
+      `quiet restart: 2 downtimes on ${batchHosts(stage, 3).length} hosts of batch 3 of prod until 2025-06-02T12:20:00.000Z`,
+    ]);
+  });
+
+  test('cancel with the same plan ends those batches only, one listing', async () => {
+    const plan = planFile([1, 3]);
+    await downtime('schedule', ['--terraform-plan', plan]);
+    await downtime('schedule', ['--batch', '2']);
+    const r = await downtime('cancel', ['--terraform-plan', plan]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      ['quiet restart over: 2 downtimes of batch 1 of prod cancelled', 'quiet restart over: 2 downtimes of batch 3 of prod cancelled'].join('\n'),
+    );
+    expect(fake.requestsTo('downtimes:list')).toHaveLength(1);
+    const status = (b: number): string[] =>
+      fake.downtimes.filter((d) => (d.message ?? '').startsWith(`[observability-rollout quiet-restart env:prod rollout_batch:${b}]`)).map((d) => d.status);
+    expect([status(1), status(2), status(3)]).toEqual([
+      ['canceled', 'canceled'],
+      ['active', 'active'],
+      ['canceled', 'canceled'],
+    ]);
+  });
+
+  test('a plan that runs no association of the stage: nothing sent, exit 0 (schedule and cancel)', async () => {
+    const other = {
+      type: 'aws_ssm_association',
+      change: { actions: ['create'], before: null, after: { association_name: 'observability-rollout-test-batch-1' } },
+    };
+    const file = planFile([], 'apply', [other]);
+    const s = await downtime('schedule', ['--terraform-plan', file]);
+    expect(s.code).toBe(0);
+    expect(s.out).toBe('quiet restart: the plan runs no batch with hosts of prod; nothing to schedule');
+    const c = await downtime('cancel', ['--terraform-plan', file]);
+    expect(c.code).toBe(0);
+    expect(c.out).toBe('quiet restart: the plan runs no batch with hosts of prod; nothing to cancel');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  test('fails when a later batch is refused on a release: every downtime cancelled again (all or nothing), exit 1', async () => {
+    fake.script('downtimes:create', OK, OK, serverError(503), serverError(503));
+    const r = await downtime('schedule', ['--terraform-plan', planFile([1, 2])]);
+    expect(r.code).toBe(1);
+    expect(fake.downtimes.map((d) => d.status)).toEqual(['canceled', 'canceled']);
+    expect(r.err).not.toContain('QUIET RESTART NOT SCHEDULED');
+  });
+
+  test('a rollback (the plan turns an association to rollback mode) fails open: Datadog refusing is reported, exit 0', async () => {
+    fake.always('downtimes:create', serverError(503));
+    const r = await downtime('schedule', ['--terraform-plan', planFile([2], 'rollback')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('downtime: the plan runs State Manager on batch 2 (rollback) of prod');
+    expect(r.err).toContain('QUIET RESTART NOT SCHEDULED for batch 2 of prod: going on without it (--fail-open)');
+    expect(r.err).toMatch(/POST \/api\/v2\/downtime: HTTP 503 after 2 attempts/);
+  });
+
+  test('--fail-open makes any schedule fail open (the deploy job passes it on its rollback path); a bad command line still fails', async () => {
+    fake.always('downtimes:create', serverError(503));
+    const r = await downtime('schedule', ['--terraform-plan', planFile([1]), '--fail-open']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('QUIET RESTART NOT SCHEDULED for batch 1 of prod');
+    const b = await downtime('schedule', ['--batch', '1', '--fail-open']);
+    expect(b.code).toBe(0);
+    const bad = await downtime('schedule', ['--batch', '9', '--fail-open']);
+    expect(bad.code).toBe(2);
+    const c = await downtime('cancel', ['--batch', '1', '--fail-open']);
+    expect(c.code).toBe(2);
+  });
+
+  test('fails when the plan file is missing, not JSON or not a plan, or comes with --batch: exit 2, the file named, nothing sent', async () => {
+    const dir = tempDir('rollout-tfplan-');
+    const missing = await downtime('schedule', ['--terraform-plan', path.join(dir, 'none.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(`rollout downtime schedule: --terraform-plan: cannot read ${path.join(dir, 'none.json')}: ENOENT`);
+    const text = path.join(dir, 'plan.txt');
+    fs.writeFileSync(text, 'Terraform will perform the following actions:');
+    const notJson = await downtime('schedule', ['--terraform-plan', text]);
+    expect(notJson.code).toBe(2);
+    expect(notJson.err).toMatch(new RegExp(`^rollout downtime schedule: --terraform-plan ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Unexpected token`));
+    expect(notJson.err).toContain('(expected the output of terraform show -json PLANFILE); nothing was changed');
+    const shape = path.join(dir, 'shape.json');
+    fs.writeFileSync(shape, JSON.stringify({ resource_changes: [{ type: 'aws_ssm_association', change: { actions: 'update' } }] }));
+    const badShape = await downtime('cancel', ['--terraform-plan', shape]);
+    expect(badShape.code).toBe(2);
+    expect(badShape.err).toContain(`--terraform-plan ${shape}: resource_changes[0].change.actions: got string, expected an array of strings`);
+    const both = await downtime('schedule', ['--terraform-plan', planFile([1]), '--batch', '1']);
+    expect(both.code).toBe(2);
+    expect(both.err).toBe('rollout downtime schedule: --terraform-plan names the batches (all their hosts): leave out --batch and --hosts');
+    expect(fake.requests).toHaveLength(0);
   });
 });

@@ -861,6 +861,51 @@ PYEOF
 }
 # ---- end: fleet-scale preflight scenario ----
 
+# ---- begin: quiet restarts around rollbacks (owner: quiet restarts, docs/drift-and-coverage.md) ----
+# The rollback playbook schedules a downtime (fixtures/downtime.sh logs the
+# call) before each batch and cancels it after, also when hosts fail; a failed
+# schedule or cancel does not stop a rollback (fail open, reported).
+quiet_calls() { sed -n 's/^action=\([a-z]*\) stage=e2e batch=\([0-9]\).*/\1:\2/p' "$E2E_DOWNTIME_LOG" | tr '\n' ' '; }
+quiet_reset() { : >"$E2E_DOWNTIME_LOG"; }
+
+# After s_rollback_previous (batch 1, previous).
+s_quiet_rollback_asserts() {
+    scenario "quiet restart around the rollback of batch 1"
+    check_eq "rollback: schedule before the batch, cancel after" "$(quiet_calls)" "schedule:1 cancel:1 "
+    check "rollback: downtime scoped to the batch's hosts, bounded, 20 s per command" \
+        grep -qx 'action=schedule stage=e2e batch=1 hosts=e2e-web-01,e2e-web-02 minutes=30 deadline=20' "$E2E_DOWNTIME_LOG"
+    check "rollback: the cancel is bounded too" grep -qx 'action=cancel stage=e2e batch=1 hosts= minutes= deadline=20' "$E2E_DOWNTIME_LOG"
+    end_scenario
+}
+
+# After s_rollback_remove: its second run (previous without a snapshot) fails on every host.
+s_quiet_rollback_failed_asserts() {
+    scenario "quiet restart ended after a rollback whose hosts failed"
+    check_eq "remove, then a failing previous: each scheduled and cancelled" "$(quiet_calls)" "schedule:2 cancel:2 schedule:2 cancel:2 "
+    check_eq "the failing run's cancel came after its hosts failed" \
+        "$(flat_log s_e-noprevious | grep -oE 'ROLLBACK FAILED on e2e-api-0[12]|End the quiet restart' | tail -n 1)" "End the quiet restart"
+    end_scenario
+}
+
+# A rollback when Datadog refuses the downtime goes on (fail open) and says so;
+# --limit narrows the downtime to the hosts of this run.
+s_quiet_rollback_fail_open() {
+    scenario "rollback with the downtime API failing: goes on, reported; --limit scopes the downtime"
+    quiet_reset
+    E2E_DOWNTIME_FAIL="schedule cancel" run_playbook s_q-fail-open rollback-datadog.yml \
+        -e rollback_batch=1 -e rollback_to_version=7.71.0 --limit 'e2e-web-01:localhost'
+    check_eq "rollback exit code with the downtime API failing" "$PB_RC" 0
+    [ "$PB_RC" = 0 ] || show_log_tail s_q-fail-open 40
+    check "the failed schedule is reported" log_has s_q-fail-open "QUIET RESTART NOT SCHEDULED for batch 1 of stage e2e (rc=1)"
+    check "the failed cancel is reported" log_has s_q-fail-open "QUIET RESTART NOT ENDED for batch 1 of stage e2e (rc=1)"
+    check_eq "schedule and cancel both tried" "$(quiet_calls)" "schedule:1 cancel:1 "
+    check "--limit: only e2e-web-01 in the downtime" grep -q '^action=schedule stage=e2e batch=1 hosts=e2e-web-01 minutes=30' "$E2E_DOWNTIME_LOG"
+    check "the host on 7.71.0 was left as it is" log_has s_q-fail-open "nothing to roll back to 7.71.0; left as it is"
+    check_eq "e2e-web-01: still on 7.71.0" "$(pkg_version e2e-web-01)" "$OLD"
+    end_scenario
+}
+# ---- end: quiet restarts around rollbacks ----
+
 # =================================================================== main ===
 # Everything runs from this function so bash has parsed the whole file
 # before the first step (editing the script during a run cannot break it).
@@ -880,9 +925,14 @@ main() {
     s_full
     s_dirty_asserts # issue 14
     s_idempotent
+    quiet_reset # quiet restarts (block above)
     s_rollback_previous
-    s_restore_asserts # issue 14
+    s_quiet_rollback_asserts # quiet restarts
+    s_restore_asserts        # issue 14
+    s_quiet_rollback_fail_open # quiet restarts
+    quiet_reset                # quiet restarts
     s_rollback_remove
+    s_quiet_rollback_failed_asserts # quiet restarts
     s_key_pinning
     s_max_failed
     s_recover

@@ -125,3 +125,141 @@ describeWithTools('the deploy applies the plan reviewed in the pull request, as 
     expect(inputs()).toEqual({ a: 'one', b: 'zwei' });
   });
 });
+
+/**
+ * Quiet restarts on the SSM executor: the apply of `<stage>-infra` is wrapped
+ * in `rollout downtime schedule|cancel --terraform-plan <its plan as JSON>`
+ * (docs/ssm-executor.md); other stacks are not.
+ */
+describeWithTools('the deploy mutes the batches the <stage>-infra apply runs, around the apply', () => {
+  let root: string;
+  let state: string;
+
+  /** A dev-infra stack directory under `name` holding `text`, initialized. */
+  function infraDir(name: string, text: string): string {
+    const dir = path.join(root, name, 'cdktf.out', 'stacks', 'dev-infra');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cdk.tf.json'), text);
+    tf(dir, 'init', '-input=false', '-no-color');
+    return dir;
+  }
+
+  /**
+   * terraform_data `a` (its input) and, when `fail`, a replacement whose
+   * provisioner fails: the apply fails after the plan checks passed.
+   */
+  const infra = (a: string, fail = false): string =>
+    `${JSON.stringify({
+      terraform: { backend: { local: { path: state } } },
+      resource: {
+        terraform_data: { a: { input: a, ...(fail ? { triggers_replace: a, provisioner: [{ 'local-exec': { command: 'exit 3' } }] } : {}) } },
+      },
+    })}\n`;
+
+  /** The deploy directory with the reviewed plan of `text`; returns it. */
+  function deployWith(text: string): string {
+    const deploy = path.dirname(path.dirname(path.dirname(infraDir('deploy', text))));
+    const out = path.join(deploy, 'reviewed', 'dev-infra');
+    fs.mkdirSync(out, { recursive: true });
+    tf(infraDir('pr', text), 'plan', '-input=false', '-no-color', '-lock=false', `-out=${path.join(out, 'dev-infra.tfplan')}`);
+    return deploy;
+  }
+
+  function run(deploy: string, env: Record<string, string> = {}): { status: number | null; out: string; runnerTemp: string } {
+    const fake = path.join(root, 'fake-rollout.sh');
+    fs.writeFileSync(
+      fake,
+      [
+        '#!/bin/bash',
+        '# logs: <action> <args>, the state input of a now, and whether --terraform-plan is a plan (JSON with resource_changes)',
+        'plan=""; prev=""; for x in "$@"; do [ "$prev" = --terraform-plan ] && plan="$x"; prev="$x"; done',
+        `a=$(jq -r '[.resources[] | select(.name == "a")][0].instances[0].attributes.input.value // "none"' '${state}')`,
+        'kind=$(jq -e ".resource_changes | type == \\"array\\"" "$plan" >/dev/null 2>&1 && echo plan || echo no-plan)',
+        `echo "cwd=$(basename "$PWD") $* a=$a $kind" >> '${path.join(root, 'quiet.log')}'`,
+        '[[ " ${FAKE_FAIL:-} " == *" $2 "* ]] && exit 1',
+        'exit 0',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const runnerTemp = fs.mkdtempSync(path.join(root, 'runner-temp-'));
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', applyScript()], {
+      cwd: deploy,
+      env: {
+        ...ENV,
+        STACKS: '["dev-infra"]',
+        STAGE: 'dev',
+        PATH_TAKEN: 'release',
+        GITHUB_STEP_SUMMARY: path.join(deploy, 'summary.md'),
+        ROLLOUT_CLI: fake,
+        RUNNER_TEMP: runnerTemp,
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+    return { status: r.status, out: `${r.stdout}${r.stderr}`, runnerTemp };
+  }
+
+  const log = (): string[] => (fs.existsSync(path.join(root, 'quiet.log')) ? fs.readFileSync(path.join(root, 'quiet.log'), 'utf8').trim().split('\n') : []);
+  const a = (): unknown =>
+    (JSON.parse(fs.readFileSync(state, 'utf8')) as { resources: Array<{ instances: Array<{ attributes: { input: { value: unknown } } }> }> }).resources[0]
+      .instances[0].attributes.input.value;
+
+  beforeEach(() => {
+    root = fs.realpathSync(tempDir('rollout-quiet-apply-'));
+    state = path.join(root, 'shared.tfstate');
+    tf(infraDir('first', infra('one')), 'apply', '-input=false', '-no-color', '-auto-approve');
+  });
+
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test('schedules from the repository root with the plan before the apply, cancels after it', () => {
+    const deploy = deployWith(infra('uno'));
+    const r = run(deploy);
+    expect(r.status).toBe(0);
+    expect(a()).toBe('uno');
+    expect(log()).toEqual([
+      'cwd=deploy downtime schedule --stage dev --terraform-plan ' + path.join(deploy, 'cdktf.out/stacks/dev-infra/reviewed.json') + ' a=one plan',
+      `cwd=deploy downtime cancel --stage dev --terraform-plan ${path.join(r.runnerTemp, 'quiet-restart.open')} a=uno plan`,
+    ]);
+    expect(fs.existsSync(path.join(r.runnerTemp, 'quiet-restart.open'))).toBe(false);
+  });
+
+  test('cancels after an apply that failed, and the step fails', () => {
+    const deploy = deployWith(infra('uno', true));
+    const r = run(deploy);
+    expect(r.status).not.toBe(0);
+    expect(log().map((l) => l.split(' ')[2])).toEqual(['schedule', 'cancel']);
+    expect(fs.existsSync(path.join(r.runnerTemp, 'quiet-restart.open'))).toBe(false);
+  });
+
+  test('fails closed on a release when the downtime cannot be scheduled: nothing applied, nothing to cancel', () => {
+    const deploy = deployWith(infra('uno'));
+    const r = run(deploy, { FAKE_FAIL: 'schedule' });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('::error::dev-infra: the quiet-restart downtime could not be scheduled; nothing applied');
+    expect(a()).toBe('one');
+    expect(log().map((l) => l.split(' ')[2])).toEqual(['schedule']);
+  });
+
+  test('a failed cancel is a warning, the apply stands', () => {
+    const deploy = deployWith(infra('uno'));
+    const r = run(deploy, { FAKE_FAIL: 'cancel' });
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('::warning::QUIET RESTART NOT ENDED on dev');
+    expect(a()).toBe('uno');
+  });
+
+  test('on the rollback path the schedule fails open (--fail-open); other stacks get no downtime', () => {
+    expect(run(deployWith(infra('uno')), { STAGE: 'test' }).status).toBe(0);
+    expect(log()).toEqual([]);
+    expect(run(deployWith(infra('dos')), { PATH_TAKEN: 'rollback' }).status).toBe(0);
+    expect(log()[0]).toContain('downtime schedule --stage dev --terraform-plan ');
+    expect(log()[0]).toMatch(/reviewed\.json --fail-open a=uno plan$/);
+    expect(a()).toBe('dos');
+    // Whatever makes the schedule fail (a missing key exits 2, which --fail-open does not cover): the rollback is applied.
+    const r = run(deployWith(infra('tres')), { PATH_TAKEN: 'rollback', FAKE_FAIL: 'schedule' });
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('::warning::QUIET RESTART NOT SCHEDULED on dev: the rollback goes on');
+    expect(a()).toBe('tres');
+  });
+});
