@@ -139,9 +139,12 @@ export function dashboardFieldDrift(p: PlannedDashboard, l: LiveDashboard): Fiel
 
 const ABSENT = Symbol('absent');
 
-/** Top-level null and empty lists as absent. */
+/** Top-level fields the API echoes when never set (null, [] or ""). */
+const ECHOED = new Set(['description', 'notify_list', 'restricted_roles', 'tags', 'template_variables', 'template_variable_presets']);
+
+/** Echoed top-level fields that are null, empty lists or "" as absent. */
 function topLevel(d: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)));
+  return Object.fromEntries(Object.entries(d).filter(([k, v]) => !ECHOED.has(k) || (v !== null && v !== '' && !(Array.isArray(v) && v.length === 0))));
 }
 
 function show(v: unknown): string {

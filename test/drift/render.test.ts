@@ -57,4 +57,31 @@ describe('drift report (Markdown)', () => {
     expect(md).toContain('live ```ping ``@octocat`` [x](https://evil.example)```');
     expect(md).toContain('declared `{{#is_alert}}@pagerduty-payments{{/is_alert}}`');
   });
+
+  test('SLO and dashboard findings name their object; a capped dashboard diff ends with the count of the rest', () => {
+    const md = renderDriftMarkdown(
+      report([
+        { object: 'slo', kind: 'deleted', key: 'slo-web-availability', id: '5100abc', name: '[prod] Web availability' },
+        { object: 'dashboard', kind: 'missing', key: 'rollout-dashboard', name: '[prod] Agent 7.72.0 rollout' },
+        {
+          object: 'dashboard',
+          kind: 'changed',
+          key: 'dashboard-payments-checkout',
+          id: 'd00-drf-obj',
+          name: '[prod] Payments: checkout',
+          fields: [
+            { field: 'widgets[0].definition.title', declared: 'Errors', live: 'Errors (edited)' },
+            { field: '(3 more)', declared: '', live: '' },
+          ],
+        },
+        { object: 'dashboard', kind: 'orphaned', id: 'zz1-clo-ned', name: '[prod] copy', inState: false },
+      ]),
+    );
+    expect(md).toContain('- `slo-web-availability` SLO 5100abc `[prod] Web availability`: in the state, gone from Datadog');
+    expect(md).toContain('- `rollout-dashboard` `[prod] Agent 7.72.0 rollout`: no managed dashboard of this name');
+    expect(md).toContain(
+      '- `dashboard-payments-checkout` dashboard d00-drf-obj `[prod] Payments: checkout`:\n  - widgets[0].definition.title: declared `Errors`, live `Errors (edited)`\n  - (3 more)\n',
+    );
+    expect(md).toContain('- dashboard zz1-clo-ned `[prod] copy`: carries the managed-by note and the stage prefix but no definition declares it');
+  });
 });
