@@ -65,7 +65,7 @@ const s = (n: number, word: string, plural = `${word}s`): string => `${n} ${n ==
 /** Read, compare, report. Throws when Datadog could not be read. */
 export async function runDrift(o: DriftRunOptions): Promise<DriftReport> {
   const { stage, progress } = o;
-  const [monitors, slos, dashboards] = await Promise.all([readMonitors(o), readSlos(o), readDashboards(o)]);
+  const [monitors, slos, dashboards] = await settled([readMonitors(o), readSlos(o), readDashboards(o)] as const);
   progress(
     `drift: read ${s(monitors.live.length, 'monitor')}, ${s(slos.live.length, 'SLO')}, ${s(dashboards.live.length, 'dashboard')}; ` +
       `${o.plan.monitors.length + o.plan.slos.length + o.plan.dashboards.length} declared${o.state ? `, ${o.state.monitors.length + o.state.slos.length + o.state.dashboards.length} in the state` : ''}`,
@@ -115,6 +115,18 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftReport> {
   };
 }
 
+/**
+ * Every read settled, then the first failure thrown: a run that fails leaves
+ * no read behind it still sending requests (Promise.all would return at the
+ * first failure while the others go on).
+ */
+async function settled<T extends readonly unknown[]>(reads: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(reads);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** Ids of `ids` not in `have`, read one by one: the live ones, and the ones Datadog answered 404 for. */
 async function byId<T, I extends number | string>(
   ids: readonly I[],
@@ -135,7 +147,7 @@ async function byId<T, I extends number | string>(
 async function readMonitors(o: DriftRunOptions): Promise<{ live: LiveMonitor[]; gone: number[] }> {
   const { api, stage } = o;
   o.progress(`drift: reading the monitors of stage ${stage}: env tag, managed-by tag, "[${stage}]" names`);
-  const [byEnv, byManaged, byName] = await Promise.all([
+  const [byEnv, byManaged, byName] = await settled([
     api.listMonitorBodies({ monitorTags: [envTag(stage)] }, parseLiveMonitors),
     api.listMonitorBodies({ monitorTags: [MANAGED_BY_TAG] }, parseLiveMonitors),
     api.listMonitorBodies({ name: `[${stage}]` }, parseLiveMonitors),
@@ -155,7 +167,7 @@ async function readMonitors(o: DriftRunOptions): Promise<{ live: LiveMonitor[]; 
 async function readSlos(o: DriftRunOptions): Promise<{ live: LiveSlo[]; gone: string[] }> {
   const { api, stage } = o;
   o.progress(`drift: reading the SLOs of stage ${stage}: env tag, managed-by tag, "[${stage}]" names`);
-  const [byEnv, byManaged, byName] = await Promise.all([
+  const [byEnv, byManaged, byName] = await settled([
     api.listSloBodies({ tagsQuery: envTag(stage) }, parseLiveSloList),
     api.listSloBodies({ tagsQuery: MANAGED_BY_TAG }, parseLiveSloList),
     api.listSloBodies({ query: `[${stage}]` }, parseLiveSloList),

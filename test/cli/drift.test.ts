@@ -102,7 +102,7 @@ describe('rollout drift', () => {
     const j = plan.slos.findIndex((x) => x.key === 'slo-web-availability');
     fake.slos.splice(j, 1);
     const k = plan.dashboards.findIndex((x) => x.key === 'dashboard-payments-checkout');
-    const board = fake.dashboards[k] as { widgets: Array<{ definition: Record<string, unknown> }> };
+    const board = fake.dashboards[k] as unknown as { widgets: Array<{ definition: Record<string, unknown> }> };
     fake.dashboards[k] = {
       ...fake.dashboards[k],
       widgets: [{ definition: { ...board.widgets[0].definition, title: 'edited in the UI' } }, ...board.widgets.slice(1)],
@@ -167,11 +167,30 @@ describe('rollout drift', () => {
     fake.reset();
     fake.monitors = applied(planned);
     fake.script('slos', raw('{"data": {"not": "a list"}, "error": null}'));
+    for (let n = 0; n < 450; n++)
+      fake.dashboards.push({ id: `a${String(n).padStart(3, '0')}-oth-ers`, title: `Team board ${n}`, layout_type: 'ordered', widgets: [] });
     const sl = await drift(['--report', base]);
     expect(sl.code).toBe(2);
+    // The other reads ended before the command did: nothing is sent after it returned.
+    const sent = fake.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.requests.length).toBe(sent);
+    expect(fake.requestsTo('dashboards')).toHaveLength(5);
     expect(sl.err).toMatch(/GET \/api\/v1\/slo: bad response: the body\.data: got an object, expected/);
     expect(sl.out).toBe('');
     expect(fs.existsSync(`${base}.json`)).toBe(false);
+  });
+
+  test('fails closed when a list never ends (a server that ignores start): UNKNOWN after 100 pages, not a partial report', async () => {
+    const page = JSON.stringify({
+      dashboards: Array.from({ length: 100 }, (_, n) => ({ id: `p${String(n).padStart(2, '0')}-sam-eee`, title: `Team board ${n}`, description: null })),
+    });
+    fake.always('dashboards', raw(page));
+    const r = await drift(['--state', stateFile]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('rollout drift: UNKNOWN: Datadog could not be read, so drift is not known: GET /api/v1/dashboard: more than 100 pages of 100');
+    expect(r.out).toBe('');
+    expect(fake.requestsTo('dashboards')).toHaveLength(100);
   });
 
   test('--report writes FILE.md and FILE.json (an earlier one removed first); a lookalike shows without the state', async () => {
