@@ -30,7 +30,7 @@ import { MANAGED_BY_TAG } from '../model/names';
 import { envTag } from '../model/signals';
 import { Exact } from '../gate/exact';
 import { printable } from '../gate/redact';
-import { SLO_ID_REF, teamMonitorId } from '../plan/monitoring/planned';
+import { SLO_ID_REF, sloKey, teamMonitorId } from '../plan/monitoring/planned';
 import type { PlannedMonitor } from '../plan/monitoring/planned';
 import { LiveMonitor, THRESHOLD_KEYS, ThresholdKey } from './live';
 import { differences, tagDrift } from './differences';
@@ -76,6 +76,8 @@ export interface DriftInput {
   readonly state?: readonly StateMonitor[];
   /** Ids of the state that Datadog answered 404 for. */
   readonly gone?: readonly number[];
+  /** Live id of each declared SLO found (plan key `slo-<id>` -> id): a burn-rate alert must name its SLO's. */
+  readonly liveSloIdOf?: ReadonlyMap<string, string>;
 }
 
 export interface DriftResult {
@@ -131,7 +133,7 @@ export function compareMonitors(input: DriftInput): DriftResult {
   for (const p of planned) {
     const l = matched.get(p.key);
     if (l === undefined) continue;
-    const fields = fieldDrift(p, l, liveIdOfTeam);
+    const fields = fieldDrift(p, l, liveIdOfTeam, input.liveSloIdOf);
     if (fields.length === 0) inSync++;
     else findings.push({ object: 'monitor', kind: 'changed', key: p.key, id: l.id, name: p.name, fields });
   }
@@ -159,7 +161,12 @@ export function compareMonitors(input: DriftInput): DriftResult {
 }
 
 /** The fields of `l` that differ from what `p` declares. */
-export function fieldDrift(p: PlannedMonitor, l: LiveMonitor, liveIdOfTeam: ReadonlyMap<string, number> = new Map()): FieldDrift[] {
+export function fieldDrift(
+  p: PlannedMonitor,
+  l: LiveMonitor,
+  liveIdOfTeam: ReadonlyMap<string, number> = new Map(),
+  liveSloIdOf: ReadonlyMap<string, string> = new Map(),
+): FieldDrift[] {
   const out: FieldDrift[] = [];
   const add = (field: string, declared: string, live: string): void => {
     out.push({ field, declared: printable(declared, 300), live: printable(live, 300) });
@@ -168,7 +175,14 @@ export function fieldDrift(p: PlannedMonitor, l: LiveMonitor, liveIdOfTeam: Read
   if (l.type !== p.datadogType) add('type', p.datadogType, l.type);
   // A composite whose part was not found cannot be compared (the part is reported as missing or deleted).
   const partsKnown = p.kind !== 'composite' || p.refs.monitors.every((ref) => liveIdOfTeam.has(ref));
-  const declaredQuery = p.kind === 'composite' ? mapCompositeIds(p.query, (ref) => String(liveIdOfTeam.get(ref) ?? ref)) : p.query;
+  // A burn-rate alert names its SLO's live id when the SLO was found; else any id stands (the SLO is reported as missing or deleted).
+  const sloId = p.refs.slo !== undefined ? liveSloIdOf.get(sloKey(p.refs.slo)) : undefined;
+  const declaredQuery =
+    p.kind === 'composite'
+      ? mapCompositeIds(p.query, (ref) => String(liveIdOfTeam.get(ref) ?? ref))
+      : sloId !== undefined
+        ? p.query.split(SLO_ID_REF).join(sloId)
+        : p.query;
   if (partsKnown && !sameQuery(declaredQuery, l.query)) add('query', declaredQuery, l.query);
   out.push(...differences('message', p.message.trimEnd(), l.message.trimEnd()));
   const tags = tagDrift(p.tags, l.tags);

@@ -16,6 +16,8 @@ export interface ObjectDrift {
   readonly inSync: number;
   readonly declared: number;
   readonly liveRead: number;
+  /** Live id of each declared object found (plan key -> id). */
+  readonly liveIdOf: ReadonlyMap<string, string>;
 }
 
 /** An object of any kind, as the matching sees it. */
@@ -98,5 +100,6 @@ export function matchAndCompare<P, L>(o: {
         : o.lookalike?.(l);
     if (why !== undefined) findings.push({ object, kind: 'lookalike', id: l.id, name: printable(l.name), why });
   }
-  return { findings, inSync, declared: o.planned.length, liveRead: o.live.length };
+  const liveIdOf = new Map([...matched].map(([key, l]) => [key, l.id]));
+  return { findings, inSync, declared: o.planned.length, liveRead: o.live.length, liveIdOf };
 }

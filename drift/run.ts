@@ -70,15 +70,18 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftReport> {
     `drift: read ${s(monitors.live.length, 'monitor')}, ${s(slos.live.length, 'SLO')}, ${s(dashboards.live.length, 'dashboard')}; ` +
       `${o.plan.monitors.length + o.plan.slos.length + o.plan.dashboards.length} declared${o.state ? `, ${o.state.monitors.length + o.state.slos.length + o.state.dashboards.length} in the state` : ''}`,
   );
-  const m = compareMonitors({ stage, planned: o.plan.monitors, live: monitors.live, ...(o.state ? { state: o.state.monitors } : {}), gone: monitors.gone });
+  // Monitor SLOs name monitors' live ids and burn-rate alerts SLOs' live ids: monitors are matched first (matching needs no SLO),
+  // then SLOs compared with the monitors' ids, then monitors compared with the SLOs' ids.
+  const monitorInput = { stage, planned: o.plan.monitors, live: monitors.live, ...(o.state ? { state: o.state.monitors } : {}), gone: monitors.gone };
   const sl = compareSlos({
     stage,
     planned: o.plan.slos,
     live: slos.live,
     ...(o.state ? { state: o.state.slos } : {}),
     gone: slos.gone,
-    liveIdOfTeam: m.liveIdOfTeam,
+    liveIdOfTeam: compareMonitors(monitorInput).liveIdOfTeam,
   });
+  const m = compareMonitors({ ...monitorInput, liveSloIdOf: sl.liveIdOf });
   const d = compareDashboards({
     stage,
     planned: o.plan.dashboards,

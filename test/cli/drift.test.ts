@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   fake.reset();
-  fake.monitors = applied(planned);
+  fake.monitors = applied(planned, plan.slos);
   fake.slos = appliedSlos(plan);
   fake.dashboards = appliedDashboards(plan.dashboards);
 });
@@ -165,7 +165,7 @@ describe('rollout drift', () => {
     expect(d.out).toBe('');
     expect(fs.existsSync(`${base}.md`)).toBe(false);
     fake.reset();
-    fake.monitors = applied(planned);
+    fake.monitors = applied(planned, plan.slos);
     fake.script('slos', raw('{"data": {"not": "a list"}, "error": null}'));
     for (let n = 0; n < 450; n++)
       fake.dashboards.push({ id: `a${String(n).padStart(3, '0')}-oth-ers`, title: `Team board ${n}`, layout_type: 'ordered', widgets: [] });

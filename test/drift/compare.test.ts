@@ -9,7 +9,7 @@ import { readState, StateFileError, stateMonitors } from '../../drift/state';
 import { planStage } from '../../plan/monitoring/stage-plan';
 import { exampleConfig } from '../support/fixtures';
 import type { FakeMonitor } from '../support/fake-datadog';
-import { applied, idOf, showJson } from './datadog-holds';
+import { applied, idOf, showJson, sloIdOf } from './datadog-holds';
 
 const config = exampleConfig();
 const prod = config.stages.find((s) => s.name === 'prod')!;
@@ -109,6 +109,20 @@ describe('drift: compare', () => {
       { object: 'monitor', kind: 'lookalike', id: 9_000_003, name: '[prod] disk full on db', why: 'named with the stage prefix "[prod]"' },
       { object: 'monitor', kind: 'lookalike', id: 9_000_004, name: 'copy', why: 'has the query of a declared monitor' },
     ]);
+  });
+
+  test('fails when a burn-rate alert was pointed at another SLO in the UI: with the SLOs found, the query must name its own SLO', () => {
+    const plan = planStage(prod, config.monitoring);
+    const liveSloIdOf = new Map(plan.slos.map((s, i) => [s.key, sloIdOf(i)]));
+    const ms = applied(planned, plan.slos);
+    expect(compareMonitors({ stage: 'prod', planned, live: ms.map(live), state, liveSloIdOf }).findings).toEqual([]);
+    const i = planned.findIndex((p) => p.origin === 'burn-rate' && p.refs.slo === 'checkout-availability');
+    const other = sloIdOf(plan.slos.findIndex((s) => s.id === 'web-availability'));
+    ms[i] = { ...ms[i], query: ms[i].query!.replace(sloIdOf(plan.slos.findIndex((s) => s.id === 'checkout-availability')), other) };
+    const [f] = compareMonitors({ stage: 'prod', planned, live: ms.map(live), state, liveSloIdOf }).findings;
+    expect(f).toMatchObject({ object: 'monitor', kind: 'changed', key: planned[i].key, fields: [{ field: 'query', live: expect.stringContaining(other) }] });
+    // Without the SLOs' ids (not found), any id stands: the SLO itself is reported.
+    expect(compareMonitors({ stage: 'prod', planned, live: ms.map(live), state }).findings).toEqual([]);
   });
 
   test('queries compare up to whitespace; the SLO placeholder stands for an id, not for anything', () => {

@@ -19,7 +19,7 @@ const FIRST_ID = 4_100_000;
 export const idOf = (index: number): number => FIRST_ID + index;
 
 /** The fake's monitors for `planned`, as applied. */
-export function applied(planned: readonly PlannedMonitor[]): FakeMonitor[] {
+export function applied(planned: readonly PlannedMonitor[], slos?: readonly PlannedSlo[]): FakeMonitor[] {
   const teamIds = new Map(planned.map((p, i) => [teamMonitorId(p.key), idOf(i)]));
   return planned.map((p, i) => ({
     id: idOf(i),
@@ -27,7 +27,7 @@ export function applied(planned: readonly PlannedMonitor[]): FakeMonitor[] {
     type: p.datadogType,
     query: (p.kind === 'composite' ? mapCompositeIds(p.query, (ref) => String(teamIds.get(ref))) : p.query).replace(
       SLO_ID_REF,
-      `0f6a${String(i).padStart(28, '0')}`,
+      slos !== undefined ? sloIdOf(slos.findIndex((x) => x.id === p.refs.slo)) : `0f6a${String(i).padStart(28, '0')}`,
     ),
     message: p.message,
     tags: [...p.tags],
