@@ -1,6 +1,8 @@
 /**
  * Drift (pure): what synth declares for a stage's monitors against what
- * Datadog holds, and what the Terraform state says was created.
+ * Datadog holds, and what the Terraform state says was created. SLOs and
+ * dashboards are matched the same way (match.ts; slo.ts, dashboard.ts), and
+ * their findings have the same kinds.
  *
  * Which live monitor is which planned one:
  *   - with the state: the state's monitor whose name is the planned name
@@ -28,9 +30,10 @@ import { MANAGED_BY_TAG } from '../model/names';
 import { envTag } from '../model/signals';
 import { Exact } from '../gate/exact';
 import { printable } from '../gate/redact';
-import { SLO_ID_REF, teamMonitorId } from '../plan/monitoring/planned';
+import { SLO_ID_REF, sloKey, teamMonitorId } from '../plan/monitoring/planned';
 import type { PlannedMonitor } from '../plan/monitoring/planned';
 import { LiveMonitor, THRESHOLD_KEYS, ThresholdKey } from './live';
+import { differences, tagDrift } from './differences';
 import type { StateMonitor } from './state';
 
 /** One field that differs: what synth declares and what Datadog holds (printable, bounded). */
@@ -40,13 +43,24 @@ export interface FieldDrift {
   readonly live: string;
 }
 
+/** What a finding is about; monitor ids are numbers, SLO and dashboard ids strings. */
+export type DriftObject = 'monitor' | 'slo' | 'dashboard';
+
+type Id = number | string;
 export type Finding =
-  | { readonly kind: 'changed'; readonly key: string; readonly id: number; readonly name: string; readonly fields: readonly FieldDrift[] }
-  | { readonly kind: 'deleted'; readonly key: string; readonly id: number; readonly name: string }
-  | { readonly kind: 'missing'; readonly key: string; readonly name: string }
-  | { readonly kind: 'not-applied'; readonly key: string; readonly name: string }
-  | { readonly kind: 'orphaned'; readonly id: number; readonly name: string; readonly inState: boolean }
-  | { readonly kind: 'lookalike'; readonly id: number; readonly name: string; readonly why: string };
+  | {
+      readonly object: DriftObject;
+      readonly kind: 'changed';
+      readonly key: string;
+      readonly id: Id;
+      readonly name: string;
+      readonly fields: readonly FieldDrift[];
+    }
+  | { readonly object: DriftObject; readonly kind: 'deleted'; readonly key: string; readonly id: Id; readonly name: string }
+  | { readonly object: DriftObject; readonly kind: 'missing'; readonly key: string; readonly name: string }
+  | { readonly object: DriftObject; readonly kind: 'not-applied'; readonly key: string; readonly name: string }
+  | { readonly object: DriftObject; readonly kind: 'orphaned'; readonly id: Id; readonly name: string; readonly inState: boolean }
+  | { readonly object: DriftObject; readonly kind: 'lookalike'; readonly id: Id; readonly name: string; readonly why: string };
 
 export type FindingKind = Finding['kind'];
 
@@ -62,6 +76,8 @@ export interface DriftInput {
   readonly state?: readonly StateMonitor[];
   /** Ids of the state that Datadog answered 404 for. */
   readonly gone?: readonly number[];
+  /** Live id of each declared SLO found (plan key `slo-<id>` -> id): a burn-rate alert must name its SLO's. */
+  readonly liveSloIdOf?: ReadonlyMap<string, string>;
 }
 
 export interface DriftResult {
@@ -70,6 +86,8 @@ export interface DriftResult {
   readonly inSync: number;
   readonly declared: number;
   readonly liveRead: number;
+  /** Datadog id of each team monitor found live (definition id -> monitor id): monitor SLOs name them. */
+  readonly liveIdOfTeam: ReadonlyMap<string, number>;
 }
 
 /** Compare a stage's declared monitors with Datadog (and the state, when given). */
@@ -87,17 +105,17 @@ export function compareMonitors(input: DriftInput): DriftResult {
     if (input.state !== undefined) {
       const s = input.state.find((x) => x.name === p.name);
       if (s === undefined) {
-        findings.push({ kind: 'not-applied', key: p.key, name: p.name });
+        findings.push({ object: 'monitor', kind: 'not-applied', key: p.key, name: p.name });
         continue;
       }
       claimed.add(s.id);
       const live = liveById.get(s.id);
-      if (live === undefined || gone.has(s.id)) findings.push({ kind: 'deleted', key: p.key, id: s.id, name: p.name });
+      if (live === undefined || gone.has(s.id)) findings.push({ object: 'monitor', kind: 'deleted', key: p.key, id: s.id, name: p.name });
       else matched.set(p.key, live);
     } else {
       const live = input.live.find((m) => m.name === p.name && m.tags.includes(MANAGED_BY_TAG) && m.tags.includes(env) && !claimed.has(m.id));
       if (live === undefined) {
-        findings.push({ kind: 'missing', key: p.key, name: p.name });
+        findings.push({ object: 'monitor', kind: 'missing', key: p.key, name: p.name });
         continue;
       }
       claimed.add(live.id);
@@ -115,9 +133,9 @@ export function compareMonitors(input: DriftInput): DriftResult {
   for (const p of planned) {
     const l = matched.get(p.key);
     if (l === undefined) continue;
-    const fields = fieldDrift(p, l, liveIdOfTeam);
+    const fields = fieldDrift(p, l, liveIdOfTeam, input.liveSloIdOf);
     if (fields.length === 0) inSync++;
-    else findings.push({ kind: 'changed', key: p.key, id: l.id, name: p.name, fields });
+    else findings.push({ object: 'monitor', kind: 'changed', key: p.key, id: l.id, name: p.name, fields });
   }
 
   // 3. Live monitors nobody declared.
@@ -127,7 +145,7 @@ export function compareMonitors(input: DriftInput): DriftResult {
   for (const l of [...input.live].sort((a, b) => a.id - b.id)) {
     if (claimed.has(l.id)) continue;
     if (l.tags.includes(MANAGED_BY_TAG)) {
-      if (l.tags.includes(env)) findings.push({ kind: 'orphaned', id: l.id, name: printable(l.name), inState: stateIds.has(l.id) });
+      if (l.tags.includes(env)) findings.push({ object: 'monitor', kind: 'orphaned', id: l.id, name: printable(l.name), inState: stateIds.has(l.id) });
       continue;
     }
     const why = plannedNames.has(l.name)
@@ -137,13 +155,18 @@ export function compareMonitors(input: DriftInput): DriftResult {
         : planned.some((p) => sameQuery(p.query, l.query))
           ? 'has the query of a declared monitor'
           : undefined;
-    if (why !== undefined) findings.push({ kind: 'lookalike', id: l.id, name: printable(l.name), why });
+    if (why !== undefined) findings.push({ object: 'monitor', kind: 'lookalike', id: l.id, name: printable(l.name), why });
   }
-  return { findings, inSync, declared: planned.length, liveRead: input.live.length };
+  return { findings, inSync, declared: planned.length, liveRead: input.live.length, liveIdOfTeam };
 }
 
 /** The fields of `l` that differ from what `p` declares. */
-export function fieldDrift(p: PlannedMonitor, l: LiveMonitor, liveIdOfTeam: ReadonlyMap<string, number> = new Map()): FieldDrift[] {
+export function fieldDrift(
+  p: PlannedMonitor,
+  l: LiveMonitor,
+  liveIdOfTeam: ReadonlyMap<string, number> = new Map(),
+  liveSloIdOf: ReadonlyMap<string, string> = new Map(),
+): FieldDrift[] {
   const out: FieldDrift[] = [];
   const add = (field: string, declared: string, live: string): void => {
     out.push({ field, declared: printable(declared, 300), live: printable(live, 300) });
@@ -152,20 +175,18 @@ export function fieldDrift(p: PlannedMonitor, l: LiveMonitor, liveIdOfTeam: Read
   if (l.type !== p.datadogType) add('type', p.datadogType, l.type);
   // A composite whose part was not found cannot be compared (the part is reported as missing or deleted).
   const partsKnown = p.kind !== 'composite' || p.refs.monitors.every((ref) => liveIdOfTeam.has(ref));
-  const declaredQuery = p.kind === 'composite' ? mapCompositeIds(p.query, (ref) => String(liveIdOfTeam.get(ref) ?? ref)) : p.query;
+  // A burn-rate alert names its SLO's live id when the SLO was found; else any id stands (the SLO is reported as missing or deleted).
+  const sloId = p.refs.slo !== undefined ? liveSloIdOf.get(sloKey(p.refs.slo)) : undefined;
+  const declaredQuery =
+    p.kind === 'composite'
+      ? mapCompositeIds(p.query, (ref) => String(liveIdOfTeam.get(ref) ?? ref))
+      : sloId !== undefined
+        ? p.query.split(SLO_ID_REF).join(sloId)
+        : p.query;
   if (partsKnown && !sameQuery(declaredQuery, l.query)) add('query', declaredQuery, l.query);
-  if (l.message.trimEnd() !== p.message.trimEnd()) {
-    const d = firstDifference(p.message.trimEnd(), l.message.trimEnd());
-    add('message', d.declared, d.live);
-  }
-  const declaredTags = [...p.tags].sort();
-  const liveTags = [...new Set(l.tags)].sort();
-  if (declaredTags.join(',') !== liveTags.join(',')) {
-    const added = liveTags.filter((t) => !declaredTags.includes(t));
-    const removed = declaredTags.filter((t) => !liveTags.includes(t));
-    // Each side says what it has that the other has not: declared `env:prod, no muted-by:alice`, live `muted-by:alice, no env:prod`.
-    add('tags', [...removed, ...added.map((t) => `no ${t}`)].join(', '), [...added, ...removed.map((t) => `no ${t}`)].join(', '));
-  }
+  out.push(...differences('message', p.message.trimEnd(), l.message.trimEnd()));
+  const tags = tagDrift(p.tags, l.tags);
+  if (tags) add('tags', tags.declared, tags.live);
   if ((p.priority ?? null) !== l.priority) add('priority', String(p.priority ?? 'none'), String(l.priority ?? 'none'));
   if (p.kind !== 'composite') {
     const declared = declaredThresholds(p);
@@ -214,13 +235,4 @@ export function sameQuery(declared: string, live: string): boolean {
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('[A-Za-z0-9_-]+');
   return new RegExp(`^${pattern}$`).test(norm(live));
-}
-
-/** Where two texts start to differ, with some context on each side (for a message, which can be long). */
-function firstDifference(a: string, b: string): { declared: string; live: string } {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  const from = Math.max(0, i - 20);
-  const cut = (s: string): string => `${from > 0 ? '...' : ''}${s.slice(from, i + 60)}${s.length > i + 60 ? '...' : ''}`;
-  return { declared: cut(a), live: cut(b) };
 }

@@ -2,7 +2,7 @@
  * The drift report as Markdown (summary first) and JSON. Pure; every value
  * from the server was made printable by the comparison.
  */
-import type { Finding } from './compare';
+import type { DriftObject, Finding } from './compare';
 import type { DriftReport } from './run';
 
 const TITLES: Record<Finding['kind'], string> = {
@@ -11,7 +11,7 @@ const TITLES: Record<Finding['kind'], string> = {
   missing: 'Declared but not found',
   'not-applied': 'Declared, not applied yet (not drift)',
   orphaned: 'Tagged as managed, not declared',
-  lookalike: 'Unmanaged monitors that look like ours',
+  lookalike: 'Unmanaged objects that look like ours',
 };
 
 /**
@@ -31,17 +31,25 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** What an object is called in the report. */
+const NAMES: Record<DriftObject, string> = { monitor: 'monitor', slo: 'SLO', dashboard: 'dashboard' };
+
+/** `41 monitors, 4 SLOs, 2 dashboards` of one count. */
+function perObject(r: DriftReport, k: 'declared' | 'liveRead'): string {
+  return (Object.keys(NAMES) as DriftObject[]).map((o) => plural(r.objects[o][k], NAMES[o])).join(', ');
+}
+
 /** One line: the verdict and the counts. */
 export function driftHeadline(r: DriftReport): string {
   const parts = (Object.keys(TITLES) as Finding['kind'][]).filter((k) => (r.counts[k] ?? 0) > 0).map((k) => `${r.counts[k]} ${k}`);
-  return `${r.drift ? 'DRIFT' : 'NO DRIFT'} in stage ${r.stage}: ${plural(r.declared, 'monitor')} declared, ${r.inSync} in sync${parts.length > 0 ? `; ${parts.join(', ')}` : ''}`;
+  return `${r.drift ? 'DRIFT' : 'NO DRIFT'} in stage ${r.stage}: ${perObject(r, 'declared')} declared, ${r.inSync} in sync${parts.length > 0 ? `; ${parts.join(', ')}` : ''}`;
 }
 
 export function renderDriftMarkdown(r: DriftReport): string {
   const lines = [`# Drift: ${r.stage}: ${r.drift ? 'DRIFT' : 'NO DRIFT'}`, '', `**${driftHeadline(r)}**`, ''];
   lines.push(
     `Checked ${r.checkedAt} against ${r.apiUrl}; matched by ${r.matchedBy === 'state' ? `the Terraform state (${r.stateFile})` : 'name and tags (no state given)'}; ` +
-      `${plural(r.liveRead, 'live monitor')} read; ${r.toolVersion}${r.configCommit ? `, configuration ${r.configCommit}` : ''}.`,
+      `${perObject(r, 'liveRead')} read; ${r.toolVersion}${r.configCommit ? `, configuration ${r.configCommit}` : ''}.`,
     '',
   );
   for (const kind of Object.keys(TITLES) as Finding['kind'][]) {
@@ -49,19 +57,21 @@ export function renderDriftMarkdown(r: DriftReport): string {
     if (fs.length === 0) continue;
     lines.push(`## ${TITLES[kind]} (${fs.length})`, '');
     for (const f of fs) {
+      const what = NAMES[f.object];
       switch (f.kind) {
         case 'changed':
-          lines.push(`- \`${f.key}\` monitor ${f.id} ${code(f.name)}:`);
-          for (const d of f.fields) lines.push(`  - ${d.field}: declared ${code(d.declared)}, live ${code(d.live)}`);
+          lines.push(`- \`${f.key}\` ${what} ${f.id} ${code(f.name)}:`);
+          for (const d of f.fields)
+            lines.push(d.declared === '' && d.live === '' ? `  - ${d.field}` : `  - ${d.field}: declared ${code(d.declared)}, live ${code(d.live)}`);
           break;
         case 'deleted':
           lines.push(
-            `- \`${f.key}\` monitor ${f.id} ${code(f.name)}: in the state, gone from Datadog (the next apply recreates it with a new id and no history)`,
+            `- \`${f.key}\` ${what} ${f.id} ${code(f.name)}: in the state, gone from Datadog (the next apply recreates it with a new id${f.object === 'dashboard' ? ' and URL' : ' and no history'})`,
           );
           break;
         case 'missing':
           lines.push(
-            `- \`${f.key}\` ${code(f.name)}: no managed monitor of this name (deleted or renamed in the UI, or not applied yet; give --state to tell)`,
+            `- \`${f.key}\` ${code(f.name)}: no managed ${what} of this name (deleted or renamed in the UI, or not applied yet; give --state to tell)`,
           );
           break;
         case 'not-applied':
@@ -69,17 +79,19 @@ export function renderDriftMarkdown(r: DriftReport): string {
           break;
         case 'orphaned':
           lines.push(
-            `- monitor ${f.id} ${code(f.name)}${f.inState ? ' (in the state under another name)' : ''}: carries managed-by and env tags but no definition declares it`,
+            `- ${what} ${f.id} ${code(f.name)}${f.inState ? ' (in the state under another name)' : ''}: ${f.object === 'dashboard' ? 'carries the managed-by note and the stage prefix' : 'carries managed-by and env tags'} but no definition declares it`,
           );
           break;
         case 'lookalike':
-          lines.push(`- monitor ${f.id} ${code(f.name)}: ${f.why}, without the managed-by tag (import it, or delete it)`);
+          lines.push(
+            `- ${what} ${f.id} ${code(f.name)}: ${f.why}, without the managed-by ${f.object === 'dashboard' ? 'note' : 'tag'} (import it, or delete it)`,
+          );
           break;
       }
     }
     lines.push('');
   }
-  if (r.findings.length === 0) lines.push('Every declared monitor is in Datadog as declared; nothing unmanaged looks like ours.', '');
+  if (r.findings.length === 0) lines.push('Every declared monitor, SLO and dashboard is in Datadog as declared; nothing unmanaged looks like ours.', '');
   return lines.join('\n');
 }
 

@@ -1,6 +1,6 @@
 /**
- * `rollout drift --stage S`: what synth declares for the stage's monitors
- * against what Datadog holds (and the Terraform state, with --state):
+ * `rollout drift --stage S`: what synth declares for the stage's monitors,
+ * SLOs and dashboards against what Datadog holds (and the Terraform state, with --state):
  * changed or deleted in the UI, tagged as ours but not declared, unmanaged
  * lookalikes (drift/). The gate's rules: keys from DD_API_KEY / DD_APP_KEY
  * only, to a published site's API host or loopback, never printed; requests
@@ -22,7 +22,7 @@ import { datadogApi, Deadline, redact } from '../../gate/datadog-client';
 import { configCommit, toolVersion } from '../../gate/provenance';
 import { planStage } from '../../plan/monitoring/stage-plan';
 import { stateKey } from '../../model/stage';
-import { StateFileError, stateMonitors } from '../../drift/state';
+import { readState, StateFileError } from '../../drift/state';
 import { driftHeadline, renderDriftJson, renderDriftMarkdown } from '../../drift/render';
 import { runDrift } from '../../drift/run';
 import { CONFIG_OPTION, UsageError } from '../args';
@@ -35,9 +35,9 @@ const DEFAULT_DEADLINE_SECONDS = 300;
 export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
   return defineCommand({
     name: 'drift',
-    summary: "compare a stage's declared monitors with Datadog",
+    summary: "compare a stage's declared monitors, SLOs and dashboards with Datadog",
     description:
-      "Compare the stage's declared monitors with Datadog: changed or deleted outside the code, tagged as ours but not declared, " +
+      "Compare the stage's declared monitors, SLOs and dashboards with Datadog: changed or deleted outside the code, tagged as ours but not declared, " +
       'unmanaged lookalikes; --state (terraform show -json, or terraform state pull) matches by id. Keys from DD_API_KEY / DD_APP_KEY ' +
       '(docs/drift-and-coverage.md).',
     options: {
@@ -96,7 +96,7 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
           throw new UsageError(`rollout drift: --state: got ${JSON.stringify(o.state)}, expected a readable file (${(e as Error).message})`);
         }
         try {
-          state = { file: o.state, monitors: stateMonitors(text, o.state) };
+          state = { file: o.state, ...readState(text, o.state) };
         } catch (e) {
           if (!(e instanceof StateFileError)) throw e;
           io.err(`rollout drift: UNKNOWN: ${e.message}`);
@@ -108,7 +108,7 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
       const appKey = requireKey('drift', deps.env, 'DD_APP_KEY');
       const secrets = [apiKey, appKey];
       const err = (line: string): void => io.err(redact(line, secrets));
-      const planned = planStage(stage, config.monitoring).monitors;
+      const plan = planStage(stage, config.monitoring);
       const commit = configCommit(configDir, deps.env);
       const deadline = new Deadline(deadlineSeconds * 1000);
       let result;
@@ -120,7 +120,7 @@ export function makeDriftCommand(overrides: Partial<GateDeps> = {}): Command {
         result = await runDrift({
           api: client,
           stage: stage.name,
-          planned,
+          plan,
           ...(state ? { state } : {}),
           nowMs: deps.now(),
           apiUrl: api.url,

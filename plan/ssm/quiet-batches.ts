@@ -18,7 +18,7 @@
  * So the batches an apply restarts are those whose association the plan
  * creates, updates or replaces: a release (`releasedBatches` raised: one
  * association rollback -> apply), its revert (apply -> rollback), a new
- * bundle (every association's SourceInfo). An association only deleted runs
+ * bundle (every association's BundleKey). An association only deleted runs
  * nothing. A batch in `rollback` mode restarts only hosts on the stage's
  * version; the others are muted too (the plan cannot tell them apart).
  *
@@ -26,6 +26,7 @@
  * {actions, before, after}} (https://developer.hashicorp.com/terraform/internals/json-format).
  */
 import { PRODUCT } from '../../model/names';
+import { SSM_DOCUMENT_PARAMETERS } from './ssm-document';
 import { BATCH_TARGET_SECONDS, type SsmMode } from './ssm-plan';
 
 /** A batch whose association the plan creates or updates. */
@@ -33,7 +34,7 @@ export interface SsmBatchRun {
   readonly batch: number;
   /** Terraform's actions for it (`["update"]`, `["create"]`, `["delete","create"]`...). */
   readonly actions: readonly string[];
-  /** The playbook mode after the apply (ExtraVariables `rollout_ssm_mode`); undefined when the plan does not know it yet. */
+  /** The playbook mode after the apply (the stage document's `Mode` parameter); undefined when the plan does not know it yet. */
   readonly mode?: SsmMode;
 }
 
@@ -81,9 +82,8 @@ export function ssmBatchesRunByPlan(plan: unknown, stage: string): SsmBatchRun[]
 
 function modeOf(parameters: unknown): { mode?: SsmMode } {
   if (parameters === null || typeof parameters !== 'object') return {};
-  const extra = (parameters as Record<string, unknown>).ExtraVariables;
-  const m = typeof extra === 'string' ? /(?:^| )rollout_ssm_mode=(apply|rollback)(?: |$)/.exec(extra) : null;
-  return m === null ? {} : { mode: m[1] as SsmMode };
+  const mode = (parameters as Record<string, unknown>)[SSM_DOCUMENT_PARAMETERS.mode];
+  return mode === 'apply' || mode === 'rollback' ? { mode } : {};
 }
 
 function record(x: unknown, where: string): Record<string, unknown> {

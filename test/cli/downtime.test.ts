@@ -195,7 +195,7 @@ describe('rollout downtime --terraform-plan (SSM executor)', () => {
   const planFile = (batches: number[], mode: 'apply' | 'rollback' = 'apply', extra: unknown[] = []): string => {
     const association = (b: number, m: string): Record<string, unknown> => ({
       association_name: `observability-rollout-prod-batch-${b}`,
-      parameters: { ExtraVariables: `SSM=True rollout_stage=prod rollout_batch=${b} rollout_ssm_mode=${m}` },
+      parameters: { BundleKey: `bundles/${'0'.repeat(64)}.zip`, Batch: String(b), Mode: m },
     });
     const changes = [1, 2, 3].map((b) => ({
       address: `aws_ssm_association.ssm_batch-${b}`,

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { makeImportCommand, ImportDeps } from '../../cli/commands/import';
-import { FakeDatadog, rateLimited, raw, serverError, startFakeDatadog } from '../support/fake-datadog';
+import { FakeDatadog, type FakeSlo, rateLimited, raw, serverError, startFakeDatadog } from '../support/fake-datadog';
 import { API_KEY, APP_KEY, KEYS_ENV } from '../gate/scenario';
 import { REPO, tempDir } from '../support/fixtures';
 import { Ran, runCommand } from '../support/run-command';
@@ -44,8 +44,8 @@ beforeEach(() => {
   fake.reset();
   // Recorded pages of 2 then 1 (page_size=2 / limit=2), served byte for byte; two recorded dashboards, listed one a page.
   fake.script('monitors', raw(MONITORS[0]), raw(MONITORS[1]));
-  fake.script('slos:list', raw(SLOS[0]), raw(SLOS[1]));
-  fake.dashboards = [...DASHBOARDS];
+  fake.script('slos', raw(SLOS[0]), raw(SLOS[1]));
+  fake.recordedDashboards = [...DASHBOARDS];
 });
 
 /** A configuration directory with the example's stages and policy, and no team files. */
@@ -87,12 +87,12 @@ describe('rollout import --from-api', () => {
       ['0', '2'],
       ['1', '2'],
     ]);
-    expect(fake.requestsTo('slos:list').map((q) => [q.params.offset, q.params.limit])).toEqual([
+    expect(fake.requestsTo('slos').map((q) => [q.params.offset, q.params.limit])).toEqual([
       ['0', '2'],
       ['2', '2'],
     ]);
     // count=1: two full pages, then an empty one ends the list.
-    expect(fake.requestsTo('dashboards:list').map((q) => q.params.start)).toEqual(['0', '1', '2']);
+    expect(fake.requestsTo('dashboards').map((q) => q.params.start)).toEqual(['0', '1', '2']);
     expect(fake.requestsTo('dashboard:get').map((q) => q.path)).toEqual(['/api/v1/dashboard/448-ktj-ezs', '/api/v1/dashboard/mv9-uwu-9q8']);
     expect(fake.requests.every((q) => q.apiKeyOk && q.appKeyOk)).toBe(true);
     expect(r.err).toContain('import: monitors: 3 read (page 2)');
@@ -140,13 +140,13 @@ describe('rollout import --from-api', () => {
 
   test('honors a 429: waits the X-RateLimit-Reset the answer asks for, then reads on', async () => {
     fake.reset();
-    fake.script('slos:list', rateLimited(1), raw(SLOS[0]), raw(SLOS[1]));
+    fake.script('slos', rateLimited(1), raw(SLOS[0]), raw(SLOS[1]));
     const dir = config();
     const t0 = performance.now();
     const r = await importApi(dir, ['--kinds', 'slos'], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
     expect(r.err).toContain('import: GET /api/v1/slo: HTTP 429, rate limit resets in 1.0 s; retrying in 1 s (attempt 2 of 3)');
-    expect(fake.requestsTo('slos:list').map((q) => q.answered)).toEqual([429, 200, 200]);
+    expect(fake.requestsTo('slos').map((q) => q.answered)).toEqual([429, 200, 200]);
     expect(r.out).toContain('**0 monitors, 3 SLOs, 0 dashboards imported');
     expect(fake.requestsTo('monitors')).toHaveLength(0);
   });
@@ -200,7 +200,7 @@ describe('rollout import --from-api', () => {
   test('unknown object shapes are reported, not imported: a recorded synthetics monitor; listed dashboards gone when read', async () => {
     fake.reset();
     fake.script('monitors', raw(`[${rec('v1-monitor-synthetics.json').trim()}]`));
-    fake.script('dashboards:list', raw(rec('v1-dashboard-list-page0.json')), raw(rec('v1-dashboard-list-page1.json')));
+    fake.script('dashboards', raw(rec('v1-dashboard-list-page0.json')), raw(rec('v1-dashboard-list-page1.json')));
     const dir = config();
     const r = await importApi(dir, ['--kinds', 'monitors,dashboards'], { pageSizes: { monitors: 2, dashboards: 2 } });
     expect(r.out).toContain('**0 monitors, 0 SLOs, 0 dashboards imported; 1 skipped.');
@@ -209,20 +209,20 @@ describe('rollout import --from-api', () => {
     for (const id of ['5vp-fxm-s4j', 'ubf-m9i-gms', 'ja7-nhx-7zs'])
       expect(r.out).toContain(`- GET /api/v1/dashboard/${id}: listed, then gone (404) when read; not imported`);
     expect(r.err).toContain('import: dashboards: 3 listed');
-    expect(fake.requestsTo('slos:list')).toHaveLength(0);
+    expect(fake.requestsTo('slos')).toHaveLength(0);
   });
 
   test('--tags narrows monitors and SLOs (sent to the API, and checked again here)', async () => {
     fake.reset();
     fake.script('monitors', raw(MONITORS[0]), raw(MONITORS[1]));
-    // The fake pages the recorded SLOs itself (limit 2: 2 + 1) and, like the scripted pages, ignores the filter.
-    fake.slos = SLOS.flatMap((p) => (JSON.parse(p) as { data: Record<string, unknown>[] }).data);
+    // The fake serves the recorded SLOs itself and applies tags_query as the API does; the scripted monitor pages ignore the filter.
+    fake.slos = SLOS.flatMap((p) => (JSON.parse(p) as { data: FakeSlo[] }).data);
     const dir = config();
     const r = await importApi(dir, ['--tags', 'type:test', '--kinds', 'monitors,slos']);
     expect(fake.requestsTo('monitors')[0].params.monitor_tags).toBe('type:test');
-    expect(fake.requestsTo('slos:list')[0].params.tags_query).toBe('type:test');
-    expect(fake.requestsTo('slos:list').map((q) => q.params.offset)).toEqual(['0', '2']);
-    // Checked again here: of the three SLOs read, the one tagged type:test is kept; no monitor carries it.
+    expect(fake.requestsTo('slos')[0].params.tags_query).toBe('type:test');
+    expect(fake.requestsTo('slos').map((q) => q.params.offset)).toEqual(['0']);
+    // Checked again here: the monitors the (scripted) API returned despite the filter are dropped; the one SLO tagged type:test is kept.
     expect(r.out).toContain('**0 monitors, 1 SLO, 0 dashboards imported');
   });
 

@@ -5,11 +5,11 @@
  */
 import { compareMonitors, sameQuery } from '../../drift/compare';
 import { LiveMonitor, parseLiveMonitor } from '../../drift/live';
-import { StateFileError, stateMonitors } from '../../drift/state';
+import { readState, StateFileError, stateMonitors } from '../../drift/state';
 import { planStage } from '../../plan/monitoring/stage-plan';
 import { exampleConfig } from '../support/fixtures';
 import type { FakeMonitor } from '../support/fake-datadog';
-import { applied, idOf, showJson } from './datadog-holds';
+import { applied, idOf, showJson, sloIdOf } from './datadog-holds';
 
 const config = exampleConfig();
 const prod = config.stages.find((s) => s.name === 'prod')!;
@@ -82,7 +82,7 @@ describe('drift: compare', () => {
     const i = index('monitor-checkout-up');
     const gone = ms.splice(i, 1)[0];
     const r = compareMonitors({ stage: 'prod', planned, live: ms.map(live), state, gone: [gone.id] });
-    expect(r.findings).toEqual([{ kind: 'deleted', key: 'monitor-checkout-up', id: gone.id, name: gone.name }]);
+    expect(r.findings).toEqual([{ object: 'monitor', kind: 'deleted', key: 'monitor-checkout-up', id: gone.id, name: gone.name }]);
     const partial = compareMonitors({ stage: 'prod', planned, live: holds().map(live), state: state.filter((s) => s.id !== idOf(0)) });
     expect(partial.findings.map((f) => f.kind)).toEqual(['not-applied', 'orphaned']);
   });
@@ -104,11 +104,25 @@ describe('drift: compare', () => {
     ms.push({ id: 9_000_005, name: 'unrelated', tags: ['env:prod'], overall_state: 'OK', query: 'avg(last_5m):avg:system.load.1{*} > 9', message: '' });
     const r = compareMonitors({ stage: 'prod', planned, live: ms.map(live), state });
     expect(r.findings).toEqual([
-      { kind: 'orphaned', id: 9_000_001, name: `${src.name} (clone)`, inState: false },
-      { kind: 'lookalike', id: 9_000_002, name: src.name, why: 'has the name of a declared monitor' },
-      { kind: 'lookalike', id: 9_000_003, name: '[prod] disk full on db', why: 'named with the stage prefix "[prod]"' },
-      { kind: 'lookalike', id: 9_000_004, name: 'copy', why: 'has the query of a declared monitor' },
+      { object: 'monitor', kind: 'orphaned', id: 9_000_001, name: `${src.name} (clone)`, inState: false },
+      { object: 'monitor', kind: 'lookalike', id: 9_000_002, name: src.name, why: 'has the name of a declared monitor' },
+      { object: 'monitor', kind: 'lookalike', id: 9_000_003, name: '[prod] disk full on db', why: 'named with the stage prefix "[prod]"' },
+      { object: 'monitor', kind: 'lookalike', id: 9_000_004, name: 'copy', why: 'has the query of a declared monitor' },
     ]);
+  });
+
+  test('fails when a burn-rate alert was pointed at another SLO in the UI: with the SLOs found, the query must name its own SLO', () => {
+    const plan = planStage(prod, config.monitoring);
+    const liveSloIdOf = new Map(plan.slos.map((s, i) => [s.key, sloIdOf(i)]));
+    const ms = applied(planned, plan.slos);
+    expect(compareMonitors({ stage: 'prod', planned, live: ms.map(live), state, liveSloIdOf }).findings).toEqual([]);
+    const i = planned.findIndex((p) => p.origin === 'burn-rate' && p.refs.slo === 'checkout-availability');
+    const other = sloIdOf(plan.slos.findIndex((s) => s.id === 'web-availability'));
+    ms[i] = { ...ms[i], query: ms[i].query!.replace(sloIdOf(plan.slos.findIndex((s) => s.id === 'checkout-availability')), other) };
+    const [f] = compareMonitors({ stage: 'prod', planned, live: ms.map(live), state, liveSloIdOf }).findings;
+    expect(f).toMatchObject({ object: 'monitor', kind: 'changed', key: planned[i].key, fields: [{ field: 'query', live: expect.stringContaining(other) }] });
+    // Without the SLOs' ids (not found), any id stands: the SLO itself is reported.
+    expect(compareMonitors({ stage: 'prod', planned, live: ms.map(live), state }).findings).toEqual([]);
   });
 
   test('queries compare up to whitespace; the SLO placeholder stands for an id, not for anything', () => {
@@ -136,10 +150,27 @@ describe('drift: state files', () => {
       version: 4,
       resources: [
         { mode: 'managed', type: 'datadog_monitor', name: 'm', instances: [{ attributes: { id: '42', name: '[prod] x' } }] },
-        { mode: 'managed', type: 'datadog_dashboard_json', name: 'd', instances: [{ attributes: { id: 'abc-def' } }] },
+        {
+          mode: 'managed',
+          type: 'datadog_dashboard_json',
+          name: 'd',
+          instances: [{ attributes: { id: 'abc-def-ghi', dashboard: '{"title":"[prod] Board"}' } }],
+        },
+        {
+          mode: 'managed',
+          type: 'datadog_service_level_objective',
+          name: 's',
+          instances: [{ attributes: { id: 'ebf2e048f49a5134b61a586438c66505', name: '[prod] SLO' } }],
+        },
+        { mode: 'data', type: 'datadog_monitor', name: 'other', instances: [{ attributes: { id: 'not read' } }] },
       ],
     });
     expect(stateMonitors(pulled, 'prod.tfstate')).toEqual([{ address: 'datadog_monitor.m', id: 42, name: '[prod] x' }]);
+    expect(readState(pulled, 'prod.tfstate')).toEqual({
+      monitors: [{ address: 'datadog_monitor.m', id: 42, name: '[prod] x' }],
+      slos: [{ address: 'datadog_service_level_objective.s', id: 'ebf2e048f49a5134b61a586438c66505', name: '[prod] SLO' }],
+      dashboards: [{ address: 'datadog_dashboard_json.d', id: 'abc-def-ghi', name: '[prod] Board' }],
+    });
   });
 
   test('fails when the state is not JSON or a monitor id is not digits: one error naming the file, the path and the value', () => {
@@ -150,6 +181,16 @@ describe('drift: state files', () => {
     });
     expect(() => stateMonitors(bad, 'prod.json')).toThrow('prod.json: values.root_module.resources[0].values.id: got "x1", expected a monitor id (digits)');
     expect(() => stateMonitors('{"format_version":"1.0"}', 'prod.json')).toThrow(/neither "values" nor "resources"/);
+    const dash = JSON.stringify({
+      values: {
+        root_module: {
+          resources: [{ address: 'datadog_dashboard_json.d', mode: 'managed', type: 'datadog_dashboard_json', values: { id: 'abc-def-ghi', dashboard: '{' } }],
+        },
+      },
+    });
+    expect(() => readState(dash, 'prod.json')).toThrow(
+      'prod.json: values.root_module.resources[0].values.dashboard: got "{", expected the dashboard JSON (a string) with a "title"',
+    );
   });
 
   test('fails when the state is cut or corrupt without quoting it: a state holds secrets in clear', () => {

@@ -11,16 +11,22 @@
  *   GET  /api/v2/downtime  ?current_only&page[offset]&page[limit]   downtimes (v2), meta.page.total_filtered_count
  *   POST /api/v2/downtime  {data: {type: downtime, attributes: {scope, monitor_identifier, schedule, ...}}}   200
  *   DELETE /api/v2/downtime/{id}   204; 404 {"errors":["Downtime <id> not found"]}
- *   GET  /api/v1/slo       ?limit&offset           SLOs held (`slos`) as SLOListResponse {data, error, metadata.page}
- *   GET  /api/v1/dashboard ?count&start            summaries of the dashboards held (`dashboards`): {dashboards: [...]}
- *   GET  /api/v1/dashboard/{id}                    a dashboard held, its recorded body byte for byte; 404 {"errors":["Dashboard with ID <id> not found"]}
- *                                                  (the recorded 404: datadog-api-client-go, Feature_Dashboards/Scenario_Delete_a_dashboard_returns_OK_response)
+ *   GET  /api/v1/slo       ?ids&query&tags_query&limit&offset   {data: [SLO], error, metadata.page}
+ *   GET  /api/v1/slo/{id}                          {data: SLO, error}; 404 {"errors":["SLO not found: <id> not found"]}
+ *   GET  /api/v1/dashboard ?count&start&filter[deleted]   {dashboards: [summary]}
+ *   GET  /api/v1/dashboard/{id}                    the dashboard; 404 {"errors":["Dashboard with ID <id> not found"]}
  *
  * The v2 downtime answers follow the recordings of
  * DataDog/datadog-api-client-typescript, cassettes/v2/Downtimes_1733580485/
  * (Schedule-a-downtime-returns-OK-response, Cancel-a-downtime-returns-OK-response
  * and -Downtime-not-found-response, Get-all-downtimes-returns-OK-response-with-pagination;
  * test/fixtures/datadog/SOURCES.md): the same fields, in the same places.
+ * The SLO and dashboard answers follow cassettes/v1/Service-Level-Objectives_139838558/
+ * and cassettes/v1/Dashboards_1335235736/ of the same repository (Get-all-SLOs-
+ * and Get-all-dashboards-returns-OK-response-with-pagination, Get-an-SLO-s-details-,
+ * Get-a-dashboard-returns-OK-response; the 404 bodies of Delete-an-SLO-returns-
+ * Not-found-response and Delete-a-dashboard-returns-OK-response): server-set
+ * fields added (ids on widgets, creator, url, times), null where never set.
  *
  * Keys are checked (DD-API-KEY on every request, DD-APPLICATION-KEY on reads;
  * 403 otherwise) and never recorded. Behaviour is scriptable per route: a
@@ -41,9 +47,25 @@ export type Route =
   | 'downtimes:list'
   | 'downtimes:create'
   | 'downtimes:cancel'
-  | 'slos:list'
-  | 'dashboards:list'
+  | 'slos'
+  | 'slo:get'
+  | 'dashboards'
   | 'dashboard:get';
+
+/** An SLO the fake holds: the fields a client sends (API names); the server-set ones are added when served. */
+export interface FakeSlo {
+  readonly id: string;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly [field: string]: unknown;
+}
+
+/** A dashboard the fake holds, as a client sends it (API names); ids, author, url and times are added when served. */
+export interface FakeDashboard {
+  readonly id: string;
+  readonly title: string;
+  readonly [field: string]: unknown;
+}
 
 /** A v2 downtime the fake holds (attributes as the API names them). */
 export interface FakeDowntime {
@@ -158,10 +180,10 @@ export class FakeDatadog {
   monitors: FakeMonitor[] = [];
   events: FakeEvent[] = [];
   downtimes: FakeDowntime[] = [];
-  /** SLOs as the API returns them (e.g. the objects of a recorded `GET /api/v1/slo` page). */
-  slos: Record<string, unknown>[] = [];
-  /** Dashboards as recorded `GET /api/v1/dashboard/{id}` bodies (served byte for byte; the list summarizes them). */
-  dashboards: string[] = [];
+  slos: FakeSlo[] = [];
+  dashboards: FakeDashboard[] = [];
+  /** Recorded `GET /api/v1/dashboard/{id}` bodies, served byte for byte (listed after `dashboards`, by id). */
+  recordedDashboards: string[] = [];
   /** The fake's clock for downtimes (ms since the epoch). */
   nowMs = Date.parse('2026-11-29T02:00:00Z');
   /** Series by exact query string; a query not here returns no series (an empty result, status ok). */
@@ -208,6 +230,7 @@ export class FakeDatadog {
     this.downtimes = [];
     this.slos = [];
     this.dashboards = [];
+    this.recordedDashboards = [];
     this.metrics = new Map();
     this.eventTagsMatch = 'all';
     this.requests.length = 0;
@@ -301,12 +324,24 @@ export class FakeDatadog {
       }
       case 'events:list':
         return this.listEvents(p);
+      case 'slos':
+        return this.listSlos(p);
+      case 'slo:get': {
+        const id = decodeURIComponent(pathname.slice('/api/v1/slo/'.length));
+        const x = this.slos.find((m) => m.id === id);
+        return x === undefined ? [404, { errors: [`SLO not found: ${id} not found`] }] : [200, { data: sloJson(x), error: null }];
+      }
+      case 'dashboards':
+        return this.listDashboards(p);
+      case 'dashboard:get': {
+        const id = decodeURIComponent(pathname.slice('/api/v1/dashboard/'.length));
+        const d = this.dashboards.find((x) => x.id === id);
+        if (d !== undefined) return [200, dashboardJson(d)];
+        const recorded = this.recordedDashboards.find((text) => (JSON.parse(text) as { id?: unknown }).id === id);
+        return recorded === undefined ? [404, { errors: [`Dashboard with ID ${id} not found`] }] : [200, recorded];
+      }
       case 'events:post':
         return this.postEvent(body);
-      case 'slos:list':
-      case 'dashboards:list':
-      case 'dashboard:get':
-        return objectAnswer(route, p, pathname, this.slos, this.dashboards);
     }
   }
 
@@ -377,6 +412,36 @@ export class FakeDatadog {
     const slice = all.slice(page * size, page * size + size);
     const withDowntimes = p.with_downtimes === 'true';
     return [200, slice.map((m) => this.monitorJson(m, withDowntimes))];
+  }
+
+  private listSlos(p: Record<string, string>): [number, unknown] {
+    // ids: any of; tags_query: one tag, exactly; query: a substring of the name (the spec says only "based on SLO names").
+    const ids = p.ids?.split(',').map((x) => x.trim());
+    const all = this.slos
+      .filter((x) => (ids === undefined || ids.includes(x.id)) && (p.tags_query === undefined || x.tags.includes(p.tags_query)))
+      .filter((x) => p.query === undefined || x.name.includes(p.query))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const limit = p.limit !== undefined ? Number(p.limit) : 1000;
+    const offset = p.offset !== undefined ? Number(p.offset) : 0;
+    const data = all.slice(offset, offset + limit).map(sloJson);
+    return [200, { data, error: null, metadata: { page: { total_count: this.slos.length, total_filtered_count: all.length } } }];
+  }
+
+  private listDashboards(p: Record<string, string>): [number, unknown] {
+    const served = [...this.dashboards.map(dashboardJson), ...this.recordedDashboards.map((text) => JSON.parse(text) as Record<string, unknown>)];
+    const byId = (a: Record<string, unknown>, b: Record<string, unknown>): number => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0);
+    const all = p['filter[deleted]'] === 'true' ? [] : served.sort(byId);
+    const count = p.count !== undefined ? Number(p.count) : 100;
+    const start = p.start !== undefined ? Number(p.start) : 0;
+    return [
+      200,
+      {
+        dashboards: all.slice(start, start + count).map((full) => {
+          const keys = ['id', 'title', 'description', 'layout_type', 'url', 'is_read_only', 'created_at', 'modified_at', 'author_handle'];
+          return { ...Object.fromEntries(keys.map((k) => [k, full[k]])), deleted_at: null };
+        }),
+      },
+    ];
   }
 
   private monitorJson(m: FakeMonitor, withDowntimes: boolean): Record<string, unknown> {
@@ -538,40 +603,60 @@ function routeOf(method: string, pathname: string): Route | 'unknown' {
   if (method === 'GET' && pathname === '/api/v2/downtime') return 'downtimes:list';
   if (method === 'POST' && pathname === '/api/v2/downtime') return 'downtimes:create';
   if (method === 'DELETE' && /^\/api\/v2\/downtime\/[^/]+$/.test(pathname)) return 'downtimes:cancel';
-  if (method === 'GET' && pathname === '/api/v1/slo') return 'slos:list';
-  if (method === 'GET' && pathname === '/api/v1/dashboard') return 'dashboards:list';
+  if (method === 'GET' && pathname === '/api/v1/slo') return 'slos';
+  if (method === 'GET' && /^\/api\/v1\/slo\/[^/]+$/.test(pathname)) return 'slo:get';
+  if (method === 'GET' && pathname === '/api/v1/dashboard') return 'dashboards';
   if (method === 'GET' && /^\/api\/v1\/dashboard\/[^/]+$/.test(pathname)) return 'dashboard:get';
   return 'unknown';
 }
 
-/**
- * SLO list and dashboards, paged as the API pages them (ListSLOs `limit`
- * default 1000 / `offset`; ListDashboards `count` default 100 / `start`),
- * in the recorded answers' shapes (cassettes Get-all-SLOs-returns-OK-response-with-pagination,
- * Get-all-dashboards-returns-OK-response-with-pagination: the summary's fields in their order).
- */
-function objectAnswer(
-  route: 'slos:list' | 'dashboards:list' | 'dashboard:get',
-  p: Record<string, string>,
-  pathname: string,
-  slos: unknown[],
-  dashboards: string[],
-): [number, unknown] {
-  const parsed = dashboards.map((text) => ({ text, d: JSON.parse(text) as Record<string, unknown> }));
-  if (route === 'dashboard:get') {
-    const id = decodeURIComponent(pathname.slice('/api/v1/dashboard/'.length));
-    const found = parsed.find((x) => x.d.id === id);
-    return found === undefined ? [404, { errors: [`Dashboard with ID ${id} not found`] }] : [200, found.text];
-  }
-  if (route === 'slos:list') {
-    const offset = Number(p.offset ?? 0);
-    const data = slos.slice(offset, offset + Number(p.limit ?? 1000));
-    return [200, { data, error: null, metadata: { page: { total_count: slos.length, total_filtered_count: slos.length } } }];
-  }
-  const start = Number(p.start ?? 0);
-  const keys = ['id', 'title', 'description', 'layout_type', 'url', 'is_read_only', 'created_at', 'modified_at', 'author_handle'];
-  const page = parsed.slice(start, start + Number(p.count ?? 100));
-  return [200, { dashboards: page.map(({ d }) => ({ ...Object.fromEntries(keys.map((k) => [k, d[k] ?? null])), deleted_at: null })) }];
+/** An SLO as the API answers it: the recorded server-set fields added. */
+function sloJson(x: FakeSlo): Record<string, unknown> {
+  const thresholds = Array.isArray(x.thresholds)
+    ? (x.thresholds as Array<Record<string, unknown>>).map((t) => ({
+        ...t,
+        target_display: String(t.target),
+        ...(t.warning !== undefined ? { warning_display: String(t.warning) } : {}),
+      }))
+    : [];
+  return {
+    description: '',
+    ...x,
+    tags: [...x.tags],
+    monitor_tags: [],
+    thresholds,
+    type_id: x.type === 'monitor' ? 0 : x.type === 'time_slice' ? 2 : 1,
+    creator: { name: null, handle: 'frog@datadoghq.com', email: 'frog@datadoghq.com' },
+    created_at: 1704322488,
+    modified_at: 1704322488,
+  };
+}
+
+/** A dashboard as the API answers it: server-set fields, an id on every widget, null for what was never set. */
+function dashboardJson(d: FakeDashboard): Record<string, unknown> {
+  let next = 7381515167611300;
+  const withIds = (widgets: unknown): unknown =>
+    Array.isArray(widgets)
+      ? widgets.map((w: Record<string, unknown>) => {
+          const def = w.definition as Record<string, unknown> | undefined;
+          return { ...w, ...(def && Array.isArray(def.widgets) ? { definition: { ...def, widgets: withIds(def.widgets) } } : {}), id: next++ };
+        })
+      : widgets;
+  return {
+    description: null,
+    author_handle: 'frog@datadoghq.com',
+    author_name: null,
+    layout_type: 'ordered',
+    url: `/dashboard/${d.id}/${d.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+    is_read_only: false,
+    template_variables: null,
+    notify_list: null,
+    created_at: '2024-11-15T19:33:06.217022+00:00',
+    modified_at: '2024-11-15T19:33:06.217022+00:00',
+    restricted_roles: [],
+    ...d,
+    widgets: withIds(d.widgets ?? []),
+  };
 }
 
 function eventJson(e: FakeEvent): Record<string, unknown> {

@@ -8,6 +8,7 @@
 import { parseStage } from '../../../model/load-config';
 import type { Stage } from '../../../model/stage';
 import { ssmBatchesRunByPlan, ssmQuietMinutes } from '../../../plan/ssm/quiet-batches';
+import { ssmDocumentName } from '../../../plan/ssm/ssm-document';
 import { planSsmExecutor, SsmAssociationPlan } from '../../../plan/ssm/ssm-plan';
 import { minimalStageYaml, mustReplace } from '../../support/fixtures';
 
@@ -23,13 +24,12 @@ function ssmStage(released: number): Stage {
   return stage!;
 }
 
-const associations = (released: number, key = 'bundles/abc.zip'): readonly SsmAssociationPlan[] =>
-  planSsmExecutor(ssmStage(released), { key, bucketRegionalDomain: 'b.s3.us-east-1.amazonaws.com' }).associations;
+const associations = (released: number, key = 'bundles/abc.zip'): readonly SsmAssociationPlan[] => planSsmExecutor(ssmStage(released), { key }).associations;
 
 /** The attributes terraform show -json reports for an association (the ones that matter here). */
 const attrs = (a: SsmAssociationPlan): Record<string, unknown> => ({
   association_name: a.name,
-  name: 'AWS-ApplyAnsiblePlaybooks',
+  name: ssmDocumentName('dev'),
   parameters: { ...a.parameters },
   max_concurrency: a.maxConcurrency,
   max_errors: a.maxErrors,
