@@ -7,8 +7,10 @@
  * without the Agent: the bundle unpacks with Python's zipfile (what unzip
  * reads), the host finds itself in its batch of the bundled inventory, takes
  * the stage's variables, and decides. `rollout_host` stands in for the
- * instance's rollout-host tag (instance metadata). The install itself under
- * `-c local` on a chroot test host is NOT covered here (docs/ssm-executor.md).
+ * instance's rollout-host tag (instance metadata). The command line is the
+ * one test/support/ssm-document.ts derives from the association parameters,
+ * the same the chroot end-to-end run uses for a real install and rollback
+ * (test/e2e/ansible/lib/ssm-scenario.sh).
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -17,6 +19,7 @@ import * as path from 'path';
 import { ssmBundles } from '../../cli/synthesize';
 import { planSsmExecutor } from '../../plan/ssm/ssm-plan';
 import { tempDir } from '../support/fixtures';
+import { ssmPlaybookArgv } from '../support/ssm-document';
 import { ssmFixtureConfig } from '../support/ssm-fixture';
 
 jest.setTimeout(180_000);
@@ -25,6 +28,8 @@ const config = ssmFixtureConfig();
 const lab = config.stages[0];
 const bundle = ssmBundles(config).lab;
 const plan = planSsmExecutor(lab, { key: bundle.key, bucketRegionalDomain: 'b.s3.us-east-1.amazonaws.com' });
+/** `$(which python3)`, as the document's shell step finds the interpreter. */
+const python3 = spawnSync('sh', ['-c', 'command -v python3'], { encoding: 'utf8' }).stdout.trim();
 
 describe('the SSM command line on the unpacked bundle', () => {
   const work = tempDir('rollout-ssm-run-');
@@ -37,9 +42,9 @@ describe('the SSM command line on the unpacked bundle', () => {
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  /** The document's command line with the association's ExtraVariables (plus rollout_host) and Verbose. */
+  /** The document's command line with the association's parameters, ExtraVariables replaced by `extraVariables` (plus rollout_host). */
   function run(extraVariables: string): { code: number | null; out: string } {
-    const args = ['-i', 'localhost,', '-c', 'local', '-e', extraVariables, '-v', 'playbooks/ssm-apply.yml'];
+    const args = ssmPlaybookArgv({ ...plan.associations[0].parameters, ExtraVariables: extraVariables }, python3).slice(1);
     const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: '' };
     const res = spawnSync('ansible-playbook', args, { cwd: root, encoding: 'utf8', env, timeout: 150_000 });
     return { code: res.status, out: `${res.stdout}${res.stderr}` };
