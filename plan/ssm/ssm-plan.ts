@@ -29,10 +29,11 @@ export { SSM_PLAYBOOK } from './ssm-document';
 export const OUTPUT_PREFIX = 'output/';
 
 /**
- * Assumed wall time of one host's SSM run (bundle download, ansible-playbook
- * start, package install, restart, verification), in seconds. An assumption,
- * not a measurement: docs/ssm-executor.md, "Arithmetic", says where it comes
- * from and how to replace it with a measured figure.
+ * Planned wall time of one host's SSM run (bundle download, Ansible install
+ * when missing, ansible-playbook start, package install, restart,
+ * verification), in seconds: 50% over the ~120 s estimated from the chroot
+ * measurement (74 s for a first run that installs Ansible and the Agent) plus
+ * what a real host adds; docs/ssm-executor.md, "Arithmetic".
  */
 export const ASSUMED_HOST_SECONDS = 180;
 /** A batch (and its rollback) must finish within 15 minutes. */

@@ -53,7 +53,9 @@ describe('drift: dashboards as Datadog answers them', () => {
   });
 
   test('fails when an answer is not a dashboard: one error naming the field', () => {
-    expect(() => parseLiveDashboard(JSON.parse(mustReplace(fixture('v1-dashboard-get-448-ktj-ezs.json'), '"widgets":[', '"widgetz":[')))).toThrow(BadResponseError);
+    expect(() => parseLiveDashboard(JSON.parse(mustReplace(fixture('v1-dashboard-get-448-ktj-ezs.json'), '"widgets":[', '"widgetz":[')))).toThrow(
+      BadResponseError,
+    );
     expect(() => parseLiveDashboard(JSON.parse(mustReplace(fixture('v1-dashboard-get-448-ktj-ezs.json'), '"widgets":[', '"widgetz":[')))).toThrow(
       'the body.widgets: got nothing, expected a list of widgets',
     );

@@ -44,6 +44,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The SSM scenario (lib/ssm-scenario.sh) resolves and downloads the Debian
+# packages of Ansible for its chroot hosts with this machine's apt: it needs
+# package lists (images often ship without them).
+if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "install-deps: no apt package lists; run as root (apt-get update)" >&2
+        exit 1
+    fi
+    echo "install-deps: apt-get update (no package lists)"
+    apt-get update -qq
+fi
+
 # Collections the playbooks and the e2e inventory rely on (shipped by the
 # Debian "ansible" package).
 for collection in community.general amazon.aws ansible.posix; do

@@ -23,6 +23,7 @@
 #   ROLLOUT_E2E_WORKDIR   parent of the work directory (default /var/tmp)
 #   ROLLOUT_E2E_ARTIFACTS where to copy the logs (default <repo>/.tmp/e2e-ansible)
 #   ROLLOUT_E2E_KEEP=1    keep the work directory (chroots) after the run
+#   ROLLOUT_E2E_ONLY=ssm  run only the SSM scenario (lib/ssm-scenario.sh)
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,6 +37,8 @@ fi
 
 # shellcheck source=lib/e2e.sh
 . "$HERE/lib/e2e.sh"
+# shellcheck source=lib/ssm-scenario.sh
+. "$HERE/lib/ssm-scenario.sh" # issue 15: s_ssm
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "run.sh must run as root (debootstrap, chroot, mount)" >&2
@@ -917,6 +920,7 @@ main() {
     start_http
     write_inventory
     check "test inventory passes check-inventory.sh" inventory_ok
+    if [ "${ROLLOUT_E2E_ONLY:-}" = ssm ]; then s_ssm; timing "TOTAL" "$(elapsed "$T_ALL")"; exit 0; fi # issue 15
 
     s_baseline
     s_dirty_setup # issue 14
@@ -941,6 +945,7 @@ main() {
     s_first_install_rollback # issue 14
     s_check_mode             # issue 14
     s_no_python_apt          # issue 14
+    s_ssm                    # issue 15 (lib/ssm-scenario.sh)
 
     timing "TOTAL" "$(elapsed "$T_ALL")"
     exit 0

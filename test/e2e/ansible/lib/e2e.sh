@@ -9,6 +9,7 @@ PASS=0
 FAIL=0
 declare -a TIMINGS=()
 declare -a FAILURES=()
+declare -a E2E_EXTRA_PIDS=() # servers a scenario started besides the repository (killed by cleanup)
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() {
@@ -128,6 +129,8 @@ cleanup() {
     [ -n "${WORK:-}" ] && [ -d "$WORK" ] || { print_summary "$rc"; return; }
     log "cleanup: stopping processes and unmounting under $WORK"
     [ -n "${HTTP_PID:-}" ] && kill "$HTTP_PID" 2>/dev/null && wait "$HTTP_PID" 2>/dev/null
+    local pid # other servers a scenario started on this machine (E2E_EXTRA_PIDS)
+    for pid in ${E2E_EXTRA_PIDS[@]+"${E2E_EXTRA_PIDS[@]}"}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
     if [ -n "${GNUPGHOME:-}" ] && [ -d "$GNUPGHOME" ]; then
         gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1
     fi
