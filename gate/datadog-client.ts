@@ -41,7 +41,7 @@ type V1Apis = {
   EventsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/EventsApi').EventsApiRequestFactory;
   MetricsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MetricsApi').MetricsApiRequestFactory;
   MonitorsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MonitorsApi').MonitorsApiRequestFactory;
-  /** `rollout import --from-api` (ObjectPagesApi); loading both adds a few ms once MonitorsApi is loaded. */
+  /** `rollout import --from-api` and `rollout drift` (objectReads); loading both adds a few ms once MonitorsApi is loaded. */
   DashboardsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/DashboardsApi').DashboardsApiRequestFactory;
   SloApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/ServiceLevelObjectivesApi').ServiceLevelObjectivesApiRequestFactory;
 };
@@ -65,26 +65,6 @@ function datadogClient(): { common: typeof client; v1: V1Apis } {
     /* eslint-enable @typescript-eslint/no-require-imports */
   }
   return loaded;
-}
-
-/**
- * The v1 SLO and dashboard request factories `rollout drift` uses, loaded on
- * its first read of them (they share the v1 serializer the monitors API
- * loads: 1 ms more each, measured with node).
- */
-type ObjectApis = {
-  SloApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/ServiceLevelObjectivesApi').ServiceLevelObjectivesApiRequestFactory;
-  DashboardsApi: typeof import('@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/DashboardsApi').DashboardsApiRequestFactory;
-};
-function objectApis(): ObjectApis {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  return {
-    SloApi: (require(`${PKG}/datadog-api-client-v1/apis/ServiceLevelObjectivesApi`) as { ServiceLevelObjectivesApiRequestFactory: ObjectApis['SloApi'] })
-      .ServiceLevelObjectivesApiRequestFactory,
-    DashboardsApi: (require(`${PKG}/datadog-api-client-v1/apis/DashboardsApi`) as { DashboardsApiRequestFactory: ObjectApis['DashboardsApi'] })
-      .DashboardsApiRequestFactory,
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /**
@@ -539,16 +519,6 @@ export function datadogApi(
     },
     monitorPage: (page, pageSize, monitorTags) =>
       call(monitors.listMonitors(undefined, undefined, undefined, monitorTags, false, undefined, page, pageSize), 200, (b) => b),
-    sloPage: (offset, limit, tagsQuery) => call(new v1.SloApi(config).listSLOs(undefined, undefined, tagsQuery, undefined, limit, offset), 200, (b) => b),
-    dashboardPage: (start, count) => call(new v1.DashboardsApi(config).listDashboards(undefined, undefined, count, start), 200, (b) => b),
-    dashboard: async (id) => {
-      try {
-        return await call(new v1.DashboardsApi(config).getDashboard(id), 200, (b) => b);
-      } catch (e) {
-        if (e instanceof DatadogRequestError && e.status === 404) return undefined;
-        throw e;
-      }
-    },
     postEvent: (e) =>
       call(
         events.createEvent({
@@ -567,7 +537,7 @@ export function datadogApi(
 }
 
 /**
- * SLO and dashboard reads (`rollout drift`). Contracts,
+ * SLO and dashboard reads (`rollout drift`, and page by page `rollout import --from-api`). Contracts,
  * `.generator/schemas/v1/openapi.yaml` of DataDog/datadog-api-client-typescript
  * (operations ListSLOs, GetSLO, ListDashboards, GetDashboard) and its
  * recorded cassettes (test/fixtures/datadog/SOURCES.md):
@@ -587,10 +557,10 @@ export function datadogApi(
 function objectReads(
   config: client.Configuration,
   call: <T>(build: Promise<client.RequestContext>, status: number, parse: (body: unknown) => T) => Promise<T>,
-): ObjectReadApi {
-  const { SloApi, DashboardsApi } = objectApis();
-  const slos = new SloApi(config);
-  const dashboards = new DashboardsApi(config);
+): ObjectReadApi & Omit<ObjectPagesApi, 'monitorPage'> {
+  const { v1 } = datadogClient();
+  const slos = new v1.SloApi(config);
+  const dashboards = new v1.DashboardsApi(config);
   const pages = async <T>(what: string, size: number, read: (offset: number) => Promise<T[]>): Promise<T[]> => {
     const out: T[] = [];
     for (let page = 0; ; page++) {
@@ -619,6 +589,10 @@ function objectReads(
         call(dashboards.listDashboards(undefined, undefined, DASHBOARD_PAGE_SIZE, start), 200, parse),
       ),
     getDashboardBody: (id, parse) => orGone(call(dashboards.getDashboard(id), 200, parse)),
+    // `rollout import --from-api`: one page (or dashboard) at a time, the body as sent; the paging is import/from-api.ts's.
+    sloPage: (offset, limit, tagsQuery) => call(slos.listSLOs(undefined, undefined, tagsQuery, undefined, limit, offset), 200, (b) => b),
+    dashboardPage: (start, count) => call(dashboards.listDashboards(undefined, undefined, count, start), 200, (b) => b),
+    dashboard: (id) => orGone(call(dashboards.getDashboard(id), 200, (b) => b)),
   };
 }
 
