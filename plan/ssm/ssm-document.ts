@@ -152,6 +152,8 @@ function runScript(stage: string, bucket: string): string[] {
     `[ -f "$zip" ] || { echo "${stage}: $zip was not downloaded from s3://${bucket}/$key" >&2; exit 3; }`,
     `sum="$(sha256sum "$zip" | cut -d' ' -f1)"`,
     `[ "${BUNDLE_PREFIX}$sum.zip" = "$key" ] || { echo "${stage}: $zip has SHA-256 $sum, not the one its key names" >&2; exit 3; }`,
+    // Earlier bundles are never run again from disk (every run downloads its own key), so only this one is kept.
+    `find ${dir} -maxdepth 1 -type f -name '*.zip' ! -name "$(basename "$key")" -delete`,
     'if ! command -v ansible-playbook >/dev/null || ! python3 -c "import boto3" 2>/dev/null; then',
     '  if command -v apt-get >/dev/null; then',
     '    export DEBIAN_FRONTEND=noninteractive',

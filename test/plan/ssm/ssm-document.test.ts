@@ -130,10 +130,12 @@ describe('the stage SSM document', () => {
     });
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    test('unpacks the downloaded bundle and runs the command line with the association values', () => {
+    test('unpacks the downloaded bundle and runs the command line with the association values; earlier bundles are removed', () => {
       fs.writeFileSync(path.join(dir, `${bundle.sha256}.zip`), bundle.bytes);
+      fs.writeFileSync(path.join(dir, `${'0'.repeat(64)}.zip`), 'an earlier bundle');
       expect(bash(script(2, values, dir), env)).toEqual({ code: 0, out: '' });
       expect(JSON.parse(fs.readFileSync(record, 'utf8'))).toEqual({ argv: ssmPlaybookArgs(ssmExtraVariables('lab', 2, 'rollback')), playbook: true });
+      expect(fs.readdirSync(dir).sort()).toEqual([`${bundle.sha256}.zip`, 'argv.json', 'bin'].sort());
     });
 
     test('fails when the downloaded bytes are not the ones the key names', () => {
