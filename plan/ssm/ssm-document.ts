@@ -26,9 +26,13 @@
  * - what AWS-ApplyAnsiblePlaybooks does (unpack the bundle, then
  *   `ansible-playbook -i "localhost," -c local -e "<ExtraVariables>" <Verbose> <PlaybookFile>`;
  *   InstallDependencies=True checks for and installs Python 3, Ansible and
- *   unzip with apt-get on Debian/Ubuntu):
+ *   unzip):
  *   https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-ansible.html
  *   (doc_source/systems-manager-state-manager-ansible.md, "Installed dependencies").
+ *   Its install branch, in the version of its content reviewed (a Terraform
+ *   copy in the public code index), handles Amazon Linux, RHEL and Ubuntu
+ *   (`grep -qi ubuntu /etc/issue`) only: Debian gets "Unsupported operating
+ *   system", and python3-boto3 is never installed (docs/ssm-executor.md).
  *
  * Dependencies, decided: the document installs what the playbook needs only
  * when it is missing, from the distribution, never from PyPI: on hosts with
